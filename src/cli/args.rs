@@ -1,0 +1,306 @@
+//! clap definitions. `--help` lists only commands that work.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ducklens",
+    version,
+    about = "Portfolio health, swaps, position sizing and a signal journal over one DuckDB file",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// Database file [default: $DUCKLENS_DB, else the platform data dir's ducklens.duckdb]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file overriding the built-in defaults [default: the platform config dir's config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the demo database (synthetic market, DEMO DATA) and summarise it
+    Demo(DemoArgs),
+    /// Import a portfolio or a watchlist from a file
+    #[command(subcommand)]
+    Import(ImportArgs),
+    /// Export the portfolio
+    #[command(subcommand)]
+    Export(ExportArgs),
+    /// Add, edit, remove or list holdings
+    #[command(subcommand)]
+    Holding(HoldingArgs),
+    /// Add, remove or list watchlist symbols
+    #[command(subcommand)]
+    Watch(WatchArgs),
+    /// Show or record account balances (cash and margin)
+    #[command(subcommand)]
+    Account(AccountArgs),
+    /// The signal journal: list, show, take, close, note, delete, evaluate, stats
+    Signals(SignalsArgs),
+    /// Download daily bars (default: holdings, watchlist and market symbols)
+    Fetch(FetchArgs),
+    /// Print a symbol's indicators, trend and signal strength
+    Indicators(IndicatorArgs),
+    /// Check the database: schema, row counts, price coverage and data problems
+    DbCheck(DbCheckArgs),
+    /// Print the effective configuration
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Last session of the demo market [default: the last trading day on or before today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportArgs {
+    /// The previous tool's portfolio.json, or a CSV `symbol,quantity,avg_cost,opened[,notes]`
+    Portfolio {
+        file: PathBuf,
+        /// Add to and update the current holdings instead of replacing them
+        #[arg(long)]
+        merge: bool,
+    },
+    /// One symbol per line, or a CSV with a `symbol` column
+    Watchlist { file: PathBuf },
+    /// Daily bars from files or folders (Yahoo, Stooq or date,open,high,low,close[,adj_close],volume)
+    Prices {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Skip malformed rows (and list them) instead of rejecting the file
+        #[arg(long)]
+        skip_bad: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportArgs {
+    /// Holdings and cash, in the previous tool's JSON shape or as CSV
+    Portfolio {
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// Write here instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HoldingArgs {
+    /// Add a holding, or replace the one with the same symbol
+    Add(HoldingFields),
+    /// Change some fields of an existing holding
+    Edit {
+        symbol: String,
+        #[arg(long)]
+        quantity: Option<String>,
+        #[arg(long)]
+        avg_cost: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        opened: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Remove a holding
+    Remove { symbol: String },
+    /// List holdings
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct HoldingFields {
+    pub symbol: String,
+    pub quantity: String,
+    pub avg_cost: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub opened: Option<NaiveDate>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchArgs {
+    /// Add symbols to the watchlist
+    Add {
+        #[arg(required = true)]
+        symbols: Vec<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Remove symbols from the watchlist
+    Remove {
+        #[arg(required = true)]
+        symbols: Vec<String>,
+    },
+    /// List the watchlist
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountArgs {
+    /// Show the latest balances
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record balances; fields left out keep their latest values
+    Set {
+        #[arg(long)]
+        cash: Option<String>,
+        #[arg(long)]
+        margin_available: Option<String>,
+        #[arg(long)]
+        margin_used: Option<String>,
+        /// Date of the balances [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DbCheckArgs {
+    /// Measure staleness against this day [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print where the config file is read from instead
+    #[arg(long)]
+    pub path: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorArgs {
+    pub symbol: String,
+    /// How many of the latest sessions to show
+    #[arg(long, default_value_t = 20)]
+    pub last: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Symbols to fetch [default: holdings + watchlist + SPY + QQQ]
+    pub symbols: Vec<String>,
+    /// Data provider [default: providers.default in the config]
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderArg>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProviderArg {
+    Polygon,
+    Stooq,
+}
+
+impl From<ProviderArg> for crate::domain::rules::ProviderName {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::Polygon => Self::Polygon,
+            ProviderArg::Stooq => Self::Stooq,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SignalsArgs {
+    #[command(subcommand)]
+    pub command: SignalsCommand,
+    /// Print JSON for scripts
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignalsCommand {
+    /// List signals, newest first
+    List {
+        #[arg(long)]
+        source: Option<String>,
+        /// WIN, LOSS, BREAKEVEN, MISSED or PASSED
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Only signals that were taken
+        #[arg(long, conflicts_with = "open")]
+        taken: bool,
+        /// Only taken signals without an exit
+        #[arg(long)]
+        open: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Every column of one signal
+    Show { id: i64 },
+    /// Mark a signal taken
+    Take {
+        id: i64,
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        qty: String,
+        /// Entry date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+    },
+    /// Record the exit of a taken signal; P&L and outcome are computed
+    Close {
+        id: i64,
+        #[arg(long)]
+        price: String,
+        /// Exit date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        /// Override the computed outcome: WIN, LOSS or BREAKEVEN
+        #[arg(long)]
+        outcome: Option<String>,
+    },
+    /// Replace a signal's notes
+    Note { id: i64, text: String },
+    /// Hide a signal (it is kept, not erased)
+    Delete {
+        id: i64,
+        /// Confirm the deletion
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Judge signals not taken whose 20-session horizon has passed
+    Evaluate,
+    /// Win rates, P&L, profit factor, missed opportunities and calibration
+    Stats {
+        /// Measure the 30- and 90-day windows up to this day [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+    },
+}

@@ -1,0 +1,99 @@
+//! The command line: argument definitions and dispatch. Each command resolves paths and the
+//! clock here, at the edge, and hands plain values to `store`, `market` and `report`.
+
+mod args;
+mod data;
+mod demo;
+mod fetch;
+pub mod market;
+mod signals;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use color_eyre::eyre::{Report, Result};
+
+pub use args::{Cli, Command};
+pub use demo::{build as build_demo, write as write_demo};
+
+use crate::config::{Config, ConfigError};
+use crate::market::portfolio_file::ImportError;
+use crate::paths;
+use crate::store::{Store, StoreError};
+
+/// A mistake the user can fix: exit code 1 and a one-line message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+pub fn user_error(message: impl Into<String>) -> Report {
+    Report::new(UserError(message.into()))
+}
+
+/// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2.
+pub fn exit_code_for(report: &Report) -> u8 {
+    let is_user = report.chain().any(|cause| {
+        cause.is::<UserError>()
+            || cause.is::<ImportError>()
+            || cause.is::<ConfigError>()
+            || matches!(
+                cause.downcast_ref::<StoreError>(),
+                Some(
+                    StoreError::Locked { .. }
+                        | StoreError::NewerSchema { .. }
+                        | StoreError::Open { .. }
+                        | StoreError::Invalid(_)
+                )
+            )
+    });
+    if is_user {
+        1
+    } else {
+        2
+    }
+}
+
+/// What every command gets: the resolved paths, the config and today's date.
+pub struct Context {
+    pub db_path: PathBuf,
+    pub db_flag: Option<PathBuf>,
+    pub config: Config,
+    pub today: NaiveDate,
+}
+
+impl Context {
+    pub fn from_cli(cli: &Cli, today: NaiveDate) -> Result<Context> {
+        let explicit = cli.config.is_some();
+        let config_path = cli.config.clone().unwrap_or_else(paths::config_file);
+        let config = Config::load(Some(&config_path), explicit)?;
+        let db_path = paths::resolve_db(cli.db.clone(), std::env::var("DUCKLENS_DB").ok());
+        Ok(Context {
+            db_path,
+            db_flag: cli.db.clone(),
+            config,
+            today,
+        })
+    }
+
+    pub fn open_store(&self) -> Result<Store> {
+        Ok(Store::open(&self.db_path)?)
+    }
+}
+
+/// Runs a parsed command; the returned code is the process exit status.
+pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
+    let ctx = Context::from_cli(&cli, today)?;
+    match cli.command {
+        Command::Demo(args) => demo::run(&ctx, args),
+        Command::Import(args) => data::import(&ctx, args),
+        Command::Indicators(a) => market::indicators(&ctx, &a.symbol, a.last, a.json),
+        Command::Export(args) => data::export(&ctx, args),
+        Command::Holding(args) => data::holding(&ctx, args),
+        Command::Watch(args) => data::watch(&ctx, args),
+        Command::Account(args) => data::account(&ctx, args),
+        Command::Signals(a) => signals::run(&ctx, a),
+        Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
+        Command::DbCheck(args) => data::db_check(&ctx, args),
+        Command::Config(args) => data::config(&ctx, args),
+    }
+}

@@ -1,0 +1,265 @@
+//! The portfolio analyzer (DESIGN §5, issue 4): from holdings, the watchlist, the account
+//! and a market snapshot at an as-of date, one [`Analysis`] with everything the morning
+//! and intraday checks show.
+//!
+//! Pure: the as-of date is an argument, every threshold comes from [`AnalysisRules`], and a
+//! symbol without data is reported in [`Analysis::missing_data`], never skipped silently.
+
+mod account;
+mod game_plan;
+mod health;
+mod holdings;
+mod issues;
+mod market_direction;
+mod screens;
+mod series;
+mod sizing;
+mod swaps;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod scenario;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::bar::Bar;
+use super::indicators::IndicatorRow;
+use super::portfolio::{AccountBalance, Holding, WatchItem};
+use super::risk::Regime;
+use super::rules::{
+    GeneralRules, HealthRules, MarginRules, RiskRules, ScreenRules, SizingRules, StopRules,
+};
+use super::signal::SignalRules;
+use super::symbol::Symbol;
+
+pub use account::AccountSummary;
+pub use game_plan::{PlanAction, PlanStep};
+pub use health::{grade, health_score, Grade, Health, HealthTerms};
+pub use holdings::{HoldingRow, StopAlert, StopKind};
+pub use issues::{HealthIssue, IssueKind};
+pub use market_direction::MarketDirection;
+pub use screens::{FlagAction, Opportunity, Underperformer};
+pub use series::TARGET_HIGH_BARS;
+pub use swaps::{pair_swaps, Swap, SwapIncrease, SwapReduce};
+
+/// Prices and indicators of every symbol the analysis may need, up to `as_of`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MarketSnapshot {
+    pub as_of: NaiveDate,
+    pub series: BTreeMap<Symbol, SymbolSeries>,
+}
+
+/// One symbol's bars and the indicators of each bar: parallel, ascending by date. Bars after
+/// the snapshot's `as_of` are ignored.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SymbolSeries {
+    pub bars: Vec<Bar>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+/// Every rule the analysis computes with: the matching tables of the config.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnalysisRules {
+    pub general: GeneralRules,
+    pub signal: SignalRules,
+    pub screens: ScreenRules,
+    pub risk: RiskRules,
+    pub health: HealthRules,
+    pub sizing: SizingRules,
+    pub margin: MarginRules,
+    pub stops: StopRules,
+}
+
+/// Which screen thresholds apply. Swaps are worked out only in the morning check; the
+/// intraday check flags positions for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckMode {
+    Morning,
+    Intraday,
+}
+
+/// Why a symbol the analysis needed is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataRole {
+    Holding,
+    Watchlist,
+    Market,
+    Benchmark,
+}
+
+/// A symbol with no bar on or before the as-of date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingData {
+    pub symbol: Symbol,
+    pub role: DataRole,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub as_of: NaiveDate,
+    pub mode: CheckMode,
+    /// The benchmark every alpha is measured against.
+    pub benchmark: String,
+    pub account: AccountSummary,
+    pub market: Vec<MarketDirection>,
+    /// The benchmark's regime; `None` without enough benchmark data. Anything but BULL
+    /// counts as "market in correction" for margin.
+    pub market_regime: Option<Regime>,
+    pub holdings: Vec<HoldingRow>,
+    pub health: Health,
+    pub underperformers: Vec<Underperformer>,
+    pub opportunities: Vec<Opportunity>,
+    pub swaps: Vec<Swap>,
+    pub game_plan: Vec<PlanStep>,
+    pub missing_data: Vec<MissingData>,
+}
+
+/// Runs the whole analysis. See the module docs of each part for its rules.
+pub fn analyze(
+    holdings: &[Holding],
+    watchlist: &[WatchItem],
+    account: Option<&AccountBalance>,
+    market: &MarketSnapshot,
+    rules: &AnalysisRules,
+    mode: CheckMode,
+) -> Analysis {
+    let as_of = market.as_of;
+    let benchmark_symbol = Symbol::parse(&rules.general.benchmark).ok();
+    let benchmark = benchmark_symbol.as_ref().and_then(|s| market.series.get(s));
+    let mut rows: Vec<HoldingRow> = holdings
+        .iter()
+        .map(|h| {
+            let facts = facts_of(market, &h.symbol, rules);
+            holdings::holding_row(h, facts.as_ref(), benchmark, rules)
+        })
+        .collect();
+    let account = account::account_summary(account, &rows, &rules.sizing, &rules.margin);
+    holdings::set_weights(&mut rows, account.portfolio_value);
+    let market_regime = benchmark
+        .and_then(|b| series::facts(b, as_of, rules))
+        .and_then(|f| market_direction::regime_of(&f, rules));
+    let missing_data = missing(&rows, watchlist, market, rules, benchmark_symbol.as_ref());
+    let candidates = watch_candidates(holdings, watchlist, market, rules);
+    let ctx = sizing::SizingContext::new(rules, &account, market_regime);
+    let advice = advise(&rows, &candidates, benchmark, &ctx, &account, rules, mode);
+    Analysis {
+        as_of,
+        mode,
+        benchmark: rules.general.benchmark.clone(),
+        health: health::health(&rows, &account, &missing_data, rules),
+        account,
+        market: market_direction::market_directions(market, rules),
+        market_regime,
+        holdings: rows,
+        underperformers: advice.underperformers,
+        opportunities: advice.opportunities,
+        swaps: advice.swaps,
+        game_plan: advice.game_plan,
+        missing_data,
+    }
+}
+
+fn facts_of<'a>(
+    market: &'a MarketSnapshot,
+    symbol: &Symbol,
+    rules: &AnalysisRules,
+) -> Option<series::Facts<'a>> {
+    series::facts(market.series.get(symbol)?, market.as_of, rules)
+}
+
+/// Watchlist symbols not held, with data.
+fn watch_candidates<'a>(
+    holdings: &[Holding],
+    watchlist: &[WatchItem],
+    market: &'a MarketSnapshot,
+    rules: &AnalysisRules,
+) -> Vec<(Symbol, series::Facts<'a>)> {
+    let held: BTreeSet<&Symbol> = holdings.iter().map(|h| &h.symbol).collect();
+    watchlist
+        .iter()
+        .filter(|w| !held.contains(&w.symbol))
+        .filter_map(|w| facts_of(market, &w.symbol, rules).map(|f| (w.symbol.clone(), f)))
+        .collect()
+}
+
+struct Advice {
+    underperformers: Vec<Underperformer>,
+    opportunities: Vec<Opportunity>,
+    swaps: Vec<Swap>,
+    game_plan: Vec<PlanStep>,
+}
+
+/// Screens, swaps and the game plan, all sized against one cash budget in plan order.
+fn advise(
+    rows: &[HoldingRow],
+    candidates: &[(Symbol, series::Facts)],
+    benchmark: Option<&SymbolSeries>,
+    ctx: &sizing::SizingContext,
+    account: &AccountSummary,
+    rules: &AnalysisRules,
+    mode: CheckMode,
+) -> Advice {
+    let underperformers = screens::underperformers(rows, mode, rules);
+    let mut budget = sizing::Budget::from_account(account);
+    let opportunities = screens::opportunities(candidates, benchmark, ctx, &budget, rules);
+    let swaps = match mode {
+        CheckMode::Morning => {
+            swaps::swaps(&underperformers, &opportunities, ctx, &mut budget, rules)
+        }
+        CheckMode::Intraday => Vec::new(),
+    };
+    let game_plan = game_plan::game_plan(rows, &swaps, &opportunities, ctx, &mut budget);
+    Advice {
+        underperformers,
+        opportunities,
+        swaps,
+        game_plan,
+    }
+}
+
+/// Every holding, watchlist (not held), market and benchmark symbol without a bar on or
+/// before the as-of date, once per role.
+fn missing(
+    rows: &[HoldingRow],
+    watchlist: &[WatchItem],
+    market: &MarketSnapshot,
+    rules: &AnalysisRules,
+    benchmark: Option<&Symbol>,
+) -> Vec<MissingData> {
+    let has_data = |s: &Symbol| {
+        market
+            .series
+            .get(s)
+            .and_then(|series| series.index_on_or_before(market.as_of))
+            .is_some()
+    };
+    let market_symbols = rules
+        .general
+        .market_symbols
+        .iter()
+        .filter_map(|s| Symbol::parse(s).ok());
+    let tagged = rows
+        .iter()
+        .map(|r| (r.symbol.clone(), DataRole::Holding))
+        .chain(
+            watchlist
+                .iter()
+                .filter(|w| rows.iter().all(|r| r.symbol != w.symbol))
+                .map(|w| (w.symbol.clone(), DataRole::Watchlist)),
+        )
+        .chain(market_symbols.map(|s| (s, DataRole::Market)))
+        .chain(benchmark.map(|s| (s.clone(), DataRole::Benchmark)));
+    let mut seen = BTreeSet::new();
+    tagged
+        .filter(|(s, role)| !has_data(s) && seen.insert((s.clone(), *role)))
+        .map(|(symbol, role)| MissingData { symbol, role })
+        .collect()
+}

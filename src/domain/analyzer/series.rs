@@ -1,0 +1,229 @@
+//! What the analyzer reads from one symbol's bars up to the as-of date.
+//!
+//! Everything is computed on adjusted prices. Windows count bars (trading days): the
+//! 60-day high is the highest adjusted high of the last 60 bars, the 52-week high that of
+//! the last 252; the 1-day and 5-day changes compare the close with the close 1 and 5
+//! bars earlier. Only the lookback return counts calendar days (DESIGN §5).
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::{AnalysisRules, SymbolSeries};
+use crate::domain::bar::{AdjustedBar, Bar};
+use crate::domain::indicators::{compute_all, IndicatorRow};
+use crate::domain::portfolio::to_price;
+use crate::domain::returns::{base_index, lookback_return_pct};
+use crate::domain::risk::{entry_risk, EntryRisk, YEAR_BARS};
+use crate::domain::signal::{signal_strength, SignalInputs, Strength};
+
+/// Bars in the window of the target exit's high.
+pub const TARGET_HIGH_BARS: usize = 60;
+
+/// A lookback return and the two dates it spans.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Lookback {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub return_pct: f64,
+}
+
+/// One symbol at the as-of date. The short windows (lookback, volatility, 1- and 5-day
+/// changes) are computed up front; the long ones (SMAs of closes, 60-day and 52-week highs)
+/// on demand, since only some symbols need them.
+#[derive(Debug, Clone)]
+pub(super) struct Facts<'a> {
+    /// The bars up to and including the as-of date.
+    bars: &'a [Bar],
+    /// Date of the last bar on or before the as-of date.
+    pub date: NaiveDate,
+    /// Adjusted close, as money.
+    pub price: Decimal,
+    pub close: f64,
+    pub row: IndicatorRow,
+    pub lookback: Option<Lookback>,
+    pub strength: Strength,
+    pub risk: EntryRisk,
+    pub change_1d_pct: Option<f64>,
+    pub change_5d_pct: Option<f64>,
+}
+
+impl SymbolSeries {
+    /// A series with its indicators computed from the adjusted bars (ascending dates), as
+    /// `store::indicators` computes them.
+    pub fn new(bars: Vec<Bar>) -> Self {
+        let adjusted: Vec<_> = bars.iter().map(Bar::adjusted).collect();
+        let column = |f: fn(&AdjustedBar) -> f64| adjusted.iter().map(f).collect::<Vec<f64>>();
+        let indicators = compute_all(
+            &column(|b| b.high),
+            &column(|b| b.low),
+            &column(|b| b.close),
+            &column(|b| b.volume),
+        );
+        SymbolSeries { bars, indicators }
+    }
+
+    /// Index of the last bar on or before `date`.
+    pub fn index_on_or_before(&self, date: NaiveDate) -> Option<usize> {
+        self.bars.partition_point(|b| b.date <= date).checked_sub(1)
+    }
+
+    /// The adjusted close of the last bar on or before `date`.
+    pub fn close_on_or_before(&self, date: NaiveDate) -> Option<f64> {
+        let bar = &self.bars[self.index_on_or_before(date)?];
+        bar.adjusted_close().to_f64()
+    }
+
+    /// The return in percent from the close on or before `from` to the close on or before
+    /// `to`: how a benchmark is measured over a holding's two dates.
+    pub fn return_between_pct(&self, from: NaiveDate, to: NaiveDate) -> Option<f64> {
+        let base = self.close_on_or_before(from).filter(|b| *b > 0.0)?;
+        let end = self.close_on_or_before(to)?;
+        Some((end / base - 1.0) * 100.0)
+    }
+}
+
+fn change_pct(closes: &[f64], bars_back: usize) -> Option<f64> {
+    let last = closes.len().checked_sub(1)?;
+    let base = closes[last.checked_sub(bars_back)?];
+    (base > 0.0).then(|| (closes[last] / base - 1.0) * 100.0)
+}
+
+fn adjusted_close(bar: &Bar) -> f64 {
+    bar.adjusted_close().to_f64().unwrap_or(0.0)
+}
+
+/// The facts of `series` at `as_of`; `None` when it has no bar on or before that date.
+pub(super) fn facts<'a>(
+    series: &'a SymbolSeries,
+    as_of: NaiveDate,
+    rules: &AnalysisRules,
+) -> Option<Facts<'a>> {
+    let last = series.index_on_or_before(as_of)?;
+    let bars = &series.bars[..=last];
+    let day = bars[last].date;
+    // Only a short tail is converted to f64: the lookback base onwards, and enough bars
+    // for the volatility window and the 5-day change.
+    let cutoff = day - Duration::days(i64::from(rules.general.lookback_days));
+    let base = bars.partition_point(|b| b.date <= cutoff).saturating_sub(1);
+    let window = (rules.risk.volatility_window + 1).max(6);
+    let tail = &bars[bars.len().saturating_sub(window).min(base)..];
+    let dates: Vec<NaiveDate> = tail.iter().map(|b| b.date).collect();
+    let closes: Vec<f64> = tail.iter().map(adjusted_close).collect();
+    let end = tail.len() - 1;
+    let days = rules.general.lookback_days;
+    let lookback = lookback_return_pct(&dates, &closes, end, days)
+        .zip(base_index(&dates, end, days))
+        .map(|(return_pct, from)| Lookback {
+            from: dates[from],
+            to: day,
+            return_pct,
+        });
+    let row = series.indicators.get(last).copied().unwrap_or_default();
+    let inputs = SignalInputs::from_row(&row, lookback.map(|l| l.return_pct));
+    Some(Facts {
+        bars,
+        date: day,
+        price: bars[last].adjusted_close(),
+        close: closes[end],
+        row,
+        lookback,
+        strength: signal_strength(&inputs, &rules.signal),
+        risk: entry_risk(row.rsi_14, &closes, &rules.risk),
+        change_1d_pct: change_pct(&closes, 1),
+        change_5d_pct: change_pct(&closes, 5),
+    })
+}
+
+impl Facts<'_> {
+    /// The mean of the last `n` adjusted closes; `None` with fewer bars.
+    pub fn sma(&self, n: usize) -> Option<f64> {
+        let start = self.bars.len().checked_sub(n).filter(|_| n > 0)?;
+        let sum: f64 = self.bars[start..].iter().map(adjusted_close).sum();
+        Some(sum / n as f64)
+    }
+
+    /// The highest adjusted high of the last 60 bars, as money (the target exit).
+    pub fn high_60d(&self) -> Decimal {
+        let recent = &self.bars[self.bars.len().saturating_sub(TARGET_HIGH_BARS)..];
+        recent
+            .iter()
+            .map(|b| b.high.unwrap_or(b.close).max(b.close) * b.adjustment_factor())
+            .max()
+            .map_or(Decimal::ZERO, to_price)
+    }
+
+    /// The highest adjusted high of the last 252 bars.
+    pub fn high_52w(&self) -> f64 {
+        let year = &self.bars[self.bars.len().saturating_sub(YEAR_BARS)..];
+        year.iter()
+            .map(|b| {
+                let adjusted = b.adjusted();
+                adjusted.high.max(adjusted.close)
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// The benchmark's return over this symbol's own lookback dates, and the alpha in
+    /// percentage points against it.
+    pub fn versus(&self, benchmark: Option<&SymbolSeries>) -> (Option<f64>, Option<f64>) {
+        let Some(lookback) = self.lookback else {
+            return (None, None);
+        };
+        let bench = benchmark.and_then(|b| b.return_between_pct(lookback.from, lookback.to));
+        (bench, bench.map(|b| lookback.return_pct - b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analyzer::fixtures::{daily, date, rules};
+
+    #[test]
+    fn lookback_matches_returns_rs_on_a_long_series() {
+        // 400 daily bars rising by 1 a day, ending 2026-03-31 at close 400.
+        let closes: Vec<f64> = (1..=400).map(f64::from).collect();
+        let series = daily(date(2026, 3, 31), &closes);
+        let f = facts(&series, date(2026, 3, 31), &rules()).unwrap();
+        // Base 30 days earlier (03-01) closes at 370: 400 / 370 − 1 = 8.108 %.
+        let l = f.lookback.unwrap();
+        assert_eq!((l.from, l.to), (date(2026, 3, 1), date(2026, 3, 31)));
+        assert!((l.return_pct - (400.0 / 370.0 - 1.0) * 100.0).abs() < 1e-9);
+        // 1-day 400/399, 5-day 400/395; 52-week high = last close 400; 60-day high 400.
+        assert!((f.change_1d_pct.unwrap() - (400.0 / 399.0 - 1.0) * 100.0).abs() < 1e-9);
+        assert!((f.change_5d_pct.unwrap() - (400.0 / 395.0 - 1.0) * 100.0).abs() < 1e-9);
+        assert_eq!((f.high_52w(), f.high_60d()), (400.0, Decimal::from(400)));
+        // SMA50 of 351..=400 = 375.5; SMA200 of 201..=400 = 300.5; 401 bars do not exist.
+        assert_eq!(
+            (f.sma(50), f.sma(200), f.sma(401)),
+            (Some(375.5), Some(300.5), None)
+        );
+        assert_eq!(f.row.sma_50, Some(375.5));
+    }
+
+    #[test]
+    fn bars_after_the_as_of_date_are_ignored() {
+        let series = daily(date(2026, 3, 31), &[10.0, 11.0, 12.0]);
+        let f = facts(&series, date(2026, 3, 30), &rules()).unwrap();
+        assert_eq!((f.date, f.price), (date(2026, 3, 30), Decimal::from(11)));
+        assert!(facts(&series, date(2026, 3, 28), &rules()).is_none());
+    }
+
+    #[test]
+    fn benchmark_return_uses_the_same_two_dates() {
+        // SPY: one bar a day 03-01..03-31, close 100 + day. A holding's lookback runs
+        // 02-27 → 03-20: SPY's close on or before 02-27 does not exist → no return.
+        let spy: Vec<f64> = (1..=31).map(|d| 100.0 + f64::from(d)).collect();
+        let spy = daily(date(2026, 3, 31), &spy);
+        assert_eq!(
+            spy.return_between_pct(date(2026, 2, 27), date(2026, 3, 20)),
+            None
+        );
+        // 03-05 → 03-20: 120 / 105 − 1 = 14.29 %, not SPY's own latest close 131.
+        let r = spy
+            .return_between_pct(date(2026, 3, 5), date(2026, 3, 20))
+            .unwrap();
+        assert!((r - (120.0 / 105.0 - 1.0) * 100.0).abs() < 1e-9);
+    }
+}

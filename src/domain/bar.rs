@@ -1,0 +1,110 @@
+//! Daily bars as received, and the split- and dividend-adjusted view everything computes on.
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// One raw daily bar, stored exactly as the source sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    pub date: NaiveDate,
+    pub open: Option<Decimal>,
+    pub high: Option<Decimal>,
+    pub low: Option<Decimal>,
+    pub close: Decimal,
+    pub adj_close: Option<Decimal>,
+    pub volume: Option<i64>,
+}
+
+/// A bar after adjustment: f = adj_close / close scales open, high, low and close,
+/// and divides volume (DESIGN §5). Analytics only, hence `f64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AdjustedBar {
+    pub date: NaiveDate,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+}
+
+impl Bar {
+    /// The adjustment factor; 1 where the source has no adjusted close.
+    pub fn adjustment_factor(&self) -> Decimal {
+        match self.adj_close {
+            Some(adj) if !self.close.is_zero() => adj / self.close,
+            _ => Decimal::ONE,
+        }
+    }
+
+    /// The adjusted close as money (`Decimal`), for valuations.
+    pub fn adjusted_close(&self) -> Decimal {
+        self.adj_close.unwrap_or(self.close)
+    }
+
+    pub fn adjusted(&self) -> AdjustedBar {
+        let f = self.adjustment_factor();
+        let scale = |v: Option<Decimal>| (v.unwrap_or(self.close) * f).to_f64().unwrap_or(0.0);
+        let factor = f.to_f64().unwrap_or(1.0);
+        let volume = self.volume.unwrap_or(0) as f64;
+        AdjustedBar {
+            date: self.date,
+            open: scale(self.open),
+            high: scale(self.high),
+            low: scale(self.low),
+            close: self.adjusted_close().to_f64().unwrap_or(0.0),
+            volume: if factor > 0.0 {
+                volume / factor
+            } else {
+                volume
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn four_for_one_split_is_undone() {
+        // Before a 4:1 split the raw close is 400 and the adjusted close 100: f = 0.25.
+        let bar = Bar {
+            date: NaiveDate::from_ymd_opt(2020, 8, 28).unwrap(),
+            open: Some(dec!(396)),
+            high: Some(dec!(404)),
+            low: Some(dec!(392)),
+            close: dec!(400),
+            adj_close: Some(dec!(100)),
+            volume: Some(1_000),
+        };
+        let adj = bar.adjusted();
+        assert_eq!(adj.open, 99.0);
+        assert_eq!(adj.high, 101.0);
+        assert_eq!(adj.low, 98.0);
+        assert_eq!(adj.close, 100.0);
+        // Volume / 0.25 = 4 000 post-split shares.
+        assert_eq!(adj.volume, 4_000.0);
+    }
+
+    #[test]
+    fn no_adjusted_close_means_factor_one() {
+        let bar = Bar {
+            date: NaiveDate::from_ymd_opt(2020, 8, 28).unwrap(),
+            open: None,
+            high: Some(dec!(11)),
+            low: Some(dec!(9)),
+            close: dec!(10),
+            adj_close: None,
+            volume: None,
+        };
+        assert_eq!(bar.adjustment_factor(), Decimal::ONE);
+        let adj = bar.adjusted();
+        assert_eq!(
+            (adj.open, adj.high, adj.close, adj.volume),
+            (10.0, 11.0, 10.0, 0.0)
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure logic: no I/O, no clock, no terminal. Plain data in, plain data out.
+
+pub mod analyzer;
+pub mod bar;
+pub mod calendar;
+pub mod indicators;
+pub mod journal;
+pub mod portfolio;
+pub mod returns;
+pub mod risk;
+pub mod rules;
+pub mod signal;
+pub mod sizer;
+pub mod symbol;
+pub mod tracker;

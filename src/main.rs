@@ -1,0 +1,26 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use ducklens::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    // color-eyre's hooks restore the terminal before reporting a panic or an error.
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    let _log = ducklens::logging::init(&ducklens::paths::state_dir());
+    // The only place the clock is read: everything below receives "today" as a value.
+    let today = chrono::Local::now().date_naive();
+    match cli::run(cli, today) {
+        Ok(code) => ExitCode::from(code),
+        Err(report) => {
+            let code = cli::exit_code_for(&report);
+            if code == 1 {
+                eprintln!("error: {report}");
+            } else {
+                tracing::error!("{report:?}");
+                eprintln!("internal error: {report:?}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Stooq daily CSV (`/q/d/l/?s={symbol}.us&i=d`), no key needed.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::http::{HttpClient, HttpFailure};
+use super::{FetchError, Provider};
+use crate::domain::bar::Bar;
+use crate::domain::symbol::Symbol;
+use crate::market::price_file::parse_prices;
+
+const NAME: &str = "stooq";
+
+pub struct Stooq {
+    client: HttpClient,
+    base_url: String,
+}
+
+impl Stooq {
+    pub fn new(client: HttpClient, base_url: &str) -> Self {
+        Stooq {
+            client,
+            base_url: base_url.trim_end_matches('/').to_string(),
+        }
+    }
+}
+
+impl Provider for Stooq {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn daily_bars(
+        &self,
+        symbol: &Symbol,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Bar>, FetchError> {
+        let ticker = format!(
+            "{}.us",
+            symbol.as_str().to_ascii_lowercase().replace('.', "-")
+        );
+        let url = format!(
+            "{}/q/d/l/?s={ticker}&d1={}&d2={}&i=d",
+            self.base_url,
+            from.format("%Y%m%d"),
+            to.format("%Y%m%d")
+        );
+        let body = self.client.get(&url).map_err(|f| match f {
+            HttpFailure::Status { status: 404, .. } => FetchError::UnknownSymbol {
+                provider: NAME,
+                symbol: symbol.to_string(),
+            },
+            HttpFailure::Status {
+                status, attempts, ..
+            } => FetchError::Http {
+                provider: NAME,
+                status,
+                attempts,
+            },
+            HttpFailure::Transport(message) => FetchError::Network {
+                provider: NAME,
+                message,
+            },
+        })?;
+        parse_stooq(&body, symbol)
+    }
+}
+
+/// Stooq answers an unknown symbol with the text "No data".
+pub fn parse_stooq(body: &str, symbol: &Symbol) -> Result<Vec<Bar>, FetchError> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("no data") {
+        return Err(FetchError::UnknownSymbol {
+            provider: NAME,
+            symbol: symbol.to_string(),
+        });
+    }
+    let name = format!("{}.csv", symbol.as_str());
+    let file = parse_prices(body, Path::new(&name), false).map_err(|e| FetchError::Malformed {
+        provider: NAME,
+        message: e.to_string(),
+    })?;
+    Ok(file.bars.into_values().next().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_no_data() {
+        let sym = Symbol::parse("AAPL").unwrap();
+        let body =
+            "Date,Open,High,Low,Close,Volume\n2024-03-01,179.55,180.53,177.38,179.66,73488997\n";
+        assert_eq!(parse_stooq(body, &sym).unwrap().len(), 1);
+        assert!(matches!(
+            parse_stooq("No data", &sym),
+            Err(FetchError::UnknownSymbol { .. })
+        ));
+    }
+}

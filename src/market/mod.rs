@@ -1,0 +1,7 @@
+//! Getting data in: portfolio and watchlist files, and the demo market.
+
+pub mod demo;
+pub mod fetch;
+pub mod portfolio_file;
+pub mod price_file;
+mod rng;

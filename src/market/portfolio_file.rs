@@ -1,0 +1,381 @@
+//! Parsing portfolio and watchlist files. Everything is validated before anything is
+//! written, and every error names the file and the line or JSON path.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::domain::portfolio::{to_cents, to_price, Holding};
+use crate::domain::symbol::Symbol;
+
+/// What a portfolio file holds. `cash` is present only in the previous tool's JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioFile {
+    pub holdings: Vec<Holding>,
+    pub cash: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct ImportError {
+    /// `file:line`, `file:line:column` or `file: $.json.path`.
+    pub location: String,
+    pub message: String,
+}
+
+fn err(location: impl Into<String>, message: impl Into<String>) -> ImportError {
+    ImportError {
+        location: location.into(),
+        message: message.into(),
+    }
+}
+
+/// Reads a portfolio file, choosing the format by extension (`.json`) or content (`{`).
+pub fn read_portfolio(path: &Path) -> Result<PortfolioFile, ImportError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| err(&name, e.to_string()))?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{');
+    if is_json {
+        parse_portfolio_json(&text, &name)
+    } else {
+        parse_portfolio_csv(&text, &name)
+    }
+}
+
+/// The previous tool's `portfolio.json`.
+pub fn parse_portfolio_json(text: &str, name: &str) -> Result<PortfolioFile, ImportError> {
+    let root: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        err(
+            format!("{name}:{}:{}", e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    let at = |path: &str| format!("{name}: $.{path}");
+    let object = root
+        .as_object()
+        .ok_or_else(|| err(format!("{name}: $"), "expected a JSON object"))?;
+    let cash = match object.get("cash") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => {
+            let cash = json_decimal(v).map_err(|m| err(at("cash"), m))?;
+            if cash < Decimal::ZERO {
+                return Err(err(
+                    at("cash"),
+                    format!("cash cannot be negative, got {cash}"),
+                ));
+            }
+            Some(to_cents(cash))
+        }
+    };
+    let positions = match object.get("positions") {
+        None | Some(serde_json::Value::Null) => serde_json::Map::new(),
+        Some(serde_json::Value::Object(map)) => map.clone(),
+        Some(_) => return Err(err(at("positions"), "expected an object keyed by symbol")),
+    };
+    let mut holdings = Vec::with_capacity(positions.len());
+    for (key, value) in &positions {
+        let path = format!("positions.{key}");
+        holdings.push(json_position(key, value).map_err(|(field, m)| {
+            let full = if field.is_empty() {
+                path.clone()
+            } else {
+                format!("{path}.{field}")
+            };
+            err(at(&full), m)
+        })?);
+    }
+    Ok(PortfolioFile { holdings, cash })
+}
+
+#[derive(Deserialize)]
+struct JsonPosition {
+    symbol: Option<String>,
+    quantity: Option<serde_json::Value>,
+    price_paid: Option<serde_json::Value>,
+    purchase_date: Option<String>,
+    notes: Option<String>,
+}
+
+/// Errors come back as (field, message) so the caller can build the JSON path.
+fn json_position(key: &str, value: &serde_json::Value) -> Result<Holding, (String, String)> {
+    let pos: JsonPosition = serde_json::from_value(value.clone())
+        .map_err(|e| (String::new(), format!("expected a position object: {e}")))?;
+    let symbol = Symbol::parse(key).map_err(|e| (String::new(), e.to_string()))?;
+    if let Some(inner) = &pos.symbol {
+        let inner = Symbol::parse(inner).map_err(|e| ("symbol".to_string(), e.to_string()))?;
+        if inner != symbol {
+            return Err((
+                "symbol".into(),
+                format!("{inner} does not match its key {symbol}"),
+            ));
+        }
+    }
+    let number =
+        |field: &str, v: &Option<serde_json::Value>| -> Result<Decimal, (String, String)> {
+            let v = v
+                .as_ref()
+                .ok_or((field.to_string(), "is missing".to_string()))?;
+            json_decimal(v).map_err(|m| (field.to_string(), m))
+        };
+    let quantity = to_price(number("quantity", &pos.quantity)?);
+    let price_paid = to_price(number("price_paid", &pos.price_paid)?);
+    let opened = match pos.purchase_date.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(parse_date(raw).map_err(|m| ("purchase_date".to_string(), m))?),
+    };
+    Holding::new(symbol, quantity, price_paid, opened, pos.notes).map_err(|e| {
+        let field = match e {
+            crate::domain::portfolio::HoldingError::NonPositiveQuantity(_) => "quantity",
+            crate::domain::portfolio::HoldingError::NonPositiveCost(_) => "price_paid",
+        };
+        (field.to_string(), e.to_string())
+    })
+}
+
+/// A JSON number (kept as its exact text, never through `f64`) or a numeric string.
+fn json_decimal(v: &serde_json::Value) -> Result<Decimal, String> {
+    let text = match v {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.trim().to_string(),
+        other => return Err(format!("expected a number, got {other}")),
+    };
+    parse_decimal(&text)
+}
+
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let cleaned = text.trim().replace(['$', ','], "");
+    Decimal::from_str(&cleaned)
+        .or_else(|_| Decimal::from_scientific(&cleaned))
+        .map_err(|_| format!("{text:?} is not a number"))
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%m/%d/%Y"))
+        .map_err(|_| format!("{text:?} is not a date (use YYYY-MM-DD)"))
+}
+
+/// `symbol,quantity,avg_cost,opened[,notes]` with a header row.
+pub fn parse_portfolio_csv(text: &str, name: &str) -> Result<PortfolioFile, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| err(format!("{name}:1"), e.to_string()))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let column = |wanted: &str| headers.iter().position(|h| h == wanted);
+    let required = ["symbol", "quantity", "avg_cost", "opened"];
+    let mut idx = [0usize; 4];
+    for (slot, wanted) in idx.iter_mut().zip(required) {
+        *slot = column(wanted).ok_or_else(|| {
+            err(
+                format!("{name}:1"),
+                format!(
+                    "missing column {wanted:?}; expected symbol,quantity,avg_cost,opened[,notes]"
+                ),
+            )
+        })?;
+    }
+    let notes_idx = column("notes");
+    let mut seen = BTreeSet::new();
+    let mut holdings = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            err(format!("{name}:{line}"), e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let at = |col: &str, m: String| err(format!("{name}:{line}"), format!("column {col}: {m}"));
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let symbol = Symbol::parse(field(idx[0])).map_err(|e| at("symbol", e.to_string()))?;
+        let quantity = parse_decimal(field(idx[1])).map_err(|m| at("quantity", m))?;
+        let avg_cost = parse_decimal(field(idx[2])).map_err(|m| at("avg_cost", m))?;
+        let opened = match field(idx[3]) {
+            "" => None,
+            raw => Some(parse_date(raw).map_err(|m| at("opened", m))?),
+        };
+        let notes = notes_idx.map(|i| field(i).to_string());
+        if quantity <= Decimal::ZERO {
+            return Err(at("quantity", format!("must be positive, got {quantity}")));
+        }
+        if avg_cost <= Decimal::ZERO {
+            return Err(at("avg_cost", format!("must be positive, got {avg_cost}")));
+        }
+        if !seen.insert(symbol.clone()) {
+            return Err(at("symbol", format!("{symbol} appears twice")));
+        }
+        let holding = Holding::new(
+            symbol,
+            to_price(quantity),
+            to_price(avg_cost),
+            opened,
+            notes,
+        )
+        .map_err(|e| at("quantity", e.to_string()))?;
+        holdings.push(holding);
+    }
+    Ok(PortfolioFile {
+        holdings,
+        cash: None,
+    })
+}
+
+/// A watchlist: one symbol per line (`#` comments allowed), or a CSV with a `symbol`
+/// column and optional `notes`. Returns (symbol, notes) pairs, duplicates removed.
+pub fn parse_watchlist(
+    text: &str,
+    name: &str,
+) -> Result<Vec<(Symbol, Option<String>)>, ImportError> {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let is_csv = first.contains(',') || first.trim().eq_ignore_ascii_case("symbol");
+    let mut out: Vec<(Symbol, Option<String>)> = Vec::new();
+    let mut push = |symbol: Symbol, notes: Option<String>| {
+        if !out.iter().any(|(s, _)| *s == symbol) {
+            out.push((symbol, notes.filter(|n| !n.is_empty())));
+        }
+    };
+    if !is_csv {
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let symbol =
+                Symbol::parse(line).map_err(|e| err(format!("{name}:{}", i + 1), e.to_string()))?;
+            push(symbol, None);
+        }
+        return Ok(out);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| err(format!("{name}:1"), e.to_string()))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let symbol_idx = headers.iter().position(|h| h == "symbol").ok_or_else(|| {
+        err(
+            format!("{name}:1"),
+            "a CSV watchlist needs a \"symbol\" column",
+        )
+    })?;
+    let notes_idx = headers.iter().position(|h| h == "notes");
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            err(
+                format!("{name}:{}", e.position().map_or(0, |p| p.line())),
+                e.to_string(),
+            )
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let symbol = Symbol::parse(record.get(symbol_idx).unwrap_or(""))
+            .map_err(|e| err(format!("{name}:{line}"), format!("column symbol: {e}")))?;
+        push(
+            symbol,
+            notes_idx.and_then(|i| record.get(i)).map(str::to_string),
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    const OLD_TOOL_JSON: &str = r#"{
+  "cash": 1126.7900000000002,
+  "positions": {
+    "AAPL": {"symbol": "AAPL", "quantity": 10, "price_paid": 182.5, "purchase_date": "2024-03-01", "notes": "core"},
+    "msft": {"symbol": "MSFT", "quantity": 3.5, "price_paid": 401.123456, "purchase_date": "2024-05-10", "notes": ""}
+  },
+  "last_updated": "2024-06-01T10:00:00"
+}"#;
+
+    #[test]
+    fn reads_the_previous_tools_json() {
+        let file = parse_portfolio_json(OLD_TOOL_JSON, "portfolio.json").unwrap();
+        assert_eq!(file.cash, Some(dec!(1126.79)));
+        assert_eq!(file.holdings.len(), 2);
+        let msft = &file.holdings[1];
+        assert_eq!(msft.symbol.as_str(), "MSFT");
+        assert_eq!(msft.quantity, dec!(3.5));
+        // Prices keep four decimals: 401.123456 → 401.1235.
+        assert_eq!(msft.avg_cost, dec!(401.1235));
+        assert_eq!(msft.notes, None);
+        assert_eq!(file.holdings[0].opened, NaiveDate::from_ymd_opt(2024, 3, 1));
+    }
+
+    #[test]
+    fn json_errors_name_the_path() {
+        let truncated = &OLD_TOOL_JSON[..120];
+        let e = parse_portfolio_json(truncated, "p.json").unwrap_err();
+        assert!(e.location.starts_with("p.json:"), "{e}");
+        assert!(e.message.contains("not valid JSON"), "{e}");
+
+        let bad = OLD_TOOL_JSON.replace("\"quantity\": 10", "\"quantity\": -10");
+        let e = parse_portfolio_json(&bad, "p.json").unwrap_err();
+        assert_eq!(e.location, "p.json: $.positions.AAPL.quantity");
+
+        let bad = OLD_TOOL_JSON.replace("2024-05-10", "10th May");
+        let e = parse_portfolio_json(&bad, "p.json").unwrap_err();
+        assert_eq!(e.location, "p.json: $.positions.msft.purchase_date");
+    }
+
+    #[test]
+    fn csv_reads_and_rejects_with_line_and_column() {
+        let ok =
+            "symbol,quantity,avg_cost,opened,notes\naapl,10,182.50,2024-03-01,core\nMSFT,2,400,,\n";
+        let file = parse_portfolio_csv(ok, "p.csv").unwrap();
+        assert_eq!(file.holdings.len(), 2);
+        assert_eq!(file.holdings[1].opened, None);
+        assert_eq!(file.cash, None);
+
+        let bad =
+            "symbol,quantity,avg_cost,opened\nAAPL,10,182.5,2024-03-01\nMSFT,-2,400,2024-01-01\n";
+        let e = parse_portfolio_csv(bad, "p.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p.csv:3: column quantity: must be positive, got -2"
+        );
+
+        let dup = "symbol,quantity,avg_cost,opened\nAAPL,1,1,\naapl,1,1,\n";
+        assert!(parse_portfolio_csv(dup, "p.csv")
+            .unwrap_err()
+            .to_string()
+            .contains("appears twice"));
+
+        let missing = "symbol,qty,avg_cost,opened\n";
+        assert!(parse_portfolio_csv(missing, "p.csv")
+            .unwrap_err()
+            .message
+            .contains("\"quantity\""));
+    }
+
+    #[test]
+    fn watchlist_lines_and_csv() {
+        let list = parse_watchlist("# mine\naapl\n\nMSFT # cloud\naapl\n", "w.txt").unwrap();
+        let names: Vec<_> = list.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names, ["AAPL", "MSFT"]);
+
+        let csv = parse_watchlist("symbol,notes\nnvda,chips\n", "w.csv").unwrap();
+        assert_eq!(csv[0].1.as_deref(), Some("chips"));
+
+        let e = parse_watchlist("AAPL\nBAD SYMBOL\n", "w.txt").unwrap_err();
+        assert_eq!(e.location, "w.txt:2");
+    }
+}

@@ -1,0 +1,305 @@
+//! Daily-bar files: Yahoo, Stooq (web CSV and the bulk `<TICKER>,<PER>,<DATE>,…` text
+//! files) and a generic `date,open,high,low,close[,adj_close],volume[,symbol]` layout.
+//! The format is recognised from the header; the symbol comes from a column or the file
+//! name (`aapl.us.txt`, `AAPL.csv` → AAPL).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::portfolio_file::{parse_decimal, ImportError};
+use crate::domain::bar::Bar;
+use crate::domain::symbol::Symbol;
+
+/// Bars read from one file, grouped by symbol, plus the rows skipped under `--skip-bad`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PriceFile {
+    pub bars: BTreeMap<Symbol, Vec<Bar>>,
+    pub skipped: Vec<ImportError>,
+}
+
+impl PriceFile {
+    pub fn row_count(&self) -> usize {
+        self.bars.values().map(Vec::len).sum()
+    }
+}
+
+#[derive(Default)]
+struct Columns {
+    symbol: Option<usize>,
+    date: usize,
+    open: Option<usize>,
+    high: Option<usize>,
+    low: Option<usize>,
+    close: usize,
+    adj_close: Option<usize>,
+    volume: Option<usize>,
+}
+
+/// `aapl.us.txt` → AAPL, `BRK-B.csv` → BRK-B.
+pub fn symbol_from_file_name(path: &Path) -> Option<Symbol> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.split('.').next()?;
+    Symbol::parse(stem).ok()
+}
+
+fn normalise_header(raw: &str) -> String {
+    let h: String = raw
+        .trim()
+        .trim_matches(|c| c == '<' || c == '>')
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    match h.as_str() {
+        "adjclose" | "adjustedclose" => "adj_close".into(),
+        "vol" => "volume".into(),
+        "ticker" => "symbol".into(),
+        _ => h,
+    }
+}
+
+fn columns(headers: &[String], name: &str) -> Result<Columns, ImportError> {
+    let find = |want: &str| headers.iter().position(|h| h == want);
+    let need = |want: &str| {
+        find(want).ok_or_else(|| ImportError {
+            location: format!("{name}:1"),
+            message: format!(
+                "no {want:?} column; expected Yahoo (Date,Open,High,Low,Close,Adj Close,Volume), \
+                 Stooq (Date,Open,High,Low,Close,Volume) or date,open,high,low,close[,adj_close],volume"
+            ),
+        })
+    };
+    Ok(Columns {
+        symbol: find("symbol"),
+        date: need("date")?,
+        open: find("open"),
+        high: find("high"),
+        low: find("low"),
+        close: need("close")?,
+        adj_close: find("adj_close"),
+        volume: find("volume"),
+    })
+}
+
+/// Parses one file's text. A malformed row fails the file with `FILE:LINE: column X: why`
+/// unless `skip_bad`, which records it in `skipped` and goes on.
+pub fn parse_prices(text: &str, path: &Path, skip_bad: bool) -> Result<PriceFile, ImportError> {
+    let name = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError {
+            location: format!("{name}:1"),
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(normalise_header)
+        .collect();
+    let cols = columns(&headers, &name)?;
+    let file_symbol = symbol_from_file_name(path);
+    if cols.symbol.is_none() && file_symbol.is_none() {
+        return Err(ImportError {
+            location: name,
+            message: "no symbol column and no symbol in the file name".into(),
+        });
+    }
+    let mut out = PriceFile::default();
+    for record in reader.records() {
+        let record = record.map_err(|e| ImportError {
+            location: format!("{name}:{}", e.position().map_or(0, |p| p.line())),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        match parse_row(&record, &cols, file_symbol.as_ref()) {
+            Ok((symbol, bar)) => out.bars.entry(symbol).or_default().push(bar),
+            Err(message) => {
+                let e = ImportError {
+                    location: format!("{name}:{line}"),
+                    message,
+                };
+                if skip_bad {
+                    out.skipped.push(e);
+                } else {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    for bars in out.bars.values_mut() {
+        bars.sort_by_key(|b| b.date);
+        // A later row for the same day wins, as an upsert would.
+        bars.dedup_by(|later, earlier| {
+            if later.date == earlier.date {
+                std::mem::swap(later, earlier);
+                true
+            } else {
+                false
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn parse_row(
+    record: &csv::StringRecord,
+    cols: &Columns,
+    file_symbol: Option<&Symbol>,
+) -> Result<(Symbol, Bar), String> {
+    let get = |i: usize| record.get(i).unwrap_or("");
+    let symbol = match cols.symbol {
+        Some(i) => {
+            // Stooq bulk tickers carry the market: AAPL.US.
+            let raw = get(i);
+            let raw = raw
+                .strip_suffix(".US")
+                .or_else(|| raw.strip_suffix(".us"))
+                .unwrap_or(raw);
+            Symbol::parse(raw).map_err(|e| format!("column symbol: {e}"))?
+        }
+        None => file_symbol.cloned().ok_or("no symbol")?,
+    };
+    let date = parse_bar_date(get(cols.date)).map_err(|e| format!("column date: {e}"))?;
+    let price = |label: &str, i: Option<usize>, scale: u32| -> Result<Option<Decimal>, String> {
+        match i.map(get) {
+            None | Some("") => Ok(None),
+            Some(raw) => {
+                let v = parse_decimal(raw).map_err(|e| format!("column {label}: {e}"))?;
+                if v <= Decimal::ZERO {
+                    return Err(format!("column {label}: price must be positive, got {v}"));
+                }
+                Ok(Some(v.round_dp(scale)))
+            }
+        }
+    };
+    let close = price("close", Some(cols.close), 4)?.ok_or("column close: is empty")?;
+    let (open, high, low) = (
+        price("open", cols.open, 4)?,
+        price("high", cols.high, 4)?,
+        price("low", cols.low, 4)?,
+    );
+    if let (Some(h), Some(l)) = (high, low) {
+        if h < l {
+            return Err(format!("column high: high ({h}) is below low ({l})"));
+        }
+    }
+    let volume = match cols.volume.map(get) {
+        None | Some("") => None,
+        Some(raw) => {
+            let v = parse_decimal(raw).map_err(|e| format!("column volume: {e}"))?;
+            if v < Decimal::ZERO {
+                return Err(format!("column volume: cannot be negative, got {v}"));
+            }
+            Some(
+                i64::try_from(v.trunc().mantissa())
+                    .map_err(|_| "column volume: too large".to_string())?,
+            )
+        }
+    };
+    Ok((
+        symbol,
+        Bar {
+            date,
+            open,
+            high,
+            low,
+            close,
+            adj_close: price("adj_close", cols.adj_close, 12)?,
+            volume,
+        },
+    ))
+}
+
+/// ISO `2024-03-01`, US `03/01/2024`, or Stooq's `20240301`.
+pub fn parse_bar_date(raw: &str) -> Result<NaiveDate, String> {
+    let raw = raw.trim();
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%m/%d/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%Y%m%d"))
+        .map_err(|_| format!("{raw:?} is not a date (use YYYY-MM-DD or MM/DD/YYYY)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn p(name: &str) -> &Path {
+        Path::new(name)
+    }
+
+    #[test]
+    fn yahoo_with_symbol_from_file_name() {
+        let text = "Date,Open,High,Low,Close,Adj Close,Volume\n\
+                    2020-08-28,504.05,505.77,498.31,499.23,124.1,46907479\n\
+                    2020-08-31,127.58,131.00,126.00,129.04,128.3,225702700\n";
+        let file = parse_prices(text, p("data/AAPL.csv"), false).unwrap();
+        let bars = &file.bars[&Symbol::parse("AAPL").unwrap()];
+        assert_eq!(bars.len(), 2);
+        assert_eq!(bars[0].adj_close, Some(dec!(124.1)));
+        assert_eq!(bars[1].volume, Some(225_702_700));
+    }
+
+    #[test]
+    fn stooq_web_and_bulk_layouts() {
+        let web = "Date,Open,High,Low,Close,Volume\n2024-03-01,10,11,9,10.5,1000\n";
+        let file = parse_prices(web, p("aapl.us.txt"), false).unwrap();
+        let bar = &file.bars[&Symbol::parse("AAPL").unwrap()][0];
+        assert_eq!((bar.adj_close, bar.close), (None, dec!(10.5)));
+
+        let bulk = "<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\n\
+                    MSFT.US,D,20240301,000000,410.1,415.2,408.3,414.0,20000000,0\n";
+        let file = parse_prices(bulk, p("whatever.txt"), false).unwrap();
+        let bar = &file.bars[&Symbol::parse("MSFT").unwrap()][0];
+        assert_eq!(bar.date, NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
+    }
+
+    #[test]
+    fn generic_with_symbol_column_and_us_dates() {
+        let text = "symbol,date,open,high,low,close,adj_close,volume\n\
+                    spy,03/01/2024,500,510,495,505,0.595871970054,1\n\
+                    QQQ,2024-03-01,400,410,395,405,,2\n";
+        let file = parse_prices(text, p("mixed.csv"), false).unwrap();
+        assert_eq!(file.bars.len(), 2);
+        assert_eq!(
+            file.bars[&Symbol::parse("SPY").unwrap()][0].adj_close,
+            Some(dec!(0.595871970054))
+        );
+    }
+
+    #[test]
+    fn bad_rows_name_file_line_and_column() {
+        let text = "date,open,high,low,close,volume\n2024-03-01,10,9,11,10,5\n";
+        let e = parse_prices(text, p("x/prices.csv"), false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x/prices.csv:2: column high: high (9) is below low (11)"
+        );
+
+        let text = "date,open,high,low,close,volume\n2024-03-01,10,11,9,10,5\n2024-13-01,1,1,1,1,1\n2024-03-04,10,11,9,-1,5\n";
+        let e = parse_prices(text, p("prices.csv"), false).unwrap_err();
+        assert!(
+            e.to_string().starts_with("prices.csv:3: column date:"),
+            "{e}"
+        );
+
+        let skipped = parse_prices(text, p("prices.csv"), true).unwrap();
+        assert_eq!(skipped.row_count(), 1);
+        assert_eq!(skipped.skipped.len(), 2);
+        assert_eq!(
+            skipped.skipped[1].to_string(),
+            "prices.csv:4: column close: price must be positive, got -1"
+        );
+    }
+
+    #[test]
+    fn unknown_header_is_explained() {
+        let e = parse_prices("when,price\n", p("a.csv"), false).unwrap_err();
+        assert!(e.message.contains("no \"date\" column"), "{e}");
+    }
+}

@@ -1,0 +1,176 @@
+//! The signal journal as text: the brief's signal-history view and signal listings.
+
+use std::fmt::Write;
+
+use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
+use rust_decimal::Decimal;
+
+use crate::domain::journal::SignalRecord;
+use crate::domain::tracker::{JournalStats, WindowStats};
+
+fn money(v: Option<Decimal>) -> String {
+    v.map(|d| format!("{d:.2}")).unwrap_or_else(|| "—".into())
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+fn right_align(table: &mut Table, from: usize, to: usize) {
+    for col in from..to {
+        if let Some(c) = table.column_mut(col) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+fn stats_row(label: &str, s: &WindowStats) -> Vec<String> {
+    vec![
+        label.to_string(),
+        s.total.to_string(),
+        s.taken.to_string(),
+        format!("{:.1}%", s.action_rate_pct),
+        format!("{}/{}/{}", s.wins, s.losses, s.breakevens),
+        pct(s.win_rate_pct),
+        format!("{:.2}", s.total_pnl),
+        money(s.avg_win),
+        money(s.avg_loss),
+        s.profit_factor.to_string(),
+        money(s.expectancy),
+    ]
+}
+
+const STATS_HEADER: [&str; 11] = [
+    "",
+    "Signals",
+    "Taken",
+    "Action rate",
+    "W/L/B",
+    "Win rate",
+    "Total P&L",
+    "Avg win",
+    "Avg loss",
+    "Profit factor",
+    "Expectancy",
+];
+
+fn stats_table<'a>(rows: impl Iterator<Item = (String, &'a WindowStats)>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_BORDERS_ONLY)
+        .set_header(STATS_HEADER.to_vec());
+    for (label, s) in rows {
+        table.add_row(stats_row(&label, s));
+    }
+    right_align(&mut table, 1, STATS_HEADER.len());
+    table
+}
+
+pub fn stats_text(stats: &JournalStats, recent: &[SignalRecord]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "=== SIGNAL HISTORY ===");
+    let order = ["90d", "30d", "all"];
+    let windows = order.iter().filter_map(|k| {
+        stats
+            .windows
+            .get(*k)
+            .map(|s| (format!("Last {k}").replace("Last all", "All time"), s))
+    });
+    let _ = writeln!(out, "{}", stats_table(windows));
+    let _ = writeln!(out, "\nBy source:");
+    let _ = writeln!(
+        out,
+        "{}",
+        stats_table(stats.by_source.iter().map(|(k, v)| (k.clone(), v)))
+    );
+    let _ = writeln!(out, "\nMost recent signals:");
+    let _ = writeln!(out, "{}", signal_table(&recent[..recent.len().min(20)]));
+    let _ = writeln!(out, "\nMissed opportunities:");
+    if stats.missed.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for m in &stats.missed {
+        let _ = writeln!(
+            out,
+            "  #{:<5} {:<6} {}  strength {:>5}  price {:>10}  missed {:>10}",
+            m.id.unwrap_or_default(),
+            m.symbol,
+            m.signal_date,
+            money(m.strength),
+            money(m.price_at_signal),
+            format!("{:.2}", m.max_profit_potential)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nCalibration (BUY signals, 20-session forward return):"
+    );
+    let mut table = Table::new();
+    table.load_preset(UTF8_BORDERS_ONLY).set_header(vec![
+        "Strength",
+        "Signals",
+        "Avg fwd return",
+        "Rose",
+    ]);
+    for b in &stats.calibration {
+        table.add_row(vec![
+            b.band.to_string(),
+            b.count.to_string(),
+            pct(b.avg_forward_return_pct),
+            pct(b.hit_rate_pct),
+        ]);
+    }
+    right_align(&mut table, 1, 4);
+    let _ = writeln!(out, "{table}");
+    out
+}
+
+pub fn signal_table(signals: &[SignalRecord]) -> String {
+    if signals.is_empty() {
+        return "  No signals recorded yet.".to_string();
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_BORDERS_ONLY).set_header(vec![
+        "ID", "Date", "Symbol", "Type", "Source", "Strength", "Price", "Taken", "Entry", "Exit",
+        "P&L", "Outcome",
+    ]);
+    for s in signals {
+        table.add_row(vec![
+            s.id.unwrap_or_default().to_string(),
+            s.signal_date.to_string(),
+            s.symbol.to_string(),
+            s.signal_type.as_str().to_string(),
+            s.signal_source.clone(),
+            money(s.signal_strength),
+            money(s.price_at_signal),
+            if s.action_taken { "yes" } else { "no" }.to_string(),
+            money(s.actual_entry_price),
+            money(s.exit_price),
+            money(s.actual_profit),
+            match (s.outcome, s.action_taken) {
+                (Some(o), _) => o.as_str(),
+                (None, true) => "open",
+                (None, false) => "pending",
+            }
+            .to_string(),
+        ]);
+    }
+    right_align(&mut table, 5, 11);
+    table.to_string()
+}
+
+pub fn signal_detail(s: &SignalRecord) -> String {
+    let value = serde_json::to_value(s).unwrap_or_default();
+    let mut out = String::new();
+    if let Some(map) = value.as_object() {
+        for (k, v) in map {
+            let shown = match v {
+                serde_json::Value::Null => "—".to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let _ = writeln!(out, "{k:<26} {shown}");
+        }
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! The `indicators` table: recomputed per symbol from its adjusted bars.
+
+use chrono::NaiveDate;
+use duckdb::{params, Connection};
+
+use super::Result;
+use crate::domain::bar::AdjustedBar;
+use crate::domain::indicators::{compute_all, IndicatorRow};
+use crate::domain::symbol::Symbol;
+
+/// Recomputes every indicator of `symbol` from its stored bars, in the caller's transaction.
+/// Returns the number of rows written.
+pub fn recompute_indicators(conn: &Connection, symbol: &Symbol) -> Result<usize> {
+    let adjusted: Vec<AdjustedBar> = super::prices::bars(conn, symbol)?
+        .iter()
+        .map(|b| b.adjusted())
+        .collect();
+    let column = |f: fn(&AdjustedBar) -> f64| adjusted.iter().map(f).collect::<Vec<f64>>();
+    let rows = compute_all(
+        &column(|b| b.high),
+        &column(|b| b.low),
+        &column(|b| b.close),
+        &column(|b| b.volume),
+    );
+    conn.execute("DELETE FROM indicators WHERE symbol = ?", [symbol.as_str()])?;
+    let mut appender = conn.appender("indicators")?;
+    for (bar, r) in adjusted.iter().zip(&rows) {
+        appender.append_row(params![
+            symbol.as_str(),
+            bar.date,
+            r.sma_20,
+            r.sma_50,
+            r.sma_200,
+            r.ema_12,
+            r.ema_26,
+            r.macd,
+            r.macd_signal,
+            r.macd_hist,
+            r.rsi_14,
+            r.volume_ratio,
+            r.atr_14
+        ])?;
+    }
+    appender.flush()?;
+    Ok(rows.len())
+}
+
+/// Stored indicators of `symbol` on or after `from`, in date order.
+pub fn indicators_since(
+    conn: &Connection,
+    symbol: &Symbol,
+    from: NaiveDate,
+) -> Result<Vec<(NaiveDate, IndicatorRow)>> {
+    let mut stmt = conn.prepare(
+        "SELECT date, sma_20, sma_50, sma_200, ema_12, ema_26, macd, macd_signal, macd_hist,
+                rsi_14, volume_ratio, atr_14
+         FROM indicators WHERE symbol = ? AND date >= ? ORDER BY date",
+    )?;
+    let rows = stmt.query_map(params![symbol.as_str(), from], |r| {
+        Ok((
+            r.get(0)?,
+            IndicatorRow {
+                sma_20: r.get(1)?,
+                sma_50: r.get(2)?,
+                sma_200: r.get(3)?,
+                ema_12: r.get(4)?,
+                ema_26: r.get(5)?,
+                macd: r.get(6)?,
+                macd_signal: r.get(7)?,
+                macd_hist: r.get(8)?,
+                rsi_14: r.get(9)?,
+                volume_ratio: r.get(10)?,
+                atr_14: r.get(11)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

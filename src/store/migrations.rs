@@ -1,0 +1,95 @@
+//! Schema migrations, embedded in the binary and applied in order, each in its own
+//! transaction and recorded in `schema_migrations`.
+
+use duckdb::{params, Connection};
+
+use super::Result;
+
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "journal",
+        sql: include_str!("../../migrations/0002_journal.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "backtest",
+        sql: include_str!("../../migrations/0003_backtest.sql"),
+    },
+];
+
+pub const LATEST_VERSION: u32 = 3;
+
+const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    applied_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+)";
+
+/// The highest applied version; 0 for a database without the ledger.
+pub fn current_version(conn: &Connection) -> Result<u32> {
+    let has_ledger: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_ledger {
+        return Ok(0);
+    }
+    let version: Option<i64> =
+        conn.query_row("SELECT max(version) FROM schema_migrations", [], |r| {
+            r.get(0)
+        })?;
+    Ok(version.unwrap_or(0).max(0) as u32)
+}
+
+/// Applies every migration above the current version up to `target`; returns the versions
+/// applied.
+pub fn apply_migrations_up_to(conn: &mut Connection, target: u32) -> Result<Vec<u32>> {
+    conn.execute_batch(CREATE_LEDGER)?;
+    let current = current_version(conn)?;
+    let mut applied = Vec::new();
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= target)
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(migration.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+            params![migration.version, migration.name],
+        )?;
+        tx.commit()?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
+        applied.push(migration.version);
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_and_latest_matches() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+        }
+        assert_eq!(MIGRATIONS.last().unwrap().version, LATEST_VERSION);
+    }
+}

@@ -1,0 +1,188 @@
+//! DuckDB storage. SQL lives here and nowhere else; every function converts rows to domain
+//! types and back, with parameters bound, never formatted into SQL.
+
+mod check;
+mod indicators;
+mod journal;
+mod migrations;
+mod portfolio;
+mod prices;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use duckdb::{AccessMode, Config, Connection};
+
+pub use check::{DbCheck, Problem, TableCount};
+pub use indicators::{indicators_since, recompute_indicators};
+pub use journal::{hide_signal, insert_signal, signal, signals, update_signal_progress};
+pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};
+pub use portfolio::{
+    add_watch, clear_holdings, latest_balance, record_balance, remove_holding, remove_watch,
+    upsert_holding,
+};
+pub use prices::{append_bars, bars, bars_since, last_dates, upsert_bars, UpsertCounts};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path} is in use by another DuckLens (or another DuckDB program); close it and try again"
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "{path} has schema version {found}, newer than this DuckLens understands ({supported}); \
+         upgrade DuckLens. The file was not modified"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("cannot open {path}: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("database error: {0}")]
+    Db(#[from] duckdb::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Paths this process holds open. DuckDB's file lock is per process, so a second handle in
+/// the same process would not be refused by the lock; this registry refuses it instead.
+static OPEN_PATHS: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    registered: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens or creates the database at `path` and brings its schema up to date.
+    ///
+    /// A newer schema is detected through a read-only handle first, so such a file is never
+    /// written to, not even by a checkpoint on close.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_up_to(path, LATEST_VERSION)
+    }
+
+    /// Like [`Store::open`] but stops at schema `version`; used to build old databases in tests.
+    pub fn open_up_to(path: &Path, version: u32) -> Result<Store> {
+        let registered = register(path)?;
+        let result = Self::open_registered(path, version);
+        if result.is_err() {
+            unregister(&registered);
+        }
+        let (conn, path) = result?;
+        Ok(Store {
+            conn,
+            path,
+            registered: Some(registered),
+        })
+    }
+
+    fn open_registered(path: &Path, version: u32) -> Result<(Connection, PathBuf)> {
+        if path.exists() {
+            let read_only = Config::default().access_mode(AccessMode::ReadOnly)?;
+            let conn =
+                Connection::open_with_flags(path, read_only).map_err(|e| open_error(path, e))?;
+            let found = migrations::current_version(&conn)?;
+            drop(conn);
+            if found > LATEST_VERSION {
+                return Err(StoreError::NewerSchema {
+                    path: path.to_path_buf(),
+                    found,
+                    supported: LATEST_VERSION,
+                });
+            }
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                message: format!("cannot create folder {}: {e}", parent.display()),
+            })?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| open_error(path, e))?;
+        apply_migrations_up_to(&mut conn, version)?;
+        Ok((conn, path.to_path_buf()))
+    }
+
+    /// An in-memory database with the full schema, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        apply_migrations_up_to(&mut conn, LATEST_VERSION)?;
+        Ok(Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            registered: None,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        migrations::current_version(&self.conn)
+    }
+
+    /// Runs `work` in one transaction: all of it is written or none of it.
+    pub fn in_transaction<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let value = work(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(key) = self.registered.take() {
+            unregister(&key);
+        }
+    }
+}
+
+fn registry_key(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute.canonicalize().unwrap_or(absolute)
+}
+
+fn register(path: &Path) -> Result<PathBuf> {
+    let key = registry_key(path);
+    let mut guard = OPEN_PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    let set = guard.get_or_insert_with(HashSet::new);
+    if !set.insert(key.clone()) {
+        return Err(StoreError::Locked {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(key)
+}
+
+fn unregister(key: &Path) {
+    let mut guard = OPEN_PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(set) = guard.as_mut() {
+        set.remove(key);
+    }
+}
+
+/// Turns DuckDB's open failures into one line a user can act on.
+fn open_error(path: &Path, err: duckdb::Error) -> StoreError {
+    let raw = err.to_string();
+    if raw.contains("Could not set lock") || raw.contains("Conflicting lock") {
+        return StoreError::Locked {
+            path: path.to_path_buf(),
+        };
+    }
+    let first_line = raw.lines().next().unwrap_or("unknown error").to_string();
+    StoreError::Open {
+        path: path.to_path_buf(),
+        message: first_line,
+    }
+}

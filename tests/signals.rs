@@ -1,0 +1,174 @@
+//! `ducklens signals` on the demo journal: refusals change nothing, and the stats view.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ducklens"))
+        .arg("--db")
+        .arg(dir.join("demo.duckdb"))
+        .args(args)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .output()
+        .unwrap()
+}
+
+fn demo(dir: &Path) {
+    let out = run(dir, &["demo", "--as-of", "2026-11-20"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn journal(dir: &Path) -> serde_json::Value {
+    let out = run(dir, &["signals", "list", "--limit", "1000", "--json"]);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn first_id(dir: &Path, taken: bool) -> String {
+    let all = journal(dir);
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["action_taken"] == taken && s["exit_date"].is_null() && s["outcome"].is_null())
+        .map(|s| s["id"].to_string())
+        .expect("a matching demo signal")
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let before = journal(dir.path());
+    let open = first_id(dir.path(), true);
+    let fresh = first_id(dir.path(), false);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["show", "99999"], "no signal with id 99999"),
+        (
+            vec!["take", &open, "--price", "10", "--qty", "1"],
+            "already taken",
+        ),
+        (vec!["close", &fresh, "--price", "10"], "was not taken"),
+        (
+            vec!["close", &open, "--price", "10", "--date", "2001-01-01"],
+            "before the entry date",
+        ),
+        (
+            vec!["take", &fresh, "--price", "10", "--qty", "0"],
+            "quantity must be positive",
+        ),
+        (
+            vec!["take", &fresh, "--price=-1", "--qty", "3"],
+            "price must be positive",
+        ),
+        (
+            vec!["close", &open, "--price", "10", "--outcome", "great"],
+            "unknown outcome",
+        ),
+        (vec!["delete", &fresh], "--yes"),
+    ];
+    for (args, expected) in cases {
+        let mut full = vec!["signals"];
+        full.extend(args.iter().copied());
+        let out = run(dir.path(), &full);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(journal(dir.path()), before);
+}
+
+#[test]
+fn take_then_close_computes_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let id = first_id(dir.path(), false);
+    let out = run(
+        dir.path(),
+        &[
+            "signals",
+            "take",
+            &id,
+            "--price",
+            "50",
+            "--qty",
+            "10",
+            "--date",
+            "2026-11-02",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "signals",
+            "close",
+            &id,
+            "--price",
+            "55.5",
+            "--date",
+            "2026-11-12",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // (55.50 − 50) × 10 = 55.00, no commission by default.
+    assert_eq!(s["actual_profit"], "55.00");
+    assert_eq!(s["outcome"], "WIN");
+    assert_eq!(s["days_held"], 10);
+}
+
+#[test]
+fn stats_on_the_demo_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let out = run(dir.path(), &["signals", "stats", "--as-of", "2026-11-20"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("signals_stats_demo", String::from_utf8_lossy(&out.stdout));
+    });
+    let json = run(
+        dir.path(),
+        &["signals", "stats", "--as-of", "2026-11-20", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    for key in ["30d", "90d", "all"] {
+        let w = &v["windows"][key];
+        for field in [
+            "total",
+            "taken",
+            "action_rate_pct",
+            "wins",
+            "losses",
+            "breakevens",
+            "win_rate_pct",
+            "total_pnl",
+            "avg_win",
+            "avg_loss",
+            "profit_factor",
+            "expectancy",
+        ] {
+            assert!(w.get(field).is_some(), "{key}.{field} missing");
+        }
+    }
+    assert_eq!(v["windows"]["all"]["total"], 40);
+    assert_eq!(v["calibration"].as_array().unwrap().len(), 4);
+    assert!(v["by_source"]["morning_check"].is_object());
+}
