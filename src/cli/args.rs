@@ -42,6 +42,12 @@ pub enum Command {
     /// Show or record account balances (cash and margin)
     #[command(subcommand)]
     Account(AccountArgs),
+    /// Health grade, market direction, holdings, opportunities, swaps and the game plan
+    MorningCheck(CheckArgs),
+    /// Stops hit, new buy signals and rebalancing alerts (more sensitive thresholds)
+    Intraday(CheckArgs),
+    /// Size one position: allocation band, risk multiplier, 25 % cap, cash reserve, margin
+    Size(SizeArgs),
     /// The signal journal: list, show, take, close, note, delete, evaluate, stats
     Signals(SignalsArgs),
     /// Download daily bars (default: holdings, watchlist and market symbols)
@@ -303,4 +309,42 @@ pub enum SignalsCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Analyze as of this day [default: the last benchmark bar on or before today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SizeArgs {
+    /// Signal strength 0-100
+    #[arg(long)]
+    pub strength: f64,
+    /// LOW, MEDIUM or HIGH
+    #[arg(long)]
+    pub risk: String,
+    #[arg(long)]
+    pub price: String,
+    /// Allow margin for what cash cannot cover (subject to the margin rules)
+    #[arg(long)]
+    pub margin: bool,
+    /// The symbol, so that a position already held counts against the 25 % cap
+    #[arg(long)]
+    pub symbol: Option<String>,
+    /// Portfolio value [default: cash + positions − margin used]
+    #[arg(long)]
+    pub capital: Option<String>,
+    #[arg(long)]
+    pub cash: Option<String>,
+    #[arg(long)]
+    pub margin_available: Option<String>,
+    #[arg(long)]
+    pub margin_used: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,11 +2,13 @@
 //! clock here, at the edge, and hands plain values to `store`, `market` and `report`.
 
 mod args;
+mod check;
 mod data;
 mod demo;
 mod fetch;
 pub mod market;
 mod signals;
+mod size;
 
 use std::path::PathBuf;
 
@@ -91,6 +93,9 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Holding(args) => data::holding(&ctx, args),
         Command::Watch(args) => data::watch(&ctx, args),
         Command::Account(args) => data::account(&ctx, args),
+        Command::MorningCheck(a) => check::morning(&ctx, a.as_of, a.json),
+        Command::Intraday(a) => check::intraday(&ctx, a.as_of, a.json),
+        Command::Size(a) => size::run(&ctx, a),
         Command::Signals(a) => signals::run(&ctx, a),
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
         Command::DbCheck(args) => data::db_check(&ctx, args),

@@ -40,7 +40,8 @@ impl Bar {
 
     /// The adjusted close as money (`Decimal`), for valuations.
     pub fn adjusted_close(&self) -> Decimal {
-        self.adj_close.unwrap_or(self.close)
+        // Normalized: a DECIMAL(24,12) column would otherwise print 717.550000000000.
+        self.adj_close.map_or(self.close, |a| a.normalize())
     }
 
     pub fn adjusted(&self) -> AdjustedBar {

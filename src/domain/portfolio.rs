@@ -71,8 +71,12 @@ impl Holding {
 
 /// Cash amounts are stored to the cent; the previous tool's float drift
 /// (1126.7900000000002) is rounded half-even to 1126.79.
+/// Always two decimals, so money prints and serializes as `"950.00"`.
 pub fn to_cents(amount: Decimal) -> Decimal {
-    amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven)
+    let mut cents =
+        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+    cents.rescale(2);
+    cents
 }
 
 /// Prices and quantities keep four decimals, the precision of the `prices` table.

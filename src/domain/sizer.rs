@@ -329,9 +329,9 @@ impl<'a> PositionSizer<'a> {
         let quantity = (limit / req.price).floor().to_u64().unwrap_or(0);
         let value = Decimal::from(quantity) * req.price;
         size.quantity = quantity;
-        size.value = value;
-        size.margin_needed = (value - spendable).max(Decimal::ZERO);
-        size.cash_needed = value - size.margin_needed;
+        size.value = to_cents(value);
+        size.margin_needed = to_cents((value - spendable).max(Decimal::ZERO));
+        size.cash_needed = to_cents(value) - size.margin_needed;
         size.use_margin = size.margin_needed > Decimal::ZERO;
         size.allocation_pct = (value / p * Decimal::ONE_HUNDRED).to_f64().unwrap_or(0.0);
         if quantity == 0 {
@@ -777,8 +777,8 @@ mod tests {
     fn serializes_money_as_strings() {
         let json = serde_json::to_value(size(&margin_case())).unwrap();
         assert_eq!(json["quantity"], 150);
-        assert_eq!(json["value"], "15000");
-        assert_eq!(json["margin_needed"], "5000");
+        assert_eq!(json["value"], "15000.00");
+        assert_eq!(json["margin_needed"], "5000.00");
         assert_eq!(json["use_margin"], true);
         assert_eq!(json["bound_by"], "band");
         assert_eq!(json["stop_loss"], "92");

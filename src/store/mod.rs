@@ -4,9 +4,11 @@
 mod check;
 mod indicators;
 mod journal;
+mod market;
 mod migrations;
 mod portfolio;
 mod prices;
+mod recommendations;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -17,12 +19,14 @@ use duckdb::{AccessMode, Config, Connection};
 pub use check::{DbCheck, Problem, TableCount};
 pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{hide_signal, insert_signal, signal, signals, update_signal_progress};
+pub use market::{last_bar_on_or_before, load_snapshot};
 pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};
 pub use portfolio::{
     add_watch, clear_holdings, latest_balance, record_balance, remove_holding, remove_watch,
     upsert_holding,
 };
 pub use prices::{append_bars, bars, bars_since, last_dates, upsert_bars, UpsertCounts};
+pub use recommendations::{record_swaps, Recorded, MORNING_SOURCE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -299,7 +299,7 @@ fn json_values_money_as_strings() {
     assert_eq!(json["health"]["grade"], "F");
     assert_eq!(json["swaps"][0]["improvement_points"], 65.0);
     assert_eq!(json["swaps"][0]["risk_level"], "MEDIUM");
-    assert_eq!(json["swaps"][0]["size"]["value"], "1731.6");
+    assert_eq!(json["swaps"][0]["size"]["value"], "1731.60");
     assert_eq!(json["swaps"][0]["size"]["bound_by"], "band");
     assert_eq!(json["market"][0]["regime"], "BULL");
     assert_eq!(json["game_plan"][1]["action"], "buy");

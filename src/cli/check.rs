@@ -1,0 +1,84 @@
+//! `morning-check` and `intraday`: load the data, analyze, print, and (morning) record.
+
+use chrono::{NaiveDate, NaiveTime};
+use color_eyre::eyre::Result;
+
+use super::{user_error, Context};
+use crate::domain::analyzer::{analyze, Analysis, CheckMode};
+use crate::domain::symbol::Symbol;
+use crate::report;
+use crate::store::{self, Store};
+
+/// Runs the analysis as of the last benchmark bar on or before `as_of` (default today).
+pub fn analysis(
+    ctx: &Context,
+    store: &Store,
+    as_of: Option<NaiveDate>,
+    mode: CheckMode,
+) -> Result<Analysis> {
+    let rules = ctx.config.analysis_rules();
+    let benchmark = Symbol::parse(&rules.general.benchmark)
+        .map_err(|e| user_error(format!("config general.benchmark: {e}")))?;
+    let wanted = as_of.unwrap_or(ctx.today);
+    let as_of = store::last_bar_on_or_before(store.conn(), &benchmark, wanted)?.ok_or_else(|| {
+        user_error(format!(
+            "no {benchmark} prices on or before {wanted}: run `ducklens fetch {benchmark}` or `ducklens import prices FILE`"
+        ))
+    })?;
+    let holdings = store.holdings()?;
+    let watchlist = store.watchlist()?;
+    let account = store.latest_balance()?;
+    let mut symbols: Vec<Symbol> = vec![benchmark];
+    symbols.extend(
+        rules
+            .general
+            .market_symbols
+            .iter()
+            .filter_map(|s| Symbol::parse(s).ok()),
+    );
+    symbols.extend(holdings.iter().map(|h| h.symbol.clone()));
+    symbols.extend(watchlist.iter().map(|w| w.symbol.clone()));
+    let snapshot = store::load_snapshot(store.conn(), &symbols, as_of)?;
+    Ok(analyze(
+        &holdings,
+        &watchlist,
+        account.as_ref(),
+        &snapshot,
+        &rules,
+        mode,
+    ))
+}
+
+pub fn morning(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8> {
+    let mut store = ctx.open_store()?;
+    let a = analysis(ctx, &store, as_of, CheckMode::Morning)?;
+    let time = a
+        .as_of
+        .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
+    let recorded = store.in_transaction(|tx| store::record_swaps(tx, &a, time))?;
+    if json {
+        let mut value = serde_json::to_value(&a)?;
+        value["recorded"] = serde_json::to_value(recorded)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        print!("{}", report::check::morning_text(&a));
+        if recorded.recommendations + recorded.signals > 0 {
+            println!(
+                "\nRecorded {} recommendation(s) and {} signal(s) in the journal.",
+                recorded.recommendations, recorded.signals
+            );
+        }
+    }
+    Ok(0)
+}
+
+pub fn intraday(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8> {
+    let store = ctx.open_store()?;
+    let a = analysis(ctx, &store, as_of, CheckMode::Intraday)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&a)?);
+    } else {
+        print!("{}", report::check::intraday_text(&a));
+    }
+    Ok(0)
+}

@@ -1,0 +1,119 @@
+//! `ducklens size`: size one position against the stored account (or given figures).
+
+use color_eyre::eyre::Result;
+use rust_decimal::Decimal;
+
+use super::args::SizeArgs;
+use super::{user_error, Context};
+use crate::domain::analyzer::CheckMode;
+use crate::domain::risk::{Regime, RiskLevel};
+use crate::domain::sizer::{PositionSize, PositionSizer, SizingRequest};
+use crate::domain::symbol::Symbol;
+use crate::market::portfolio_file::parse_decimal;
+
+fn money_arg(field: &str, raw: &Option<String>) -> Result<Option<Decimal>> {
+    raw.as_deref()
+        .map(|r| parse_decimal(r).map_err(|e| user_error(format!("{field}: {e}"))))
+        .transpose()
+}
+
+pub fn run(ctx: &Context, args: SizeArgs) -> Result<u8> {
+    let price = parse_decimal(&args.price).map_err(|e| user_error(format!("price: {e}")))?;
+    let risk: RiskLevel = args
+        .risk
+        .parse()
+        .map_err(|_| user_error(format!("risk: {:?} is not LOW, MEDIUM or HIGH", args.risk)))?;
+    if !(0.0..=100.0).contains(&args.strength) {
+        return Err(user_error(format!(
+            "strength: must be 0-100, got {}",
+            args.strength
+        )));
+    }
+    let store = ctx.open_store()?;
+    // The stored account valued at the latest prices; without prices, the figures given.
+    let analysis = super::check::analysis(ctx, &store, None, CheckMode::Morning).ok();
+    let account = analysis.as_ref().map(|a| a.account.clone());
+    let balance = store.latest_balance()?;
+    let cash = money_arg("cash", &args.cash)?
+        .or(account.as_ref().map(|a| a.cash))
+        .or(balance.as_ref().map(|b| b.cash))
+        .ok_or_else(|| {
+            user_error(
+                "no account balances: pass --cash, or run `ducklens account set --cash AMOUNT`",
+            )
+        })?;
+    let margin_used = money_arg("margin_used", &args.margin_used)?
+        .or(balance.as_ref().map(|b| b.margin_used))
+        .unwrap_or_default();
+    let margin_available = money_arg("margin_available", &args.margin_available)?
+        .or(balance.as_ref().map(|b| b.margin_available))
+        .unwrap_or_default();
+    let positions = account
+        .as_ref()
+        .map_or(Decimal::ZERO, |a| a.positions_value);
+    let portfolio_value =
+        money_arg("capital", &args.capital)?.unwrap_or(cash + positions - margin_used);
+    let symbol = args
+        .symbol
+        .as_deref()
+        .map(Symbol::parse)
+        .transpose()
+        .map_err(|e| user_error(format!("symbol: {e}")))?;
+    let held_value = analysis
+        .as_ref()
+        .and_then(|a| {
+            a.holdings
+                .iter()
+                .find(|h| Some(&h.symbol) == symbol.as_ref())
+        })
+        .and_then(|h| h.value)
+        .unwrap_or_default();
+    let in_correction = analysis
+        .as_ref()
+        .is_none_or(|a| a.market_regime != Some(Regime::Bull));
+    let request = SizingRequest {
+        held_value,
+        margin_available,
+        margin_used,
+        margin_requested: args.margin,
+        market_in_correction: in_correction,
+        ..SizingRequest::new(price, args.strength, risk, portfolio_value, cash)
+    };
+    let rules = &ctx.config;
+    let size = PositionSizer::new(&rules.sizing, &rules.margin, &rules.stops).size(&request);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&size)?);
+    } else {
+        print!("{}", text(&size, portfolio_value));
+    }
+    Ok(0)
+}
+
+fn text(s: &PositionSize, portfolio_value: Decimal) -> String {
+    let mut out = format!(
+        "Suggested Size: {} shares (${:.2}, {:.1}% of portfolio ${:.2})\n",
+        s.quantity, s.value, s.allocation_pct, portfolio_value
+    );
+    out += &format!("Bound by: {}\n", s.bound_by.label());
+    if let Some(reason) = &s.reason {
+        out += &format!("Why: {reason}\n");
+    }
+    out += &format!(
+        "Cash needed: ${:.2}; margin needed: ${:.2}{}\n",
+        s.cash_needed,
+        s.margin_needed,
+        if s.use_margin { " (uses margin)" } else { "" }
+    );
+    if !s.margin.failed.is_empty() {
+        let failed: Vec<&str> = s.margin.failed.iter().map(|c| c.label()).collect();
+        out += &format!("Margin not allowed: {}\n", failed.join("; "));
+    }
+    out += &format!(
+        "Stop loss: {:.2}; target exit: {:.2}",
+        s.exit.stop_loss, s.exit.target_exit
+    );
+    if let Some(rr) = s.exit.reward_risk {
+        out += &format!(" (R/R {rr:.1})");
+    }
+    out + "\n"
+}

@@ -1,0 +1,374 @@
+//! The morning check and the intraday check as text. Everything shown comes from the
+//! `Analysis`; nothing is computed here.
+
+use std::fmt::Write;
+
+use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
+use rust_decimal::Decimal;
+
+use crate::domain::analyzer::{Analysis, CheckMode, HoldingRow};
+use crate::domain::risk::Regime;
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|p| format!("{p:+.1}%")).unwrap_or_else(|| "—".into())
+}
+
+fn num(v: Option<f64>, dp: usize) -> String {
+    v.map(|x| format!("{x:.dp$}")).unwrap_or_else(|| "—".into())
+}
+
+fn money(v: Option<Decimal>) -> String {
+    v.map(|d| {
+        if d.is_sign_negative() {
+            format!("-${:.2}", d.abs())
+        } else {
+            format!("${d:.2}")
+        }
+    })
+    .unwrap_or_else(|| "—".into())
+}
+
+fn strength(v: Option<f64>, complete: bool) -> String {
+    v.map(|s| format!("{s:.0}{}", if complete { "" } else { "?" }))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn table(header: Vec<&str>, rows: Vec<Vec<String>>, right_from: usize) -> Table {
+    let mut t = Table::new();
+    let cols = header.len();
+    t.load_preset(UTF8_BORDERS_ONLY).set_header(header);
+    for r in rows {
+        t.add_row(r);
+    }
+    for c in right_from..cols {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+fn account(out: &mut String, a: &Analysis) {
+    let acc = &a.account;
+    let _ = writeln!(out, "=== ACCOUNT SUMMARY ({}) ===", a.as_of);
+    if acc.balance_as_of.is_none() {
+        let _ = writeln!(
+            out,
+            "No balances recorded: ducklens account set --cash AMOUNT"
+        );
+    }
+    let _ = writeln!(out, "Cash:              {}", money(Some(acc.cash)));
+    let _ = writeln!(
+        out,
+        "Positions:         {}",
+        money(Some(acc.positions_value))
+    );
+    let _ = writeln!(
+        out,
+        "Portfolio value:   {}",
+        money(Some(acc.portfolio_value))
+    );
+    let _ = writeln!(out, "Total value:       {}", money(Some(acc.total_value)));
+    let _ = writeln!(out, "Buying power:      {}", money(Some(acc.buying_power)));
+    let _ = writeln!(
+        out,
+        "Margin used:       {} of {} available ({} of portfolio, risk {:?})",
+        money(Some(acc.margin_used)),
+        money(Some(acc.margin_available)),
+        num(acc.margin_pct, 1) + "%",
+        acc.margin_risk
+    );
+    let _ = writeln!(
+        out,
+        "Cash reserve:      {}%\n",
+        num(acc.cash_reserve_pct, 1)
+    );
+}
+
+fn market(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "=== MARKET DIRECTION ===");
+    if a.market.is_empty() {
+        let _ = writeln!(
+            out,
+            "No market data: ducklens fetch SPY QQQ (or ducklens import prices FILE)\n"
+        );
+        return;
+    }
+    let rows = a
+        .market
+        .iter()
+        .map(|m| {
+            let above = |v: Option<bool>| {
+                v.map_or("—", |b| if b { "above" } else { "below" })
+                    .to_string()
+            };
+            vec![
+                m.symbol.to_string(),
+                format!("{:.2}", m.price),
+                pct(m.change_1d_pct),
+                pct(m.change_5d_pct),
+                pct(m.lookback_return_pct),
+                num(m.rsi_14, 1),
+                num(m.macd_hist, 3),
+                m.trend.map_or("—", |t| t.as_str()).to_string(),
+                above(m.above_sma_50),
+                above(m.above_sma_200),
+                m.regime.map_or("—".to_string(), regime_name),
+            ]
+        })
+        .collect();
+    let header = vec![
+        "Symbol",
+        "Price",
+        "1d",
+        "5d",
+        "30d",
+        "RSI",
+        "MACD hist",
+        "Trend",
+        "SMA50",
+        "SMA200",
+        "Regime",
+    ];
+    let _ = writeln!(out, "{}\n", table(header, rows, 1));
+}
+
+fn regime_name(r: Regime) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn holding_row(h: &HoldingRow) -> Vec<String> {
+    let alerts: Vec<&str> = h.alerts.iter().map(|a| a.kind.label()).collect();
+    vec![
+        h.symbol.to_string(),
+        h.quantity.normalize().to_string(),
+        money(h.price),
+        money(h.value),
+        num(h.weight_pct, 1) + "%",
+        money(h.unrealized_pnl),
+        pct(h.lookback_return_pct),
+        h.alpha.map_or("—".into(), |a| format!("{a:+.1}")),
+        num(h.rsi_14, 1),
+        h.trend.map_or("—", |t| t.as_str()).to_string(),
+        strength(h.strength, h.strength_complete),
+        h.risk_level.map_or("—", |r| r.as_str()).to_string(),
+        if alerts.is_empty() {
+            h.note.clone().unwrap_or_default()
+        } else {
+            alerts.join(", ")
+        },
+    ]
+}
+
+fn holdings(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "=== HOLDINGS STATUS ===");
+    if a.holdings.is_empty() {
+        let _ = writeln!(out, "No positions.\n");
+        return;
+    }
+    let header = vec![
+        "Symbol", "Qty", "Price", "Value", "Weight", "P&L", "30d", "Alpha", "RSI", "Trend",
+        "Signal", "Risk", "Alerts",
+    ];
+    let _ = writeln!(
+        out,
+        "{}\n",
+        table(header, a.holdings.iter().map(holding_row).collect(), 1)
+    );
+}
+
+fn opportunities(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "=== WATCHLIST OPPORTUNITIES ===");
+    if a.opportunities.is_empty() {
+        let _ = writeln!(
+            out,
+            "No watchlist symbol reaches the opportunity threshold.\n"
+        );
+        return;
+    }
+    let rows = a
+        .opportunities
+        .iter()
+        .map(|o| {
+            vec![
+                o.symbol.to_string(),
+                money(Some(o.price)),
+                strength(Some(o.strength), o.strength_complete),
+                o.band.label().to_string(),
+                o.alpha.map_or("—".into(), |x| format!("{x:+.1}")),
+                o.risk_level.as_str().to_string(),
+                format!("{} sh", o.size.quantity),
+            ]
+        })
+        .collect();
+    let header = vec!["Symbol", "Price", "Signal", "Band", "Alpha", "Risk", "Size"];
+    let _ = writeln!(out, "{}\n", table(header, rows, 1));
+}
+
+fn optimization(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "=== PORTFOLIO OPTIMIZATION ===");
+    let h = &a.health;
+    match (h.grade, h.score) {
+        (Some(g), Some(s)) => {
+            let _ = writeln!(
+                out,
+                "Portfolio Health: {g} ({s:.0}/100) | Average alpha: {} vs {}",
+                pct(h.avg_alpha),
+                a.benchmark
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "Portfolio Health: — (no positions)");
+        }
+    }
+    for issue in &h.issues {
+        let _ = writeln!(out, "  ! {}", issue.message);
+    }
+    if a.swaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n✓ No rebalancing needed - portfolio is well optimized\n"
+        );
+        return;
+    }
+    for (i, s) in a.swaps.iter().enumerate() {
+        let _ = writeln!(out, "\nRecommendation {}:", i + 1);
+        let rows = vec![
+            vec![
+                "REDUCE".into(),
+                s.reduce.symbol.to_string(),
+                money(Some(s.reduce.value)),
+                format!("{:.0}", s.reduce.strength),
+                s.reduce.reason.clone(),
+            ],
+            vec![
+                "INCREASE".into(),
+                s.increase.symbol.to_string(),
+                money(Some(s.increase.price)),
+                format!("{:.0}", s.increase.strength),
+                s.increase.reason.clone(),
+            ],
+        ];
+        let _ = writeln!(
+            out,
+            "{}",
+            table(
+                vec!["Action", "Symbol", "Value/Price", "Signal", "Reason"],
+                rows,
+                9
+            )
+        );
+        let _ = writeln!(
+            out,
+            "Expected Improvement: +{:.0} points",
+            s.improvement_points
+        );
+        let _ = writeln!(out, "Risk Level: {}", s.risk_level.as_str());
+        let _ = writeln!(
+            out,
+            "Suggested Size: {} shares ({}, {:.1}% of portfolio){}",
+            s.size.quantity,
+            money(Some(s.size.value)),
+            s.size.allocation_pct,
+            if s.size.use_margin {
+                format!(", margin {}", money(Some(s.size.margin_needed)))
+            } else {
+                String::new()
+            }
+        );
+    }
+    out.push('\n');
+}
+
+fn game_plan(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "=== GAME PLAN ===");
+    for (i, step) in a.game_plan.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, step.text);
+    }
+    for m in &a.missing_data {
+        let _ = writeln!(
+            out,
+            "Note: no prices for {} ({:?}); ducklens fetch {}",
+            m.symbol, m.role, m.symbol
+        );
+    }
+}
+
+pub fn morning_text(a: &Analysis) -> String {
+    let mut out = String::new();
+    account(&mut out, a);
+    market(&mut out, a);
+    holdings(&mut out, a);
+    opportunities(&mut out, a);
+    optimization(&mut out, a);
+    game_plan(&mut out, a);
+    out
+}
+
+pub fn intraday_text(a: &Analysis) -> String {
+    debug_assert_eq!(a.mode, CheckMode::Intraday);
+    let mut out = String::new();
+    account(&mut out, a);
+    market(&mut out, a);
+    let _ = writeln!(out, "=== HOLDINGS SELL CHECK ===");
+    let stopped: Vec<&HoldingRow> = a.holdings.iter().filter(|h| !h.alerts.is_empty()).collect();
+    if stopped.is_empty() {
+        let _ = writeln!(out, "No stops hit.");
+    }
+    for h in stopped {
+        for alert in &h.alerts {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                h.symbol,
+                alert.kind.label(),
+                alert.message
+            );
+        }
+    }
+    out.push('\n');
+    opportunities(&mut out, a);
+    let _ = writeln!(out, "=== PORTFOLIO REBALANCING ALERTS ===");
+    if a.underperformers.is_empty() {
+        let _ = writeln!(out, "✓ No positions flagged");
+    } else {
+        let _ = writeln!(
+            out,
+            "⚠️  {} position(s) flagged for review:",
+            a.underperformers.len()
+        );
+        let rows = a
+            .underperformers
+            .iter()
+            .map(|u| {
+                vec![
+                    u.symbol.to_string(),
+                    money(Some(u.value)),
+                    u.alpha.map_or("—".into(), |x| format!("{x:+.1}%")),
+                    strength(Some(u.strength), u.strength_complete),
+                    serde_json::to_value(u.action)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            table(
+                vec!["Symbol", "Value", "Alpha", "Signal", "Action"],
+                rows,
+                1
+            )
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Review full optimization in morning check for swap recommendations"
+    );
+    out
+}

@@ -1,0 +1,154 @@
+//! Storing the morning check's swaps: one `rebalancing_recommendations` row per swap and a
+//! `trading_signals` row per leg. Running the check twice on a day stores nothing twice.
+
+use chrono::NaiveDateTime;
+use duckdb::{params, Connection};
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+
+use super::Result;
+use crate::domain::analyzer::{Analysis, Swap};
+use crate::domain::journal::{SignalRecord, SignalType};
+
+pub const MORNING_SOURCE: &str = "morning_check";
+
+/// What `record_swaps` wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Recorded {
+    pub recommendations: usize,
+    pub signals: usize,
+}
+
+/// Stores every swap of `analysis` at `time`, in the caller's transaction.
+pub fn record_swaps(
+    conn: &Connection,
+    analysis: &Analysis,
+    time: NaiveDateTime,
+) -> Result<Recorded> {
+    let mut recorded = Recorded::default();
+    for swap in &analysis.swaps {
+        if insert_recommendation(conn, analysis, swap, time)? {
+            recorded.recommendations += 1;
+        }
+        for leg in legs(swap, time) {
+            if !signal_exists(conn, &leg)? {
+                super::journal::insert_signal(conn, &leg)?;
+                recorded.signals += 1;
+            }
+        }
+    }
+    Ok(recorded)
+}
+
+fn insert_recommendation(
+    conn: &Connection,
+    a: &Analysis,
+    s: &Swap,
+    time: NaiveDateTime,
+) -> Result<bool> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM rebalancing_recommendations
+         WHERE recommendation_date::DATE = ? AND symbol_to_reduce = ? AND symbol_to_increase = ?",
+        params![
+            time.date(),
+            s.reduce.symbol.as_str(),
+            s.increase.symbol.as_str()
+        ],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(false);
+    }
+    conn.execute(
+        "INSERT INTO rebalancing_recommendations (recommendation_date, total_portfolio_value,
+            cash_available, margin_available, action_type, symbol_to_reduce, symbol_to_increase,
+            reduce_quantity, increase_quantity, reduce_reason, increase_reason,
+            expected_improvement_pct, risk_score, created_at)
+         VALUES (?, ?, ?, ?, 'SWAP', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            time,
+            a.account.portfolio_value,
+            a.account.cash,
+            a.account.margin_available,
+            s.reduce.symbol.as_str(),
+            s.increase.symbol.as_str(),
+            s.reduce
+                .quantity
+                .trunc()
+                .to_string()
+                .parse::<i64>()
+                .unwrap_or(0),
+            s.size.quantity as i64,
+            s.reduce.reason,
+            s.increase.reason,
+            Decimal::from_f64(s.improvement_points).map(|d| d.round_dp(2)),
+            Decimal::from_f64(risk_score(s)),
+            time,
+        ],
+    )?;
+    Ok(true)
+}
+
+/// LOW 1, MEDIUM 2, HIGH 3: the increase leg's risk as a number for the brief's column.
+fn risk_score(s: &Swap) -> f64 {
+    match s.risk_level.as_str() {
+        "LOW" => 1.0,
+        "MEDIUM" => 2.0,
+        _ => 3.0,
+    }
+}
+
+fn legs(s: &Swap, time: NaiveDateTime) -> [SignalRecord; 2] {
+    let dec = |v: f64| Decimal::from_f64(v).map(|d| d.round_dp(2));
+    let mut sell = SignalRecord::new(
+        time,
+        s.reduce.symbol.clone(),
+        SignalType::Sell,
+        MORNING_SOURCE,
+    );
+    sell.signal_strength = dec(s.reduce.strength);
+    sell.price_at_signal = Some(s.reduce.price);
+    sell.current_position_size = Some(s.reduce.value);
+    sell.suggested_action = Some("SWAP".into());
+    sell.suggested_quantity = s.reduce.quantity.trunc().to_string().parse().ok();
+    sell.notes = Some(format!(
+        "reduce leg of swap into {}: {}",
+        s.increase.symbol, s.reduce.reason
+    ));
+    let mut buy = SignalRecord::new(
+        time,
+        s.increase.symbol.clone(),
+        SignalType::Buy,
+        MORNING_SOURCE,
+    );
+    buy.signal_strength = dec(s.increase.strength);
+    buy.price_at_signal = Some(s.increase.price);
+    buy.target_entry = Some(s.increase.price);
+    buy.stop_loss = Some(s.size.exit.stop_loss);
+    buy.target_exit = Some(s.size.exit.target_exit);
+    buy.suggested_action = Some("SWAP".into());
+    buy.suggested_quantity = i32::try_from(s.size.quantity).ok();
+    buy.suggested_allocation_pct = dec(s.size.allocation_pct);
+    buy.use_margin = s.size.use_margin;
+    buy.margin_requirement = Some(s.size.margin_needed);
+    buy.risk_level = Some(s.risk_level.as_str().to_string());
+    buy.notes = Some(format!(
+        "increase leg of swap out of {}: {}",
+        s.reduce.symbol, s.increase.reason
+    ));
+    [sell, buy]
+}
+
+fn signal_exists(conn: &Connection, s: &SignalRecord) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) > 0 FROM trading_signals
+         WHERE signal_date = ? AND symbol = ? AND signal_type = ? AND signal_source = ?",
+        params![
+            s.signal_date,
+            s.symbol.as_str(),
+            s.signal_type.as_str(),
+            s.signal_source
+        ],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,181 @@
+//! `morning-check` and `intraday` on the demo database at a fixed date.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ducklens"))
+        .arg("--db")
+        .arg(dir.join("demo.duckdb"))
+        .args(args)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn count(dir: &Path, sql: &str) -> i64 {
+    let store = ducklens::store::Store::open(&dir.join("demo.duckdb")).unwrap();
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn morning_check_reports_records_once_and_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), &["demo", "--as-of", "2026-11-20"]));
+    let text = ok(&run(
+        dir.path(),
+        &["morning-check", "--as-of", "2026-11-20"],
+    ));
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("morning_check_demo", text);
+    });
+    assert!(text.contains("Portfolio Health: "));
+    let recs = count(
+        dir.path(),
+        "SELECT count(*) FROM rebalancing_recommendations",
+    );
+    let signals = count(dir.path(), "SELECT count(*) FROM trading_signals");
+    assert!(recs > 0);
+    assert_eq!(
+        signals,
+        40 + 2 * recs,
+        "both legs of every swap are journaled"
+    );
+    // A second run the same day stores nothing twice.
+    let again = ok(&run(
+        dir.path(),
+        &["morning-check", "--as-of", "2026-11-20", "--json"],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(v["recorded"]["recommendations"], 0);
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM rebalancing_recommendations"
+        ),
+        recs
+    );
+    assert_eq!(
+        count(dir.path(), "SELECT count(*) FROM trading_signals"),
+        signals
+    );
+    // JSON keys scripts rely on; money as exact decimal strings.
+    assert!(v["account"]["cash"].is_string());
+    for key in [
+        "as_of",
+        "account",
+        "health",
+        "holdings",
+        "underperformers",
+        "opportunities",
+        "swaps",
+        "market",
+        "game_plan",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    assert!(
+        v["swaps"][0]["size"]["bound_by"].is_string()
+            || v["swaps"][0]["size"]["bound_by"].is_object()
+    );
+}
+
+#[test]
+fn intraday_flags_positions_and_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), &["demo", "--as-of", "2026-11-20"]));
+    let text = ok(&run(dir.path(), &["intraday", "--as-of", "2026-11-20"]));
+    assert!(text.contains("=== PORTFOLIO REBALANCING ALERTS ==="));
+    assert!(text.contains("position(s) flagged for review:"));
+    assert!(text.contains("Review full optimization in morning check for swap recommendations"));
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("intraday_demo", text);
+    });
+}
+
+#[test]
+fn no_benchmark_data_names_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["morning-check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ducklens fetch SPY"), "{err}");
+}
+
+#[test]
+fn size_reports_the_binding_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), &["demo", "--as-of", "2026-11-20"]));
+    // Strength 85 → 15 + (85 − 80) × 0.25 = 16.25 % × LOW 1.2 = 19.5 % of $10,000 = $1,950 →
+    // 39 shares at $50. Spendable cash 3,000 − 20 % reserve (2,000) = 1,000; margin covers 950.
+    let out = ok(&run(
+        dir.path(),
+        &[
+            "size",
+            "--strength",
+            "85",
+            "--risk",
+            "LOW",
+            "--price",
+            "50",
+            "--capital",
+            "10000",
+            "--cash",
+            "3000",
+            "--margin",
+            "--margin-available",
+            "5000",
+            "--margin-used",
+            "0",
+            "--json",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["quantity"], 39);
+    assert_eq!(v["value"], "1950.00");
+    assert_eq!(v["use_margin"], true);
+    assert_eq!(v["margin_needed"], "950.00");
+    // Without --margin the cash reserve binds: 1,000 / 50 = 20 shares.
+    let out = ok(&run(
+        dir.path(),
+        &[
+            "size",
+            "--strength",
+            "85",
+            "--risk",
+            "LOW",
+            "--price",
+            "50",
+            "--capital",
+            "10000",
+            "--cash",
+            "3000",
+            "--margin-used",
+            "0",
+        ],
+    ));
+    assert!(out.contains("Suggested Size: 20 shares"), "{out}");
+    let bad = run(
+        dir.path(),
+        &[
+            "size",
+            "--strength",
+            "85",
+            "--risk",
+            "SPICY",
+            "--price",
+            "50",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+}
