@@ -179,3 +179,30 @@ fn size_reports_the_binding_rule() {
     );
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn old_recommendations_get_their_actual_improvement() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), &["demo", "--as-of", "2026-11-20"]));
+    ok(&run(
+        dir.path(),
+        &["morning-check", "--as-of", "2026-09-01"],
+    ));
+    let recs = count(
+        dir.path(),
+        "SELECT count(*) FROM rebalancing_recommendations",
+    );
+    assert!(recs > 0);
+    let out = ok(&run(dir.path(), &["signals", "evaluate", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["recommendations_followed_up"], recs);
+    // increase return − reduce return since 2026-09-01, measured for each swap.
+    assert_eq!(
+        count(dir.path(), "SELECT count(*) FROM rebalancing_recommendations WHERE actual_improvement_pct IS NOT NULL"),
+        recs
+    );
+    // Measured once: a second evaluation has nothing left to follow up.
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&run(dir.path(), &["signals", "evaluate", "--json"]))).unwrap();
+    assert_eq!(again["recommendations_followed_up"], 0);
+}

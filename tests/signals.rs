@@ -172,3 +172,46 @@ fn stats_on_the_demo_journal() {
     assert_eq!(v["calibration"].as_array().unwrap().len(), 4);
     assert!(v["by_source"]["morning_check"].is_object());
 }
+
+#[test]
+fn record_fills_from_the_stored_indicators() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let out = run(
+        dir.path(),
+        &[
+            "signals",
+            "record",
+            "--symbol",
+            "znth",
+            "--type",
+            "BUY",
+            "--date",
+            "2026-11-20",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["symbol"], "ZNTH");
+    assert_eq!(s["signal_source"], "manual");
+    let price: f64 = s["price_at_signal"].as_str().unwrap().parse().unwrap();
+    let stop: f64 = s["stop_loss"].as_str().unwrap().parse().unwrap();
+    // Stop = price × (1 − 8 %).
+    assert!((stop - price * 0.92).abs() < 0.0001, "{price} {stop}");
+    assert!(
+        s["rsi_value"].is_string()
+            && s["trend_direction"].is_string()
+            && s["signal_strength"].is_string()
+    );
+    assert_eq!(journal(dir.path()).as_array().unwrap().len(), 41);
+    let bad = run(
+        dir.path(),
+        &["signals", "record", "--symbol", "ZNTH", "--type", "MAYBE"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+}

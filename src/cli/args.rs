@@ -269,6 +269,8 @@ pub enum SignalsCommand {
     },
     /// Every column of one signal
     Show { id: i64 },
+    /// Record a new signal; what is left out comes from that day's stored indicators
+    Record(RecordArgs),
     /// Mark a signal taken
     Take {
         id: i64,
@@ -347,4 +349,26 @@ pub struct SizeArgs {
     pub margin_used: Option<String>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[arg(long)]
+    pub symbol: String,
+    /// BUY, SELL or HOLD
+    #[arg(long = "type")]
+    pub signal_type: String,
+    #[arg(long, default_value = "manual")]
+    pub source: String,
+    /// 0-100 [default: computed from the stored indicators]
+    #[arg(long)]
+    pub strength: Option<f64>,
+    /// [default: the adjusted close of that day]
+    #[arg(long)]
+    pub price: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// [default: the symbol's last session on or before today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
 }

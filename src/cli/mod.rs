@@ -7,6 +7,7 @@ mod data;
 mod demo;
 mod fetch;
 pub mod market;
+mod record;
 mod signals;
 mod size;
 

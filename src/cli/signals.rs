@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::args::{SignalsArgs, SignalsCommand};
 use super::{user_error, Context};
+use crate::domain::analyzer::SymbolSeries;
 use crate::domain::journal::{judge_not_taken, Outcome, SignalRecord, SignalType};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker::{self, JournalError};
@@ -45,6 +47,22 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
         SignalsCommand::Show { id } => {
             let s = load(&store, id)?;
             emit(json, &s, || report::signals::signal_detail(&s))
+        }
+        SignalsCommand::Record(a) => {
+            let mut s = super::record::record(ctx, &store, a)?;
+            s.id = Some(store::insert_signal(store.conn(), &s)?);
+            emit(json, &s, || {
+                format!(
+                    "Signal {} recorded: {} {} at {} (strength {})\n",
+                    s.id.unwrap_or_default(),
+                    s.signal_type.as_str(),
+                    s.symbol,
+                    s.price_at_signal.map(|p| p.to_string()).unwrap_or_default(),
+                    s.signal_strength
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "—".into())
+                )
+            })
         }
         SignalsCommand::Take {
             id,
@@ -111,8 +129,8 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             let summary = evaluate(ctx, &mut store)?;
             emit(json, &summary, || {
                 format!(
-                    "Evaluated {} signal(s): {} missed, {} passed\n",
-                    summary.evaluated, summary.missed, summary.passed
+                    "Evaluated {} signal(s): {} missed, {} passed; {} recommendation(s) followed up\n",
+                    summary.evaluated, summary.missed, summary.passed, summary.recommendations_followed_up
                 )
             })
         }
@@ -161,6 +179,7 @@ pub struct EvaluationSummary {
     pub evaluated: usize,
     pub missed: usize,
     pub passed: usize,
+    pub recommendations_followed_up: usize,
 }
 
 /// Judges every BUY signal not taken whose horizon has passed, in one transaction.
@@ -200,11 +219,45 @@ pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
         .iter()
         .filter(|s| s.outcome == Some(Outcome::Missed))
         .count();
+    let followed_up = follow_up_recommendations(ctx, store)?;
     Ok(EvaluationSummary {
         evaluated: judged.len(),
         missed,
         passed: judged.len() - missed,
+        recommendations_followed_up: followed_up,
     })
+}
+
+/// Paper-trading record of every swap older than the follow-up window, executed or not:
+/// the increase symbol's return minus the reduce symbol's since the recommendation.
+fn follow_up_recommendations(ctx: &Context, store: &mut Store) -> Result<usize> {
+    let cutoff = ctx.today - chrono::Duration::days(i64::from(ctx.config.journal.followup_days));
+    let pending = store::pending_follow_ups(store.conn(), cutoff)?;
+    let mut measured = Vec::new();
+    for rec in pending {
+        let ret = |raw: &str| -> Result<Option<f64>> {
+            let Ok(symbol) = Symbol::parse(raw) else {
+                return Ok(None);
+            };
+            let series = SymbolSeries {
+                indicators: Vec::new(),
+                bars: store.bars(&symbol)?,
+            };
+            Ok(series.return_between_pct(rec.date, ctx.today))
+        };
+        if let (Some(up), Some(down)) = (ret(&rec.increase)?, ret(&rec.reduce)?) {
+            if let Some(pct) = Decimal::from_f64(up - down) {
+                measured.push((rec.id, pct));
+            }
+        }
+    }
+    store.in_transaction(|tx| {
+        for (id, pct) in &measured {
+            store::set_actual_improvement(tx, *id, *pct)?;
+        }
+        Ok(())
+    })?;
+    Ok(measured.len())
 }
 
 fn journal_stats(

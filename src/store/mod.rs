@@ -26,7 +26,10 @@ pub use portfolio::{
     upsert_holding,
 };
 pub use prices::{append_bars, bars, bars_since, last_dates, upsert_bars, UpsertCounts};
-pub use recommendations::{record_swaps, Recorded, MORNING_SOURCE};
+pub use recommendations::{
+    pending_follow_ups, record_swaps, set_actual_improvement, PendingFollowUp, Recorded,
+    MORNING_SOURCE,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

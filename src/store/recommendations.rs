@@ -152,3 +152,42 @@ fn signal_exists(conn: &Connection, s: &SignalRecord) -> Result<bool> {
         |r| r.get(0),
     )?)
 }
+
+/// A recommendation still waiting for its follow-up measurement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingFollowUp {
+    pub id: i64,
+    pub date: chrono::NaiveDate,
+    pub reduce: String,
+    pub increase: String,
+}
+
+/// Swaps dated on or before `cutoff` without `actual_improvement_pct`, executed or not.
+pub fn pending_follow_ups(
+    conn: &Connection,
+    cutoff: chrono::NaiveDate,
+) -> Result<Vec<PendingFollowUp>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, recommendation_date::DATE, symbol_to_reduce, symbol_to_increase
+         FROM rebalancing_recommendations
+         WHERE actual_improvement_pct IS NULL AND recommendation_date::DATE <= ?
+           AND symbol_to_reduce IS NOT NULL AND symbol_to_increase IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([cutoff], |r| {
+        Ok(PendingFollowUp {
+            id: r.get(0)?,
+            date: r.get(1)?,
+            reduce: r.get(2)?,
+            increase: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+pub fn set_actual_improvement(conn: &Connection, id: i64, pct: Decimal) -> Result<()> {
+    conn.execute(
+        "UPDATE rebalancing_recommendations SET actual_improvement_pct = ? WHERE id = ?",
+        params![pct.round_dp(2), id],
+    )?;
+    Ok(())
+}

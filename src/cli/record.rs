@@ -1,0 +1,124 @@
+//! `signals record`: a new journal entry, with what the user leaves out filled from the
+//! stored prices and indicators of that day.
+
+use chrono::NaiveTime;
+use color_eyre::eyre::Result;
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+
+use super::args::RecordArgs;
+use super::{user_error, Context};
+use crate::domain::analyzer::TARGET_HIGH_BARS;
+use crate::domain::journal::{SignalRecord, SignalType};
+use crate::domain::portfolio::to_price;
+use crate::domain::returns::lookback_return_pct;
+use crate::domain::risk::entry_risk;
+use crate::domain::signal::{signal_strength, SignalInputs};
+use crate::domain::sizer::PositionSizer;
+use crate::domain::symbol::Symbol;
+use crate::market::portfolio_file::parse_decimal;
+use crate::store::{self, Store};
+
+pub fn record(ctx: &Context, store: &Store, a: RecordArgs) -> Result<SignalRecord> {
+    let symbol = Symbol::parse(&a.symbol).map_err(|e| user_error(format!("symbol: {e}")))?;
+    let kind = SignalType::parse(&a.signal_type).ok_or_else(|| {
+        user_error(format!(
+            "type: {:?} is not BUY, SELL or HOLD",
+            a.signal_type
+        ))
+    })?;
+    let day = store::last_bar_on_or_before(store.conn(), &symbol, a.date.unwrap_or(ctx.today))?;
+    let snapshot = match day {
+        Some(d) => store::load_snapshot(store.conn(), std::slice::from_ref(&symbol), d)?,
+        None => Default::default(),
+    };
+    let series = snapshot.series.get(&symbol);
+    let date = a.date.or(day).unwrap_or(ctx.today);
+    let mut s = SignalRecord::new(
+        date.and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default()),
+        symbol.clone(),
+        kind,
+        &a.source,
+    );
+    s.notes = a.notes.filter(|n| !n.trim().is_empty());
+    let given_price = a
+        .price
+        .as_deref()
+        .map(|p| parse_decimal(p).map_err(|e| user_error(format!("price: {e}"))))
+        .transpose()?;
+    if given_price.is_some_and(|p| p <= Decimal::ZERO) {
+        return Err(user_error("price: must be positive"));
+    }
+    if let Some(strength) = a.strength {
+        if !(0.0..=100.0).contains(&strength) {
+            return Err(user_error(format!(
+                "strength: must be 0-100, got {strength}"
+            )));
+        }
+    }
+    let Some(series) = series.filter(|x| !x.bars.is_empty()) else {
+        let price = given_price.ok_or_else(|| {
+            user_error(format!(
+                "no prices for {symbol}: give --price, or import prices first"
+            ))
+        })?;
+        s.price_at_signal = Some(price);
+        s.signal_strength = a
+            .strength
+            .and_then(Decimal::from_f64)
+            .map(|d| d.round_dp(2));
+        return Ok(s);
+    };
+    let i = series.bars.len() - 1;
+    let row = series.indicators[i];
+    let dates: Vec<_> = series.bars.iter().map(|b| b.date).collect();
+    let closes: Vec<f64> = series.bars.iter().map(|b| b.adjusted().close).collect();
+    let lookback = lookback_return_pct(&dates, &closes, i, ctx.config.general.lookback_days);
+    let strength = a.strength.unwrap_or_else(|| {
+        signal_strength(&SignalInputs::from_row(&row, lookback), &ctx.config.signal).score
+    });
+    let price = given_price.unwrap_or_else(|| to_price(series.bars[i].adjusted_close()));
+    let high_60d = series.bars[i.saturating_sub(TARGET_HIGH_BARS - 1)..]
+        .iter()
+        .map(|b| to_price(b.high.unwrap_or(b.close) * b.adjustment_factor()))
+        .max();
+    let exit = PositionSizer::new(&ctx.config.sizing, &ctx.config.margin, &ctx.config.stops)
+        .exit_plan(price, high_60d);
+    let dec = |v: Option<f64>, dp: u32| v.and_then(Decimal::from_f64).map(|d| d.round_dp(dp));
+    s.signal_strength = dec(Some(strength), 2);
+    s.confidence_level = Some(
+        if strength >= 75.0 {
+            "HIGH"
+        } else if strength >= 60.0 {
+            "MEDIUM"
+        } else {
+            "LOW"
+        }
+        .into(),
+    );
+    s.price_at_signal = Some(price);
+    s.target_entry = Some(price);
+    s.stop_loss = Some(exit.stop_loss);
+    s.target_exit = Some(exit.target_exit);
+    s.rsi_value = dec(row.rsi_14, 2);
+    s.macd_value = dec(row.macd, 4);
+    s.volume_ratio = dec(row.volume_ratio, 2);
+    s.trend_direction = SignalInputs::from_row(&row, lookback)
+        .trend
+        .map(|t| t.as_str().to_string());
+    s.risk_level = Some(
+        entry_risk(row.rsi_14, &closes, &ctx.config.risk)
+            .level
+            .as_str()
+            .to_string(),
+    );
+    s.suggested_action = Some(
+        match kind {
+            SignalType::Buy => "ENTER",
+            SignalType::Sell => "REDUCE",
+            SignalType::Hold => "HOLD",
+        }
+        .into(),
+    );
+    Ok(s)
+}
