@@ -283,6 +283,12 @@ mod tests {
             judge_not_taken(&stopped, dec!(100), dec!(110), dec!(92), dec!(10)),
             (Outcome::Passed, dec!(150))
         );
+        // One bar touches both the target (111) and the stop (91): the stop counts first.
+        let both = [bar(2, dec!(111), dec!(91))];
+        assert_eq!(
+            judge_not_taken(&both, dec!(100), dec!(110), dec!(92), dec!(10)),
+            (Outcome::Passed, dec!(110))
+        );
         assert_eq!(
             judge_not_taken(&[], dec!(100), dec!(110), dec!(92), dec!(10)),
             (Outcome::Passed, dec!(0))

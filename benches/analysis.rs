@@ -1,0 +1,138 @@
+//! Issue target: the full analysis of 50 holdings and 500 watchlist symbols over 25 years of
+//! daily bars in under 100 ms, reading from DuckDB included.
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use ducklens::config::Config;
+use ducklens::domain::analyzer::{analyze, CheckMode};
+use ducklens::domain::bar::Bar;
+use ducklens::domain::calendar;
+use ducklens::domain::portfolio::{AccountBalance, Holding, WatchItem};
+use ducklens::domain::symbol::Symbol;
+use ducklens::store::{self, Store};
+use rust_decimal::Decimal;
+
+const SESSIONS: usize = 25 * 252;
+
+/// A deterministic wavy series per symbol: no randomness needed for timing.
+fn bars(days: &[NaiveDate], seed: usize) -> Vec<Bar> {
+    days.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let t = i as f64;
+            let level = 50.0 + seed as f64 % 40.0 + t * 0.01 * ((seed % 7) as f64 - 3.0).abs();
+            let close = level * (1.0 + 0.08 * (t / (15.0 + (seed % 11) as f64)).sin());
+            let c = Decimal::from_f64_retain(close)
+                .unwrap_or(Decimal::ONE)
+                .round_dp(2)
+                .max(Decimal::ONE);
+            Bar {
+                date: *d,
+                open: Some(c),
+                high: Some(c * Decimal::new(101, 2)),
+                low: Some(c * Decimal::new(99, 2)),
+                close: c,
+                adj_close: Some(c),
+                volume: Some(1_000_000 + (i % 17) as i64 * 10_000),
+            }
+        })
+        .collect()
+}
+
+fn setup() -> (
+    Store,
+    Vec<Holding>,
+    Vec<WatchItem>,
+    AccountBalance,
+    Vec<Symbol>,
+    NaiveDate,
+) {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    let days = calendar::trading_days_ending(as_of, SESSIONS);
+    let mut db = Store::open_in_memory().expect("store");
+    let names: Vec<Symbol> = ["SPY".to_string(), "QQQ".to_string()]
+        .into_iter()
+        .chain((0..550).map(|i| format!("S{i:04}")))
+        .map(|n| Symbol::parse(&n).expect("symbol"))
+        .collect();
+    db.in_transaction(|tx| {
+        for (seed, s) in names.iter().enumerate() {
+            store::append_bars(tx, s, &bars(&days, seed), "bench")?;
+            store::recompute_indicators(tx, s)?;
+        }
+        Ok(())
+    })
+    .expect("write");
+    let holdings = names[2..52]
+        .iter()
+        .map(|s| {
+            Holding::new(s.clone(), Decimal::from(10), Decimal::from(60), None, None)
+                .expect("holding")
+        })
+        .collect();
+    let watchlist = names[52..]
+        .iter()
+        .map(|s| WatchItem {
+            symbol: s.clone(),
+            added: as_of,
+            notes: None,
+        })
+        .collect();
+    let balance = AccountBalance {
+        as_of,
+        cash: Decimal::from(20_000),
+        margin_available: Decimal::from(10_000),
+        margin_used: Decimal::ZERO,
+        notes: None,
+    };
+    (db, holdings, watchlist, balance, names, as_of)
+}
+
+fn full_analysis(c: &mut Criterion) {
+    let (db, holdings, watchlist, balance, symbols, as_of) = setup();
+    let rules = Config::default().analysis_rules();
+    let mut group = c.benchmark_group("analysis");
+    group.sample_size(20);
+    group.bench_function("50_holdings_500_watchlist_25y_with_duckdb_read", |b| {
+        b.iter(|| {
+            let snapshot = store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot");
+            analyze(
+                &holdings,
+                &watchlist,
+                Some(&balance),
+                &snapshot,
+                &rules,
+                CheckMode::Morning,
+            )
+        })
+    });
+    group.bench_function("load_snapshot_only", |b| {
+        b.iter(|| store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot"))
+    });
+    // Diagnostics: how much of the read is DuckDB's join alone, without materializing rows.
+    for (name, sql) in [
+        ("sql_count_join", "SELECT count(*) FROM prices p LEFT JOIN indicators i USING (symbol, date) WHERE p.date BETWEEN DATE '2025-10-16' AND DATE '2026-11-20'"),
+        ("sql_count_prices", "SELECT count(*) FROM prices WHERE date BETWEEN DATE '2025-10-16' AND DATE '2026-11-20'"),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| db.conn().query_row(sql, [], |r| r.get::<_, i64>(0)).expect("q"))
+        });
+    }
+    let snapshot = store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot");
+    group.bench_function("analyze_only", |b| {
+        b.iter(|| {
+            analyze(
+                &holdings,
+                &watchlist,
+                Some(&balance),
+                &snapshot,
+                &rules,
+                CheckMode::Morning,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, full_analysis);
+criterion_main!(benches);
