@@ -75,7 +75,7 @@ pub fn load_snapshot(
     Ok(MarketSnapshot { as_of, series })
 }
 
-fn column<'a, T: 'static>(batch: &'a RecordBatch, i: usize) -> Result<&'a T> {
+fn column<T: 'static>(batch: &RecordBatch, i: usize) -> Result<&T> {
     batch
         .column(i)
         .as_any()
