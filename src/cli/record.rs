@@ -84,28 +84,11 @@ pub fn record(ctx: &Context, store: &Store, a: RecordArgs) -> Result<SignalRecor
         .max();
     let exit = PositionSizer::new(&ctx.config.sizing, &ctx.config.margin, &ctx.config.stops)
         .exit_plan(price, high_60d);
-    let dec = |v: Option<f64>, dp: u32| v.and_then(Decimal::from_f64).map(|d| d.round_dp(dp));
-    s.signal_strength = dec(Some(strength), 2);
-    s.confidence_level = Some(
-        if strength >= 75.0 {
-            "HIGH"
-        } else if strength >= 60.0 {
-            "MEDIUM"
-        } else {
-            "LOW"
-        }
-        .into(),
-    );
+    s.describe_technicals(&row, strength, SignalInputs::from_row(&row, lookback).trend);
     s.price_at_signal = Some(price);
     s.target_entry = Some(price);
     s.stop_loss = Some(exit.stop_loss);
     s.target_exit = Some(exit.target_exit);
-    s.rsi_value = dec(row.rsi_14, 2);
-    s.macd_value = dec(row.macd, 4);
-    s.volume_ratio = dec(row.volume_ratio, 2);
-    s.trend_direction = SignalInputs::from_row(&row, lookback)
-        .trend
-        .map(|t| t.as_str().to_string());
     s.risk_level = Some(
         entry_risk(row.rsi_14, &closes, &ctx.config.risk)
             .level

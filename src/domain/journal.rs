@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::bar::Bar;
+use super::indicators::{IndicatorRow, Trend};
 use super::symbol::Symbol;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +156,31 @@ impl SignalRecord {
             exit_price: None,
             outcome_overridden: false,
         }
+    }
+}
+
+/// HIGH from strength 75, MEDIUM from 60, else LOW.
+pub fn confidence_level(strength: f64) -> &'static str {
+    if strength >= 75.0 {
+        "HIGH"
+    } else if strength >= 60.0 {
+        "MEDIUM"
+    } else {
+        "LOW"
+    }
+}
+
+impl SignalRecord {
+    /// Strength, confidence and the indicator columns from one session's technicals,
+    /// rounded to the columns' scales.
+    pub fn describe_technicals(&mut self, row: &IndicatorRow, strength: f64, trend: Option<Trend>) {
+        let dec = |v: Option<f64>, dp: u32| v.and_then(Decimal::from_f64).map(|d| d.round_dp(dp));
+        self.signal_strength = dec(Some(strength), 2);
+        self.confidence_level = Some(confidence_level(strength).to_string());
+        self.rsi_value = dec(row.rsi_14, 2);
+        self.macd_value = dec(row.macd, 4);
+        self.volume_ratio = dec(row.volume_ratio, 2);
+        self.trend_direction = trend.map(|t| t.as_str().to_string());
     }
 }
 

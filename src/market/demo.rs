@@ -418,28 +418,12 @@ fn technicals(series: &SymbolSeries, index: usize) -> (IndicatorRow, Option<f64>
 
 /// Fills the indicator columns and the strength from the session's technicals.
 fn describe_technicals(s: &mut SignalRecord, series: &SymbolSeries, index: usize) {
-    let (row, _, strength) = technicals(series, index);
-    let dec = |v: Option<f64>, dp: u32| v.and_then(Decimal::from_f64).map(|d| d.round_dp(dp));
-    s.signal_strength = Decimal::from_f64(strength);
-    s.confidence_level = Some(confidence(strength).to_string());
-    s.rsi_value = dec(row.rsi_14, 2);
-    s.macd_value = dec(row.macd, 4);
-    s.volume_ratio = dec(row.volume_ratio, 2);
-    s.trend_direction = Some(row.trend().as_str().to_string());
+    let (row, lookback, strength) = technicals(series, index);
+    s.describe_technicals(&row, strength, SignalInputs::from_row(&row, lookback).trend);
 }
 
 fn adjusted_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
-}
-
-fn confidence(strength: f64) -> &'static str {
-    if strength >= 75.0 {
-        "HIGH"
-    } else if strength >= 60.0 {
-        "MEDIUM"
-    } else {
-        "LOW"
-    }
 }
 
 /// Names of the demo holdings that were scripted to lag the market.
