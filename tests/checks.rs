@@ -1,18 +1,11 @@
 //! `morning-check` and `intraday` on the demo database at a fixed date.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ducklens"))
-        .arg("--db")
-        .arg(dir.join("demo.duckdb"))
-        .args(args)
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .output()
-        .unwrap()
-}
+use std::path::Path;
+use std::process::Output;
+
+use common::run;
 
 fn ok(out: &Output) -> String {
     assert!(

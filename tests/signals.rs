@@ -1,18 +1,10 @@
 //! `ducklens signals` on the demo journal: refusals change nothing, and the stats view.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ducklens"))
-        .arg("--db")
-        .arg(dir.join("demo.duckdb"))
-        .args(args)
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .output()
-        .unwrap()
-}
+use std::path::Path;
+
+use common::run;
 
 fn demo(dir: &Path) {
     let out = run(dir, &["demo", "--as-of", "2026-11-20"]);

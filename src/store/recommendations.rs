@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use duckdb::{params, Connection};
-use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 
 use super::Result;
@@ -72,12 +72,7 @@ fn insert_recommendation(
             a.account.margin_available,
             s.reduce.symbol.as_str(),
             s.increase.symbol.as_str(),
-            s.reduce
-                .quantity
-                .trunc()
-                .to_string()
-                .parse::<i64>()
-                .unwrap_or(0),
+            s.reduce.quantity.trunc().to_i64(),
             s.size.quantity as i64,
             s.reduce.reason,
             s.increase.reason,
@@ -110,7 +105,7 @@ fn legs(s: &Swap, time: NaiveDateTime) -> [SignalRecord; 2] {
     sell.price_at_signal = Some(s.reduce.price);
     sell.current_position_size = Some(s.reduce.value);
     sell.suggested_action = Some("SWAP".into());
-    sell.suggested_quantity = s.reduce.quantity.trunc().to_string().parse().ok();
+    sell.suggested_quantity = s.reduce.quantity.trunc().to_i32();
     sell.notes = Some(format!(
         "reduce leg of swap into {}: {}",
         s.increase.symbol, s.reduce.reason
