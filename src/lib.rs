@@ -9,3 +9,4 @@ pub mod market;
 pub mod paths;
 pub mod report;
 pub mod store;
+pub mod tui;

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "ducklens",
     version,
     about = "Portfolio health, swaps, position sizing and a signal journal over one DuckDB file",
-    arg_required_else_help = true
+    long_about = "Portfolio health, swaps, position sizing and a signal journal over one DuckDB file.\n\nWithout a command, opens the full-screen app on the database."
 )]
 pub struct Cli {
     /// Database file [default: $DUCKLENS_DB, else the platform data dir's ducklens.duckdb]
@@ -20,11 +20,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the full-screen app (the default without a command)
+    Tui,
     /// Build the demo database (synthetic market, DEMO DATA) and summarise it
     Demo(DemoArgs),
     /// Import a portfolio or a watchlist from a file
@@ -65,6 +67,9 @@ pub struct DemoArgs {
     /// Last session of the demo market [default: the last trading day on or before today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<NaiveDate>,
+    /// Print the summary instead of opening the app (the default when not on a terminal)
+    #[arg(long)]
+    pub no_tui: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,13 +9,31 @@ use crate::domain::symbol::Symbol;
 use crate::report;
 use crate::store::{self, Store};
 
-/// Runs the analysis as of the last benchmark bar on or before `as_of` (default today).
-pub fn analysis(
-    ctx: &Context,
-    store: &Store,
-    as_of: Option<NaiveDate>,
-    mode: CheckMode,
-) -> Result<Analysis> {
+/// Everything `analyze` reads, loaded once so both check modes can share it.
+pub struct AnalysisInputs {
+    pub holdings: Vec<crate::domain::portfolio::Holding>,
+    pub watchlist: Vec<crate::domain::portfolio::WatchItem>,
+    pub account: Option<crate::domain::portfolio::AccountBalance>,
+    pub snapshot: crate::domain::analyzer::MarketSnapshot,
+    pub rules: crate::domain::analyzer::AnalysisRules,
+}
+
+impl AnalysisInputs {
+    pub fn analyze(&self, mode: CheckMode) -> Analysis {
+        analyze(
+            &self.holdings,
+            &self.watchlist,
+            self.account.as_ref(),
+            &self.snapshot,
+            &self.rules,
+            mode,
+        )
+    }
+}
+
+/// Loads the analysis inputs as of the last benchmark bar on or before `as_of` (default
+/// today). No benchmark data is a user error naming the command that fixes it.
+pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<AnalysisInputs> {
     let rules = ctx.config.analysis_rules();
     let benchmark = Symbol::parse(&rules.general.benchmark)
         .map_err(|e| user_error(format!("config general.benchmark: {e}")))?;
@@ -39,14 +57,23 @@ pub fn analysis(
     symbols.extend(holdings.iter().map(|h| h.symbol.clone()));
     symbols.extend(watchlist.iter().map(|w| w.symbol.clone()));
     let snapshot = store::load_snapshot(store.conn(), &symbols, as_of)?;
-    Ok(analyze(
-        &holdings,
-        &watchlist,
-        account.as_ref(),
-        &snapshot,
-        &rules,
-        mode,
-    ))
+    Ok(AnalysisInputs {
+        holdings,
+        watchlist,
+        account,
+        snapshot,
+        rules,
+    })
+}
+
+/// Runs the analysis as of the last benchmark bar on or before `as_of` (default today).
+pub fn analysis(
+    ctx: &Context,
+    store: &Store,
+    as_of: Option<NaiveDate>,
+    mode: CheckMode,
+) -> Result<Analysis> {
+    Ok(inputs(ctx, store, as_of)?.analyze(mode))
 }
 
 pub fn morning(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8> {

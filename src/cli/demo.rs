@@ -23,6 +23,13 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<u8> {
     let started = std::time::Instant::now();
     build(&path, as_of)?;
     tracing::info!(path = %path.display(), elapsed_ms = started.elapsed().as_millis() as u64, "demo built");
+    if !args.no_tui && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        let ctx = Context {
+            db_path: path,
+            ..ctx.clone()
+        };
+        return super::open_app(ctx, true);
+    }
     let store = Store::open(&path)?;
     let check = store.check(as_of)?;
     println!(

@@ -1,14 +1,14 @@
 //! The command line: argument definitions and dispatch. Each command resolves paths and the
 //! clock here, at the edge, and hands plain values to `store`, `market` and `report`.
 
-mod args;
-mod check;
+pub(crate) mod args;
+pub(crate) mod check;
 mod data;
 mod demo;
 mod fetch;
 pub mod market;
-mod record;
-mod signals;
+pub(crate) mod record;
+pub(crate) mod signals;
 mod size;
 
 use std::path::PathBuf;
@@ -57,6 +57,7 @@ pub fn exit_code_for(report: &Report) -> u8 {
 }
 
 /// What every command gets: the resolved paths, the config and today's date.
+#[derive(Clone)]
 pub struct Context {
     pub db_path: PathBuf,
     pub db_flag: Option<PathBuf>,
@@ -86,7 +87,11 @@ impl Context {
 /// Runs a parsed command; the returned code is the process exit status.
 pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
     let ctx = Context::from_cli(&cli, today)?;
-    match cli.command {
+    let Some(command) = cli.command else {
+        return open_app(ctx, false);
+    };
+    match command {
+        Command::Tui => open_app(ctx, false),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Import(args) => data::import(&ctx, args),
         Command::Indicators(a) => market::indicators(&ctx, &a.symbol, a.last, a.json),
@@ -102,4 +107,16 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::DbCheck(args) => data::db_check(&ctx, args),
         Command::Config(args) => data::config(&ctx, args),
     }
+}
+
+/// The full-screen app needs a terminal; scripts get a pointer to the commands instead.
+pub fn open_app(ctx: Context, demo: bool) -> Result<u8> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err(user_error(
+            "the app needs a terminal; for scripts use a command such as `ducklens morning-check` (see --help)",
+        ));
+    }
+    crate::tui::run(ctx, demo)?;
+    Ok(0)
 }

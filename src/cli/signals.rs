@@ -260,7 +260,7 @@ fn follow_up_recommendations(ctx: &Context, store: &mut Store) -> Result<usize> 
     Ok(measured.len())
 }
 
-fn journal_stats(
+pub(crate) fn journal_stats(
     ctx: &Context,
     store: &Store,
     signals: &[SignalRecord],

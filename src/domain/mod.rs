@@ -3,6 +3,7 @@
 pub mod analyzer;
 pub mod bar;
 pub mod calendar;
+pub mod execution;
 pub mod indicators;
 pub mod journal;
 pub mod portfolio;

@@ -27,8 +27,8 @@ pub use portfolio::{
 };
 pub use prices::{append_bars, bars, bars_since, last_dates, upsert_bars, UpsertCounts};
 pub use recommendations::{
-    pending_follow_ups, record_swaps, set_actual_improvement, PendingFollowUp, Recorded,
-    MORNING_SOURCE,
+    is_executed, mark_executed, pending_follow_ups, record_swaps, set_actual_improvement,
+    PendingFollowUp, Recorded, MORNING_SOURCE,
 };
 
 #[derive(Debug, thiserror::Error)]

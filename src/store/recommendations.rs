@@ -186,3 +186,39 @@ pub fn set_actual_improvement(conn: &Connection, id: i64, pct: Decimal) -> Resul
     )?;
     Ok(())
 }
+
+/// Marks the swap recommended on `day` from `reduce` to `increase` executed, with the
+/// quantities actually traded. Returns false when no such recommendation is stored.
+pub fn mark_executed(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    reduce: &crate::domain::symbol::Symbol,
+    increase: &crate::domain::symbol::Symbol,
+    quantities: (Decimal, Decimal),
+    time: NaiveDateTime,
+) -> Result<bool> {
+    let note = format!("executed: sold {}, bought {}", quantities.0, quantities.1);
+    let changed = conn.execute(
+        "UPDATE rebalancing_recommendations
+         SET executed = TRUE, execution_date = ?, notes = ?
+         WHERE recommendation_date::DATE = ? AND symbol_to_reduce = ? AND symbol_to_increase = ?",
+        params![time, note, day, reduce.as_str(), increase.as_str()],
+    )?;
+    Ok(changed > 0)
+}
+
+/// Whether the swap recommended on `day` is already marked executed.
+pub fn is_executed(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    reduce: &crate::domain::symbol::Symbol,
+    increase: &crate::domain::symbol::Symbol,
+) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) > 0 FROM rebalancing_recommendations
+         WHERE recommendation_date::DATE = ? AND symbol_to_reduce = ? AND symbol_to_increase = ?
+           AND executed",
+        params![day, reduce.as_str(), increase.as_str()],
+        |r| r.get(0),
+    )?)
+}

@@ -15,6 +15,7 @@ mod screens;
 mod series;
 mod sizing;
 mod swaps;
+mod watch;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -47,6 +48,7 @@ pub use market_direction::MarketDirection;
 pub use screens::{FlagAction, Opportunity, Underperformer};
 pub use series::TARGET_HIGH_BARS;
 pub use swaps::{pair_swaps, Swap, SwapIncrease, SwapReduce};
+pub use watch::{watch_rows, WatchRow};
 
 /// Prices and indicators of every symbol the analysis may need, up to `as_of`.
 #[derive(Debug, Clone, Default, Serialize)]

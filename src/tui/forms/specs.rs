@@ -1,0 +1,425 @@
+//! Each form of the app: its fields, what saving it sends to the worker, and the live
+//! preview some forms compute from what is typed.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::checks::{self, date_of, decimal_of};
+use super::{Field, Form};
+use crate::domain::analyzer::Swap;
+use crate::domain::execution::Fill;
+use crate::domain::journal::{classify_outcome, trade_profit, SignalRecord, SignalType};
+use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
+use crate::domain::symbol::Symbol;
+use crate::tui::worker::{Command, NewSignal};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    Balance,
+    WatchAdd,
+    WatchRemove(Symbol),
+    HoldingAdd,
+    HoldingEdit(Symbol),
+    HoldingRemove(Symbol),
+    SignalNew,
+    SignalTake(i64),
+    SignalClose(ClosePreview),
+    SignalNote(i64),
+    ExecuteSwap { sell: Symbol, buy: Symbol },
+}
+
+/// What the exit form needs to compute P&L and the outcome as the user types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosePreview {
+    pub id: i64,
+    pub signal_type: SignalType,
+    pub entry_price: Decimal,
+    pub quantity: Decimal,
+    pub commission: Decimal,
+    pub breakeven_pct: f64,
+}
+
+fn opt(v: String) -> Option<String> {
+    Some(v).filter(|v| !v.is_empty())
+}
+
+pub fn balance(latest: Option<&AccountBalance>, today: NaiveDate) -> Form {
+    let money = |f: fn(&AccountBalance) -> Decimal| {
+        latest.map(f).map(|d| d.to_string()).unwrap_or_default()
+    };
+    Form::new(
+        FormKind::Balance,
+        "Record balances",
+        vec![
+            Field::new("Date", "YYYY-MM-DD", &today.to_string(), checks::date),
+            Field::new(
+                "Cash",
+                "dollars, e.g. 1126.79",
+                &money(|b| b.cash),
+                checks::non_negative,
+            ),
+            Field::new(
+                "Margin available",
+                "dollars",
+                &money(|b| b.margin_available),
+                checks::non_negative,
+            ),
+            Field::new(
+                "Margin used",
+                "dollars",
+                &money(|b| b.margin_used),
+                checks::non_negative,
+            ),
+            Field::new("Notes", "optional", "", checks::any),
+        ],
+    )
+    .with_intro("A second record on the same date replaces the first.")
+}
+
+pub fn watch_add(today: NaiveDate) -> Form {
+    Form::new(
+        FormKind::WatchAdd,
+        "Add to the watchlist",
+        vec![
+            Field::new("Symbol", "e.g. MSFT", "", checks::symbol),
+            Field::new("Added", "YYYY-MM-DD", &today.to_string(), checks::date),
+            Field::new("Notes", "optional", "", checks::any),
+        ],
+    )
+}
+
+pub fn confirm_watch_remove(symbol: &Symbol) -> Form {
+    Form::new(
+        FormKind::WatchRemove(symbol.clone()),
+        "Remove from the watchlist",
+        vec![],
+    )
+    .with_intro(format!(
+        "Remove {symbol} from the watchlist? Enter confirms, Esc keeps it."
+    ))
+}
+
+pub fn holding_add(today: NaiveDate) -> Form {
+    holding_form(
+        FormKind::HoldingAdd,
+        "Add a holding",
+        "",
+        "",
+        "",
+        &today.to_string(),
+        "",
+    )
+}
+
+pub fn holding_edit(h: &Holding) -> Form {
+    let opened = h.opened.map(|d| d.to_string()).unwrap_or_default();
+    holding_form(
+        FormKind::HoldingEdit(h.symbol.clone()),
+        "Edit holding",
+        h.symbol.as_str(),
+        &h.quantity.to_string(),
+        &h.avg_cost.to_string(),
+        &opened,
+        h.notes.as_deref().unwrap_or(""),
+    )
+}
+
+fn holding_form(
+    kind: FormKind,
+    title: &str,
+    sym: &str,
+    qty: &str,
+    cost: &str,
+    opened: &str,
+    notes: &str,
+) -> Form {
+    Form::new(
+        kind,
+        title,
+        vec![
+            Field::new("Symbol", "e.g. AAPL", sym, checks::symbol),
+            Field::new("Quantity", "shares, above 0", qty, checks::positive),
+            Field::new("Average cost", "dollars per share", cost, checks::positive),
+            Field::new(
+                "Opened",
+                "YYYY-MM-DD, optional",
+                opened,
+                checks::optional_date,
+            ),
+            Field::new("Notes", "optional", notes, checks::any),
+        ],
+    )
+}
+
+pub fn confirm_holding_remove(symbol: &Symbol) -> Form {
+    Form::new(
+        FormKind::HoldingRemove(symbol.clone()),
+        "Remove holding",
+        vec![],
+    )
+    .with_intro(format!(
+        "Remove the {symbol} holding? Enter confirms, Esc keeps it."
+    ))
+}
+
+pub fn signal_new(today: NaiveDate) -> Form {
+    Form::new(
+        FormKind::SignalNew,
+        "New signal",
+        vec![
+            Field::new("Symbol", "e.g. NVDA", "", checks::symbol),
+            Field::new("Type", "BUY, SELL or HOLD", "BUY", checks::signal_type),
+            Field::new(
+                "Date",
+                "YYYY-MM-DD",
+                &today.to_string(),
+                checks::optional_date,
+            ),
+            Field::new(
+                "Price",
+                "empty: that day's close",
+                "",
+                checks::optional_positive,
+            ),
+            Field::new(
+                "Strength",
+                "0-100, empty: computed",
+                "",
+                checks::optional_strength,
+            ),
+            Field::new("Notes", "optional", "", checks::any),
+        ],
+    )
+}
+
+pub fn signal_take(s: &SignalRecord, today: NaiveDate) -> Form {
+    let price = s
+        .price_at_signal
+        .map(|p| p.round_dp(2).to_string())
+        .unwrap_or_default();
+    let qty = s
+        .suggested_quantity
+        .filter(|q| *q > 0)
+        .map(|q| q.to_string())
+        .unwrap_or_default();
+    Form::new(
+        FormKind::SignalTake(s.id.unwrap_or_default()),
+        format!("Mark signal {} taken", s.id.unwrap_or_default()),
+        vec![
+            Field::new("Entry date", "YYYY-MM-DD", &today.to_string(), checks::date),
+            Field::new("Entry price", "dollars per share", &price, checks::positive),
+            Field::new("Quantity", "whole shares", &qty, checks::whole_positive),
+        ],
+    )
+    .with_intro(format!(
+        "{} {} from {}",
+        s.signal_type.as_str(),
+        s.symbol,
+        s.signal_source
+    ))
+}
+
+pub fn signal_close(
+    s: &SignalRecord,
+    today: NaiveDate,
+    commission: Decimal,
+    breakeven_pct: f64,
+) -> Form {
+    let preview = ClosePreview {
+        id: s.id.unwrap_or_default(),
+        signal_type: s.signal_type,
+        entry_price: s.actual_entry_price.unwrap_or_default(),
+        quantity: Decimal::from(s.actual_quantity.unwrap_or_default()),
+        commission,
+        breakeven_pct,
+    };
+    Form::new(
+        FormKind::SignalClose(preview.clone()),
+        format!("Record the exit of signal {}", preview.id),
+        vec![
+            Field::new("Exit date", "YYYY-MM-DD", &today.to_string(), checks::date),
+            Field::new("Exit price", "dollars per share", "", checks::positive),
+            Field::new(
+                "Outcome",
+                "empty: computed; or WIN/LOSS/BREAKEVEN",
+                "",
+                checks::optional_outcome,
+            ),
+        ],
+    )
+    .with_intro(format!(
+        "{} {} {} @ {} on {}",
+        s.signal_type.as_str(),
+        preview.quantity,
+        s.symbol,
+        preview.entry_price,
+        s.actual_entry_date
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    ))
+}
+
+pub fn signal_note(s: &SignalRecord) -> Form {
+    Form::new(
+        FormKind::SignalNote(s.id.unwrap_or_default()),
+        format!("Notes of signal {}", s.id.unwrap_or_default()),
+        vec![Field::new(
+            "Notes",
+            "empty clears them",
+            s.notes.as_deref().unwrap_or(""),
+            checks::any,
+        )],
+    )
+}
+
+pub fn execute_swap(swap: &Swap, today: NaiveDate) -> Form {
+    let r = &swap.reduce;
+    let i = &swap.increase;
+    Form::new(
+        FormKind::ExecuteSwap {
+            sell: r.symbol.clone(),
+            buy: i.symbol.clone(),
+        },
+        "Mark the swap executed",
+        vec![
+            Field::new(
+                "Sell quantity",
+                "whole shares",
+                &r.quantity.to_string(),
+                checks::positive,
+            ),
+            Field::new(
+                "Sell price",
+                "fill price",
+                &r.price.round_dp(2).to_string(),
+                checks::positive,
+            ),
+            Field::new(
+                "Buy quantity",
+                "whole shares",
+                &swap.size.quantity.to_string(),
+                checks::whole_positive,
+            ),
+            Field::new(
+                "Buy price",
+                "fill price",
+                &i.price.round_dp(2).to_string(),
+                checks::positive,
+            ),
+            Field::new("Date", "YYYY-MM-DD", &today.to_string(), checks::date),
+        ],
+    )
+    .with_intro(format!(
+        "SELL {} {} and BUY {} {}: holdings, cash and the recommendation change together.",
+        r.quantity, r.symbol, swap.size.quantity, i.symbol
+    ))
+}
+
+/// The worker command that saves `form`; `None` while a field is invalid.
+pub fn command(form: &Form) -> Option<Command> {
+    if !form.is_valid() {
+        return None;
+    }
+    let v = |label: &str| form.value(label);
+    let dec = |label: &str| decimal_of(&v(label));
+    Some(match &form.kind {
+        FormKind::Balance => Command::SaveBalance(AccountBalance {
+            as_of: date_of(&v("Date"))?,
+            cash: dec("Cash"),
+            margin_available: dec("Margin available"),
+            margin_used: dec("Margin used"),
+            notes: opt(v("Notes")),
+        }),
+        FormKind::WatchAdd => Command::AddWatch(WatchItem {
+            symbol: Symbol::parse(&v("Symbol")).ok()?,
+            added: date_of(&v("Added"))?,
+            notes: opt(v("Notes")),
+        }),
+        FormKind::WatchRemove(s) => Command::RemoveWatch(s.clone()),
+        FormKind::HoldingAdd | FormKind::HoldingEdit(_) => Command::SaveHolding(
+            Holding::new(
+                Symbol::parse(&v("Symbol")).ok()?,
+                dec("Quantity"),
+                dec("Average cost"),
+                date_of(&v("Opened")),
+                opt(v("Notes")),
+            )
+            .ok()?,
+        ),
+        FormKind::HoldingRemove(s) => Command::RemoveHolding(s.clone()),
+        FormKind::SignalNew => Command::NewSignal(NewSignal {
+            symbol: v("Symbol"),
+            signal_type: v("Type"),
+            price: opt(v("Price")),
+            strength: v("Strength").parse().ok(),
+            date: date_of(&v("Date")),
+            notes: opt(v("Notes")),
+        }),
+        FormKind::SignalTake(id) => Command::TakeSignal {
+            id: *id,
+            date: date_of(&v("Entry date"))?,
+            price: dec("Entry price"),
+            quantity: dec("Quantity"),
+        },
+        FormKind::SignalClose(p) => Command::CloseSignal {
+            id: p.id,
+            date: date_of(&v("Exit date"))?,
+            price: dec("Exit price"),
+            outcome: opt(v("Outcome").to_ascii_uppercase()),
+        },
+        FormKind::SignalNote(id) => Command::NoteSignal {
+            id: *id,
+            text: v("Notes"),
+        },
+        FormKind::ExecuteSwap { sell, buy } => Command::ExecuteSwap {
+            sell: Fill {
+                symbol: sell.clone(),
+                quantity: dec("Sell quantity"),
+                price: dec("Sell price"),
+            },
+            buy: Fill {
+                symbol: buy.clone(),
+                quantity: dec("Buy quantity"),
+                price: dec("Buy price"),
+            },
+            date: date_of(&v("Date"))?,
+        },
+    })
+}
+
+/// Lines computed live from the fields: the exit's P&L and outcome, the swap's cash change.
+pub fn preview(form: &Form) -> Vec<String> {
+    let dec = |label: &str| {
+        checks::positive(&form.value(label))
+            .ok()
+            .map(|_| decimal_of(&form.value(label)))
+    };
+    match &form.kind {
+        FormKind::SignalClose(p) => match dec("Exit price") {
+            Some(exit) => {
+                let profit =
+                    trade_profit(p.signal_type, p.entry_price, exit, p.quantity, p.commission);
+                let outcome = classify_outcome(profit, p.entry_price * p.quantity, p.breakeven_pct);
+                vec![format!(
+                    "P&L {profit:+.2} after {} commission → {}",
+                    p.commission,
+                    outcome.as_str()
+                )]
+            }
+            None => vec!["P&L: type the exit price".into()],
+        },
+        FormKind::ExecuteSwap { .. } => {
+            let leg = |q: &str, p: &str| dec(q).zip(dec(p)).map(|(q, p)| (q * p).round_dp(2));
+            match (
+                leg("Sell quantity", "Sell price"),
+                leg("Buy quantity", "Buy price"),
+            ) {
+                (Some(s), Some(b)) => {
+                    vec![format!("Proceeds {s}, cost {b}, cash change {:+}", s - b)]
+                }
+                _ => vec![],
+            }
+        }
+        _ => vec![],
+    }
+}

@@ -1,0 +1,74 @@
+//! The full-screen app (DESIGN §3, §6): `app` holds state and `update`, `ui` renders it,
+//! `worker` owns DuckDB, `tabs/` and `widgets/` draw. This module runs the loop: terminal
+//! keys, worker events and a spinner tick arrive through one `select!` and go to `update`.
+
+pub mod app;
+pub mod data;
+pub mod forms;
+pub mod keys;
+pub mod tabs;
+pub mod theme;
+pub mod ui;
+pub mod widgets;
+pub mod worker;
+
+use std::time::Duration;
+
+use color_eyre::eyre::Result;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use app::{App, Msg};
+use worker::{Command, Event};
+
+use crate::cli::Context;
+
+/// Opens the store (errors such as "database in use" print before the screen changes),
+/// then runs the app until `q`. The terminal is restored on every way out, panics included
+/// (ratatui's hook chains to color-eyre's).
+pub fn run(ctx: Context, demo: bool) -> Result<()> {
+    let store = ctx.open_store()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let app = App::new(ctx.db_path.clone(), demo, ctx.today);
+    let (commands, events) = worker::spawn(runtime.handle(), store, ctx);
+    let mut terminal = ratatui::init();
+    let result = runtime.block_on(event_loop(&mut terminal, app, commands, events));
+    ratatui::restore();
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    commands: UnboundedSender<Command>,
+    mut events: UnboundedReceiver<Event>,
+) -> Result<()> {
+    let mut keys = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(120));
+    for command in App::start() {
+        let _ = commands.send(command);
+    }
+    while !app.quit {
+        terminal.draw(|frame| ui::render(&app, frame))?;
+        let msg = tokio::select! {
+            key = keys.next() => match key {
+                Some(Ok(TermEvent::Key(k))) if k.kind == KeyEventKind::Press => Msg::Key(k),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(event) = events.recv() => Msg::Worker(event),
+            _ = tick.tick(), if app.status.busy.is_some() => Msg::Tick,
+        };
+        for command in app.update(msg) {
+            let _ = commands.send(command);
+        }
+    }
+    Ok(())
+}

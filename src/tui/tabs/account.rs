@@ -1,0 +1,169 @@
+//! Account: balances and margin, total value against the benchmark, the balance history
+//! and the form that records new balances.
+
+use chrono::NaiveDate;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::{key_values, sentence};
+use crate::domain::portfolio::AccountBalance;
+use crate::tui::app::{App, Effect};
+use crate::tui::data::Dashboard;
+use crate::tui::forms;
+use crate::tui::keys::Action;
+use crate::tui::theme;
+use crate::tui::widgets::fmt::{left, money, money_opt, right};
+use crate::tui::widgets::table::{self, col, num, Column};
+use crate::tui::widgets::{chart, panel};
+
+pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
+    match action {
+        Action::Add => Effect::Open(forms::balance(data.balances.last(), today)),
+        _ => Effect::None,
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+    let [top, bottom] = Layout::vertical([Constraint::Length(13), Constraint::Min(5)]).areas(area);
+    let [summary, history] =
+        Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(top);
+    render_summary(frame, summary, data);
+    render_balances(frame, history, data);
+    render_chart(frame, bottom, data);
+    let _ = app;
+}
+
+fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    let Some(a) = data.analysis.as_ref() else {
+        let reason = data.empty_reason.as_deref().unwrap_or("no analysis yet");
+        return sentence(frame, area, "Account", reason);
+    };
+    let acc = &a.account;
+    let pct = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}%"));
+    let risk_style = match acc.margin_risk.as_str() {
+        "HIGH" => theme::bad(),
+        "MODERATE" => theme::warn(),
+        _ => theme::good(),
+    };
+    let reserve_style = match acc.cash_reserve_pct {
+        Some(r) if r < 20.0 => theme::warn(),
+        _ => theme::good(),
+    };
+    let as_of = acc.balance_as_of.map_or_else(
+        || "no balances recorded: press n".to_string(),
+        |d| d.to_string(),
+    );
+    let lines = key_values(vec![
+        ("Balances as of", Span::raw(as_of)),
+        ("Cash", Span::raw(money(acc.cash))),
+        ("Positions", Span::raw(money(acc.positions_value))),
+        (
+            "Portfolio value",
+            Span::styled(money(acc.portfolio_value), theme::title()),
+        ),
+        ("Total value", Span::raw(money(acc.total_value))),
+        ("Buying power", Span::raw(money(acc.buying_power))),
+        ("Margin used", Span::raw(money(acc.margin_used))),
+        ("Margin available", Span::raw(money(acc.margin_available))),
+        (
+            "Margin %",
+            Span::styled(
+                format!("{} {}", pct(acc.margin_pct), acc.margin_risk.as_str()),
+                risk_style,
+            ),
+        ),
+        (
+            "Cash reserve",
+            Span::styled(pct(acc.cash_reserve_pct), reserve_style),
+        ),
+        ("Spendable cash", Span::raw(money(acc.spendable_cash))),
+    ]);
+    frame.render_widget(
+        Paragraph::new(lines).block(panel("Account (n records balances)")),
+        area,
+    );
+}
+
+const BALANCE_COLUMNS: &[Column<AccountBalance>] = &[
+    col("Date", 10, |b| {
+        left(b.as_of.to_string(), Default::default())
+    }),
+    num("Cash", 13, |b| right(money(b.cash), Default::default())),
+    num("Margin avail", 13, |b| {
+        right(money(b.margin_available), Default::default())
+    }),
+    num("Margin used", 12, |b| {
+        right(money(b.margin_used), Default::default())
+    }),
+    col("Notes", 30, |b| {
+        left(b.notes.clone().unwrap_or_default(), theme::dim())
+    }),
+];
+
+fn render_balances(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    let n = data.balances.len();
+    table::render(
+        frame,
+        area,
+        "Balance history (newest last)",
+        BALANCE_COLUMNS,
+        n,
+        |i| &data.balances[i],
+        n.checked_sub(1),
+        "No balances recorded yet: press n to record cash and margin.",
+    );
+}
+
+/// Total value and the benchmark rebased to the first total value.
+fn render_chart(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    let points = &data.value_history;
+    let dates: Vec<NaiveDate> = points.iter().map(|p| p.date).collect();
+    let totals: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as f64, p.total_value))
+        .collect();
+    let base = points
+        .first()
+        .and_then(|p| p.benchmark.map(|b| (p.total_value, b)));
+    let bench: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i as f64, base?.0 * p.benchmark? / base?.1)))
+        .collect();
+    let benchmark = data
+        .analysis
+        .as_ref()
+        .map_or("SPY", |a| a.benchmark.as_str());
+    let lines = vec![
+        chart::Line {
+            name: "Total value".into(),
+            style: theme::good(),
+            points: totals,
+        },
+        chart::Line {
+            name: format!("{benchmark} (rebased)"),
+            style: theme::warn(),
+            points: bench,
+        },
+    ];
+    let last = points.last().map(|p| p.total_value.to_f64().unwrap_or(0.0));
+    let title = format!(
+        "Total value vs {benchmark} at each balance date (today's positions) · last {}",
+        money_opt(
+            last.and_then(rust_decimal::Decimal::from_f64_retain)
+                .map(|d| d.round_dp(2))
+        )
+    );
+    chart::render(
+        frame,
+        area,
+        &title,
+        &dates,
+        &lines,
+        "Record balances on two dates to see the value chart.",
+    );
+}

@@ -1,0 +1,409 @@
+//! Market: SPY and QQQ direction, a price chart with SMA50/200 over 3M/1Y/5Y, and the
+//! watchlist table, sortable and filterable.
+
+use std::cmp::Ordering;
+
+use chrono::{Duration, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{key_values, sentence};
+use crate::domain::analyzer::{MarketDirection, WatchRow};
+use crate::domain::symbol::Symbol;
+use crate::tui::app::{App, Effect};
+use crate::tui::data::{ChartData, Dashboard};
+use crate::tui::forms;
+use crate::tui::keys::Action;
+use crate::tui::theme;
+use crate::tui::widgets::fmt::{left, money_opt, num, pct, right};
+use crate::tui::widgets::table::{self, col, num as ncol, Column};
+use crate::tui::widgets::{chart, panel};
+use crate::tui::worker::Command;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Watchlist,
+    Strength,
+    Change1d,
+    Return30d,
+    Rsi,
+    Symbol,
+}
+
+impl Sort {
+    fn next(self) -> Sort {
+        match self {
+            Sort::Watchlist => Sort::Strength,
+            Sort::Strength => Sort::Change1d,
+            Sort::Change1d => Sort::Return30d,
+            Sort::Return30d => Sort::Rsi,
+            Sort::Rsi => Sort::Symbol,
+            Sort::Symbol => Sort::Watchlist,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Sort::Watchlist => "watchlist order",
+            Sort::Strength => "strength ↓",
+            Sort::Change1d => "1d % ↓",
+            Sort::Return30d => "30d % ↓",
+            Sort::Rsi => "RSI ↓",
+            Sort::Symbol => "symbol",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Range {
+    ThreeMonths,
+    #[default]
+    OneYear,
+    FiveYears,
+}
+
+impl Range {
+    fn days(self) -> i64 {
+        match self {
+            Range::ThreeMonths => 92,
+            Range::OneYear => 366,
+            Range::FiveYears => 5 * 366,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Range::ThreeMonths => "3M",
+            Range::OneYear => "1Y",
+            Range::FiveYears => "5Y",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub selected: usize,
+    pub sort: Sort,
+    pub filter: String,
+    pub filtering: bool,
+    pub range: Range,
+    pub chart: Option<ChartData>,
+}
+
+impl State {
+    /// The first chart: the benchmark.
+    pub fn initial_chart(&self, data: Option<&Dashboard>) -> Vec<Command> {
+        let bench = data
+            .and_then(|d| d.analysis.as_ref())
+            .and_then(|a| Symbol::parse(&a.benchmark).ok());
+        bench.map(Command::LoadChart).into_iter().collect()
+    }
+
+    /// Indices into the watchlist rows, filtered and sorted as the table shows them.
+    pub fn visible(&self, rows: &[WatchRow]) -> Vec<usize> {
+        let needle = self.filter.to_ascii_uppercase();
+        let mut idx: Vec<usize> = (0..rows.len())
+            .filter(|i| rows[*i].symbol.as_str().contains(&needle))
+            .collect();
+        let desc = |a: Option<f64>, b: Option<f64>| b.partial_cmp(&a).unwrap_or(Ordering::Equal);
+        match self.sort {
+            Sort::Watchlist => {}
+            Sort::Strength => idx.sort_by(|a, b| desc(rows[*a].strength, rows[*b].strength)),
+            Sort::Change1d => {
+                idx.sort_by(|a, b| desc(rows[*a].change_1d_pct, rows[*b].change_1d_pct))
+            }
+            Sort::Return30d => {
+                idx.sort_by(|a, b| desc(rows[*a].lookback_return_pct, rows[*b].lookback_return_pct))
+            }
+            Sort::Rsi => idx.sort_by(|a, b| desc(rows[*a].rsi_14, rows[*b].rsi_14)),
+            Sort::Symbol => idx.sort_by(|a, b| rows[*a].symbol.cmp(&rows[*b].symbol)),
+        }
+        idx
+    }
+
+    fn selected_symbol(&self, data: &Dashboard) -> Option<Symbol> {
+        let visible = self.visible(&data.watch);
+        visible
+            .get(self.selected)
+            .map(|i| data.watch[*i].symbol.clone())
+    }
+
+    pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
+        let len = self.visible(&data.watch).len();
+        match action {
+            Action::Filter => {
+                self.filtering = true;
+                Effect::None
+            }
+            Action::Sort => {
+                self.sort = self.sort.next();
+                Effect::Note(format!("Watchlist sorted by {}", self.sort.label()))
+            }
+            Action::Range => {
+                self.range = match self.range {
+                    Range::ThreeMonths => Range::OneYear,
+                    Range::OneYear => Range::FiveYears,
+                    Range::FiveYears => Range::ThreeMonths,
+                };
+                Effect::None
+            }
+            Action::Open => self
+                .selected_symbol(data)
+                .map_or(Effect::None, |s| Effect::Send(Command::LoadChart(s))),
+            Action::NextSymbol => self.next_chart(data),
+            Action::Add => Effect::Open(forms::watch_add(today)),
+            Action::Delete => self.selected_symbol(data).map_or(Effect::None, |s| {
+                Effect::Open(forms::confirm_watch_remove(&s))
+            }),
+            _ => {
+                self.selected = table::moved(self.selected, len, action);
+                Effect::None
+            }
+        }
+    }
+
+    /// SPY → QQQ → the selected watchlist symbol → SPY.
+    fn next_chart(&self, data: &Dashboard) -> Effect {
+        let market: Vec<Symbol> = data
+            .analysis
+            .iter()
+            .flat_map(|a| a.market.iter().map(|m| m.symbol.clone()))
+            .collect();
+        let current = self.chart.as_ref().map(|c| &c.symbol);
+        let pos = current.and_then(|c| market.iter().position(|m| m == c));
+        let next = match pos {
+            Some(i) if i + 1 < market.len() => Some(market[i + 1].clone()),
+            Some(_) => self
+                .selected_symbol(data)
+                .or_else(|| market.first().cloned()),
+            None => market.first().cloned(),
+        };
+        next.map_or(Effect::None, |s| Effect::Send(Command::LoadChart(s)))
+    }
+
+    /// Typing while the filter is open: characters extend it, Backspace trims, Enter keeps
+    /// it, Esc clears it.
+    pub fn filter_key(&mut self, key: KeyEvent) -> Effect {
+        match key.code {
+            KeyCode::Char(c) if c.is_ascii_alphanumeric() || c == '.' || c == '-' => {
+                self.filter.push(c)
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Esc => {
+                self.filter.clear();
+                self.filtering = false;
+            }
+            _ => {}
+        }
+        self.selected = 0;
+        Effect::None
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Min(6)]).areas(area);
+    let [directions, chart_area] =
+        Layout::horizontal([Constraint::Length(46), Constraint::Min(30)]).areas(top);
+    render_directions(frame, directions, data);
+    render_chart(frame, chart_area, &app.market);
+    render_watchlist(frame, bottom, &app.market, data);
+}
+
+fn render_directions(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    let Some(a) = data.analysis.as_ref().filter(|a| !a.market.is_empty()) else {
+        let reason = data
+            .empty_reason
+            .as_deref()
+            .unwrap_or("no market symbols have data");
+        return sentence(frame, area, "Market direction", reason);
+    };
+    let n = a.market.len().min(3) as u32;
+    let areas = Layout::vertical((0..n).map(|_| Constraint::Ratio(1, n))).split(area);
+    for (m, rect) in a.market.iter().zip(areas.iter()) {
+        render_direction(frame, *rect, m);
+    }
+}
+
+fn render_direction(frame: &mut Frame, area: Rect, m: &MarketDirection) {
+    let flag = |b: Option<bool>| match b {
+        Some(true) => Span::styled("above", theme::good()),
+        Some(false) => Span::styled("below", theme::bad()),
+        None => Span::styled("—", theme::dim()),
+    };
+    let regime = m.regime.map_or("—", |r| r.as_str());
+    let regime_style = if regime == "BULL" {
+        theme::good()
+    } else {
+        theme::bad()
+    };
+    let trend = m.trend.map_or("—", |t| t.as_str());
+    let lines = key_values(vec![
+        ("Price", Span::raw(money_opt(Some(m.price)))),
+        (
+            "1d / 5d / 30d",
+            Span::raw(format!(
+                "{} / {} / {}",
+                pct(m.change_1d_pct),
+                pct(m.change_5d_pct),
+                pct(m.lookback_return_pct)
+            )),
+        ),
+        (
+            "Regime",
+            Span::styled(
+                format!(
+                    "{regime} · {} from 52w high",
+                    pct(m.drawdown_pct.map(|d| -d))
+                ),
+                regime_style,
+            ),
+        ),
+        ("Trend", Span::raw(trend.to_string())),
+        (
+            "RSI / MACD h",
+            Span::raw(format!("{} / {}", num(m.rsi_14, 1), num(m.macd_hist, 3))),
+        ),
+        ("SMA50", flag(m.above_sma_50)),
+        ("SMA200", flag(m.above_sma_200)),
+    ]);
+    frame.render_widget(
+        Paragraph::new(lines).block(panel(&format!("{} {}", m.symbol, m.price_date))),
+        area,
+    );
+}
+
+fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(c) = state.chart.as_ref() else {
+        return sentence(frame, area, "Chart", "Loading the chart…");
+    };
+    let from = c
+        .points
+        .last()
+        .map(|p| p.date - Duration::days(state.range.days()))
+        .unwrap_or_default();
+    let points: Vec<_> = c.points.iter().filter(|p| p.date >= from).collect();
+    let dates: Vec<NaiveDate> = points.iter().map(|p| p.date).collect();
+    let line = |f: fn(&crate::tui::data::ChartPoint) -> Option<f64>| -> Vec<(f64, f64)> {
+        points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| f(p).map(|y| (i as f64, y)))
+            .collect()
+    };
+    let lines = vec![
+        chart::Line {
+            name: c.symbol.to_string(),
+            style: theme::title(),
+            points: line(|p| Some(p.close)),
+        },
+        chart::Line {
+            name: "SMA50".into(),
+            style: theme::warn(),
+            points: line(|p| p.sma_50),
+        },
+        chart::Line {
+            name: "SMA200".into(),
+            style: theme::bad(),
+            points: line(|p| p.sma_200),
+        },
+    ];
+    let title = format!(
+        "{} · {} (c range · m next · Enter selected)",
+        c.symbol,
+        state.range.label()
+    );
+    chart::render(
+        frame,
+        area,
+        &title,
+        &dates,
+        &lines,
+        "No prices to chart for this symbol.",
+    );
+}
+
+const WATCH_COLUMNS: &[Column<WatchRow>] = &[
+    col("Symbol", 8, |r| {
+        left(
+            format!("{}{}", r.symbol, if r.held { " *" } else { "" }),
+            theme::title(),
+        )
+    }),
+    ncol("Price", 11, |r| {
+        right(money_opt(r.price), Default::default())
+    }),
+    ncol("1d %", 7, |r| {
+        right(
+            pct(r.change_1d_pct),
+            theme::signed(r.change_1d_pct.unwrap_or(0.0)),
+        )
+    }),
+    ncol("30d %", 7, |r| {
+        right(
+            pct(r.lookback_return_pct),
+            theme::signed(r.lookback_return_pct.unwrap_or(0.0)),
+        )
+    }),
+    ncol("RSI", 5, |r| right(num(r.rsi_14, 1), Default::default())),
+    ncol("MACD h", 8, |r| {
+        right(
+            num(r.macd_hist, 3),
+            theme::signed(r.macd_hist.unwrap_or(0.0)),
+        )
+    }),
+    col("Trend", 7, |r| {
+        left(r.trend.map_or("—", |t| t.as_str()), Default::default())
+    }),
+    ncol("Strength", 9, |r| {
+        let text = r.strength.map_or("—".into(), |s| {
+            format!("{s:.0}{}", if r.strength_complete { "" } else { "?" })
+        });
+        right(text, r.band.map(theme::band).unwrap_or_default())
+    }),
+    col("Band", 12, |r| {
+        left(
+            r.band.map_or("no data", |b| b.label()),
+            r.band.map(theme::band).unwrap_or_default(),
+        )
+    }),
+];
+
+fn render_watchlist(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
+    let visible = state.visible(&data.watch);
+    let filter = if state.filtering {
+        format!(" · filter: {}▏", state.filter)
+    } else if state.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter: {}", state.filter)
+    };
+    let title = format!(
+        "Watchlist {}/{} · sort {} (s){filter} · * held · / filter · a add · d remove",
+        visible.len(),
+        data.watch.len(),
+        state.sort.label()
+    );
+    let empty = if data.watch.is_empty() {
+        "The watchlist is empty: press a to add a symbol."
+    } else {
+        "No symbol matches the filter: Esc clears it."
+    };
+    table::render(
+        frame,
+        area,
+        &title,
+        WATCH_COLUMNS,
+        visible.len(),
+        |i| &data.watch[visible[i]],
+        Some(state.selected),
+        empty,
+    );
+}

@@ -1,0 +1,280 @@
+//! Optimization: the health grade with its three terms as gauges and the issues found, the
+//! swap recommendations as REDUCE/INCREASE pairs (record them, mark one executed), and the
+//! intraday rebalancing alerts.
+
+use chrono::NaiveDate;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::sentence;
+use crate::domain::analyzer::{Analysis, Swap, Underperformer};
+use crate::tui::app::{App, Effect};
+use crate::tui::data::Dashboard;
+use crate::tui::forms;
+use crate::tui::keys::Action;
+use crate::tui::theme;
+use crate::tui::widgets::fmt::{left, money, num, right};
+use crate::tui::widgets::panel;
+use crate::tui::widgets::table::{self, col, num as ncol, Column};
+use crate::tui::worker::Command;
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub selected: usize,
+}
+
+impl State {
+    pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
+        let swaps = data.analysis.as_ref().map_or(&[][..], |a| &a.swaps);
+        match action {
+            Action::RecordSwaps if swaps.is_empty() => Effect::Note("No swaps to record".into()),
+            Action::RecordSwaps => Effect::Send(Command::RecordSwaps),
+            Action::Execute => swaps
+                .get(self.selected)
+                .map_or(Effect::Note("No swap selected".into()), |s| {
+                    Effect::Open(forms::execute_swap(s, today))
+                }),
+            _ => {
+                self.selected = table::moved(self.selected, swaps.len(), action);
+                Effect::None
+            }
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+    let Some(a) = data.analysis.as_ref() else {
+        let reason = data.empty_reason.as_deref().unwrap_or("no analysis yet");
+        return sentence(frame, area, "Optimization", reason);
+    };
+    let [top, swaps_area, bottom] = Layout::vertical([
+        Constraint::Length(11),
+        Constraint::Min(7),
+        Constraint::Length(9),
+    ])
+    .areas(area);
+    let [health, issues] =
+        Layout::horizontal([Constraint::Length(48), Constraint::Min(30)]).areas(top);
+    render_health(frame, health, a);
+    render_issues(frame, issues, a);
+    render_swaps(frame, swaps_area, a, app.optimization.selected);
+    render_alerts(frame, bottom, &data.alerts);
+}
+
+fn render_health(frame: &mut Frame, area: Rect, a: &Analysis) {
+    let h = &a.health;
+    let block = panel("Portfolio health");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [headline, g1, g2, g3, rest] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(2),
+        Constraint::Length(2),
+        Constraint::Length(2),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let grade = h.grade.map_or("—".to_string(), |g| g.to_string());
+    let score = h.score.map_or("—".to_string(), |s| format!("{s:.0}/100"));
+    let style = match grade.as_str() {
+        "A" | "B" => theme::good(),
+        "C" => theme::warn(),
+        _ => theme::bad(),
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![Span::styled(
+                format!("Grade {grade} ({score})"),
+                style.add_modifier(ratatui::style::Modifier::BOLD),
+            )]),
+            Line::styled(
+                format!(
+                    "avg alpha {} vs {} · avg strength {}{}",
+                    h.avg_alpha.map_or("—".into(), |v| format!("{v:+.1}%")),
+                    a.benchmark,
+                    num(h.avg_strength, 0),
+                    if h.incomplete { " · incomplete" } else { "" }
+                ),
+                theme::dim(),
+            ),
+        ]),
+        headline,
+    );
+    let terms = h.terms.as_ref();
+    gauge(frame, g1, "Alpha", terms.map(|t| t.alpha), -10.0, 20.0);
+    gauge(frame, g2, "Signal", terms.map(|t| t.signal), -10.0, 30.0);
+    gauge(frame, g3, "Breadth", terms.map(|t| t.breadth), -10.0, 20.0);
+    let _ = rest;
+}
+
+/// A term between its worst and best points.
+fn gauge(frame: &mut Frame, area: Rect, name: &str, value: Option<f64>, lo: f64, hi: f64) {
+    let v = value.unwrap_or(lo);
+    let ratio = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+    let style = if v > 0.0 {
+        theme::good()
+    } else if v < 0.0 {
+        theme::bad()
+    } else {
+        theme::warn()
+    };
+    let label = format!("{name} {:+.0} (of {lo:+.0}…{hi:+.0})", v);
+    let g = Gauge::default()
+        .gauge_style(style)
+        .ratio(ratio)
+        .label(label);
+    frame.render_widget(g, Rect { height: 1, ..area });
+}
+
+fn render_issues(frame: &mut Frame, area: Rect, a: &Analysis) {
+    let mut lines: Vec<Line> = a
+        .health
+        .issues
+        .iter()
+        .map(|i| Line::styled(format!("⚠ {}", i.message), theme::warn()))
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled("✓ No issues detected", theme::good()));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(
+        a.game_plan
+            .iter()
+            .take(4)
+            .enumerate()
+            .map(|(i, s)| Line::raw(format!("{}. {}", i + 1, s.text))),
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(panel("Issues detected · game plan")),
+        area,
+    );
+}
+
+const SWAP_COLUMNS: &[Column<Swap>] = &[
+    col("REDUCE", 7, |s| {
+        left(s.reduce.symbol.to_string(), theme::bad())
+    }),
+    ncol("Value", 11, |s| {
+        right(money(s.reduce.value), Default::default())
+    }),
+    ncol("Str", 4, |s| {
+        right(format!("{:.0}", s.reduce.strength), Default::default())
+    }),
+    col("→ INCREASE", 10, |s| {
+        left(format!("→ {}", s.increase.symbol), theme::good())
+    }),
+    ncol("Price", 9, |s| {
+        right(money(s.increase.price), Default::default())
+    }),
+    ncol("Str", 4, |s| {
+        right(format!("{:.0}", s.increase.strength), Default::default())
+    }),
+    ncol("Improve", 8, |s| {
+        right(format!("+{:.0} pts", s.improvement_points), theme::good())
+    }),
+    col("Risk", 6, |s| {
+        left(s.risk_level.as_str(), Default::default())
+    }),
+    ncol("Size", 27, |s| {
+        let z = &s.size;
+        right(
+            format!(
+                "{} sh (${}, {:.1}%)",
+                z.quantity,
+                money(z.value),
+                z.allocation_pct
+            ),
+            Default::default(),
+        )
+    }),
+    col("Margin", 14, |s| {
+        let text = if s.size.use_margin {
+            format!("yes ${}", money(s.size.margin_needed))
+        } else {
+            "no".into()
+        };
+        left(text, Default::default())
+    }),
+];
+
+fn render_swaps(frame: &mut Frame, area: Rect, a: &Analysis, selected: usize) {
+    if a.swaps.is_empty() {
+        return frame.render_widget(
+            Paragraph::new(Line::styled(
+                "✓ No rebalancing needed - portfolio is well optimized",
+                theme::good(),
+            ))
+            .block(panel("Swap recommendations")),
+            area,
+        );
+    }
+    let [list, reasons] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
+    let selected = selected.min(a.swaps.len() - 1);
+    let title = format!(
+        "Swap recommendations ({}) · s record as signals · x mark executed",
+        a.swaps.len()
+    );
+    table::render(
+        frame,
+        list,
+        &title,
+        SWAP_COLUMNS,
+        a.swaps.len(),
+        |i| &a.swaps[i],
+        Some(selected),
+        "",
+    );
+    let s = &a.swaps[selected];
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("REDUCE   ", theme::bad()),
+            Span::raw(s.reduce.reason.clone()),
+        ]),
+        Line::from(vec![
+            Span::styled("INCREASE ", theme::good()),
+            Span::raw(s.increase.reason.clone()),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(panel("Why")),
+        reasons,
+    );
+}
+
+const ALERT_COLUMNS: &[Column<Underperformer>] = &[
+    col("Symbol", 8, |u| left(u.symbol.to_string(), theme::title())),
+    ncol("Value", 12, |u| right(money(u.value), Default::default())),
+    ncol("Alpha", 7, |u| {
+        right(num(u.alpha, 1), theme::alpha(u.alpha.unwrap_or(0.0)))
+    }),
+    ncol("Signal", 7, |u| {
+        right(format!("{:.0}", u.strength), Default::default())
+    }),
+    col("Action", 7, |u| {
+        left(format!("{:?}", u.action).to_uppercase(), theme::warn())
+    }),
+    col("Reason", 60, |u| left(u.reason.clone(), theme::dim())),
+];
+
+fn render_alerts(frame: &mut Frame, area: Rect, alerts: &[Underperformer]) {
+    let title = format!(
+        "Intraday rebalancing alerts: {} position(s) flagged for review",
+        alerts.len()
+    );
+    table::render(
+        frame,
+        area,
+        &title,
+        ALERT_COLUMNS,
+        alerts.len(),
+        |i| &alerts[i],
+        None,
+        "✓ No positions flagged by the intraday thresholds.",
+    );
+}

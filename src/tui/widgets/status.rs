@@ -1,0 +1,63 @@
+//! The bottom line: data as-of date and staleness, the database (DEMO marked), background
+//! work, and the last message or error.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::tui::app::App;
+use crate::tui::theme;
+
+const SPINNER: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let mut spans = vec![freshness(app)];
+    if app.status.demo {
+        spans.push(Span::styled(
+            " DEMO ",
+            Style::default().fg(Color::Black).bg(Color::Yellow),
+        ));
+    }
+    spans.push(Span::styled(
+        format!(" {} ", app.status.db_path.display()),
+        theme::dim(),
+    ));
+    if let Some(job) = &app.status.busy {
+        let frame_no = app.status.spinner % SPINNER.len();
+        spans.push(Span::styled(
+            format!(" {} {job} ", SPINNER[frame_no]),
+            theme::warn(),
+        ));
+    }
+    if let Some(e) = &app.status.error {
+        spans.push(Span::styled(format!(" ✗ {e}"), theme::bad()));
+    } else if let Some(m) = &app.status.message {
+        spans.push(Span::styled(format!(" {m}"), theme::good()));
+    } else {
+        spans.push(Span::styled(" ? help · q quit", theme::dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "data 2026-03-31 (2 days old)" in yellow when older than 3 days.
+fn freshness(app: &App) -> Span<'static> {
+    let Some(a) = app.data.as_ref().and_then(|d| d.analysis.as_ref()) else {
+        return Span::styled(" no market data ", theme::warn());
+    };
+    let age = (app.today - a.as_of).num_days();
+    let text = match age {
+        0 => format!(" data {} (today) ", a.as_of),
+        1 => format!(" data {} (1 day old) ", a.as_of),
+        n => format!(" data {} ({n} days old) ", a.as_of),
+    };
+    Span::styled(
+        text,
+        if age > 3 {
+            theme::warn()
+        } else {
+            theme::good()
+        },
+    )
+}

@@ -1,0 +1,324 @@
+//! The background worker: the only code of the app that touches DuckDB. The UI sends
+//! [`Command`]s and renders the [`Event`]s that come back; every command runs on tokio's
+//! blocking pool so a keypress is never queued behind a query or a computation.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{NaiveDate, NaiveTime};
+use color_eyre::eyre::{eyre, Result};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+use super::data::{self, ChartData, Dashboard};
+use crate::cli::Context;
+use crate::domain::analyzer::Analysis;
+use crate::domain::execution::{execute_swap, Fill};
+use crate::domain::journal::SignalRecord;
+use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
+use crate::domain::symbol::Symbol;
+use crate::domain::tracker;
+use crate::store::{self, Store};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Refresh,
+    LoadChart(Symbol),
+    SaveBalance(AccountBalance),
+    AddWatch(WatchItem),
+    RemoveWatch(Symbol),
+    SaveHolding(Holding),
+    RemoveHolding(Symbol),
+    NewSignal(NewSignal),
+    TakeSignal {
+        id: i64,
+        date: NaiveDate,
+        price: rust_decimal::Decimal,
+        quantity: rust_decimal::Decimal,
+    },
+    CloseSignal {
+        id: i64,
+        date: NaiveDate,
+        price: rust_decimal::Decimal,
+        outcome: Option<String>,
+    },
+    NoteSignal {
+        id: i64,
+        text: String,
+    },
+    RecordSwaps,
+    ExecuteSwap {
+        sell: Fill,
+        buy: Fill,
+        date: NaiveDate,
+    },
+}
+
+/// A new journal entry as typed in the form; the rest is filled from that day's data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSignal {
+    pub symbol: String,
+    pub signal_type: String,
+    pub price: Option<String>,
+    pub strength: Option<f64>,
+    pub date: Option<NaiveDate>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Loaded(Box<Dashboard>),
+    Chart(ChartData),
+    /// A write succeeded; a fresh `Loaded` follows.
+    Saved(String),
+    /// A command failed; the message says what to do.
+    Failed(String),
+}
+
+struct Worker {
+    ctx: Context,
+    store: Mutex<Store>,
+    /// The morning analysis of the last refresh: what "record" and "execute" act on.
+    last_analysis: Mutex<Option<Analysis>>,
+}
+
+/// Starts the worker on `runtime`. Commands run one at a time, in order, off the async
+/// threads; the returned receiver gets one or more events per command.
+pub fn spawn(
+    runtime: &tokio::runtime::Handle,
+    store: Store,
+    ctx: Context,
+) -> (UnboundedSender<Command>, UnboundedReceiver<Event>) {
+    let (cmd_tx, mut cmd_rx) = unbounded_channel::<Command>();
+    let (ev_tx, ev_rx) = unbounded_channel::<Event>();
+    let worker = Arc::new(Worker {
+        ctx,
+        store: Mutex::new(store),
+        last_analysis: Mutex::new(None),
+    });
+    runtime.spawn(async move {
+        while let Some(command) = cmd_rx.recv().await {
+            let worker = Arc::clone(&worker);
+            let events = ev_tx.clone();
+            let run = tokio::task::spawn_blocking(move || worker.handle(command, &events));
+            if run.await.is_err() {
+                let _ = ev_tx.send(Event::Failed(
+                    "internal error: a worker task panicked".into(),
+                ));
+            }
+        }
+    });
+    (cmd_tx, ev_rx)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Worker {
+    fn handle(&self, command: Command, events: &UnboundedSender<Event>) {
+        let is_write = !matches!(command, Command::Refresh | Command::LoadChart(_));
+        let outcome = match command {
+            Command::Refresh => self.refresh().map(|d| vec![Event::Loaded(Box::new(d))]),
+            Command::LoadChart(symbol) => {
+                data::load_chart(&lock(&self.store), &symbol).map(|c| vec![Event::Chart(c)])
+            }
+            write => self.write(write).map(|message| vec![Event::Saved(message)]),
+        };
+        match outcome {
+            Ok(list) => {
+                for event in list {
+                    let _ = events.send(event);
+                }
+                if is_write {
+                    let refreshed = self.refresh().map(|d| Event::Loaded(Box::new(d)));
+                    let _ = events.send(refreshed.unwrap_or_else(|e| Event::Failed(message(&e))));
+                }
+            }
+            Err(e) => {
+                tracing::warn!("{e:?}");
+                let _ = events.send(Event::Failed(message(&e)));
+            }
+        }
+    }
+
+    fn refresh(&self) -> Result<Dashboard> {
+        let mut store = lock(&self.store);
+        let dashboard = data::load_dashboard(&self.ctx, &mut store)?;
+        *lock(&self.last_analysis) = dashboard.analysis.clone();
+        Ok(dashboard)
+    }
+
+    fn write(&self, command: Command) -> Result<String> {
+        let mut store = lock(&self.store);
+        let journal = &self.ctx.config.journal;
+        match command {
+            Command::SaveBalance(b) => {
+                store.record_balance(&b)?;
+                Ok(format!("Balances of {} saved", b.as_of))
+            }
+            Command::AddWatch(w) => {
+                store.add_watch(&w)?;
+                Ok(format!("{} added to the watchlist", w.symbol))
+            }
+            Command::RemoveWatch(s) => {
+                store.remove_watch(&s)?;
+                Ok(format!("{s} removed from the watchlist"))
+            }
+            Command::SaveHolding(h) => {
+                store.upsert_holding(&h)?;
+                Ok(format!("Holding {} saved", h.symbol))
+            }
+            Command::RemoveHolding(s) => {
+                store.remove_holding(&s)?;
+                Ok(format!("Holding {s} removed"))
+            }
+            Command::NewSignal(n) => {
+                let s = self.new_signal(&store, n)?;
+                let id = store::insert_signal(store.conn(), &s)?;
+                Ok(format!(
+                    "Signal {id} recorded: {} {}",
+                    s.signal_type.as_str(),
+                    s.symbol
+                ))
+            }
+            Command::TakeSignal {
+                id,
+                date,
+                price,
+                quantity,
+            } => {
+                let mut s = load_signal(&store, id)?;
+                tracker::take(&mut s, date, price, quantity).map_err(|e| eyre!("{e}"))?;
+                store::update_signal_progress(store.conn(), &s)?;
+                Ok(format!(
+                    "Signal {id}: taken, {quantity} {} @ {price}",
+                    s.symbol
+                ))
+            }
+            Command::CloseSignal {
+                id,
+                date,
+                price,
+                outcome,
+            } => {
+                let mut s = load_signal(&store, id)?;
+                tracker::close(
+                    &mut s,
+                    date,
+                    price,
+                    outcome.as_deref(),
+                    journal.commission,
+                    journal.breakeven_pct,
+                )
+                .map_err(|e| eyre!("{e}"))?;
+                store::update_signal_progress(store.conn(), &s)?;
+                Ok(format!(
+                    "Signal {id}: closed, P&L {:.2} ({})",
+                    s.actual_profit.unwrap_or_default(),
+                    s.outcome.map_or("", |o| o.as_str())
+                ))
+            }
+            Command::NoteSignal { id, text } => {
+                let mut s = load_signal(&store, id)?;
+                s.notes = Some(text).filter(|t| !t.trim().is_empty());
+                store::update_signal_progress(store.conn(), &s)?;
+                Ok(format!("Signal {id}: notes saved"))
+            }
+            Command::RecordSwaps => self.record_swaps(&mut store),
+            Command::ExecuteSwap { sell, buy, date } => self.execute(&mut store, &sell, &buy, date),
+            Command::Refresh | Command::LoadChart(_) => Ok(String::new()),
+        }
+    }
+
+    fn new_signal(&self, store: &Store, n: NewSignal) -> Result<SignalRecord> {
+        let args = crate::cli::args::RecordArgs {
+            symbol: n.symbol,
+            signal_type: n.signal_type,
+            source: "manual".into(),
+            strength: n.strength,
+            price: n.price,
+            notes: n.notes,
+            date: n.date,
+        };
+        crate::cli::record::record(&self.ctx, store, args)
+    }
+
+    fn analysis(&self) -> Result<Analysis> {
+        lock(&self.last_analysis)
+            .clone()
+            .ok_or_else(|| eyre!("no analysis yet: press r to refresh"))
+    }
+
+    fn record_swaps(&self, store: &mut Store) -> Result<String> {
+        let a = self.analysis()?;
+        if a.swaps.is_empty() {
+            return Ok("No swaps to record".into());
+        }
+        let time = a
+            .as_of
+            .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
+        let r = store.in_transaction(|tx| store::record_swaps(tx, &a, time))?;
+        Ok(format!(
+            "Recorded {} recommendation(s) and {} signal(s); already stored ones were kept",
+            r.recommendations, r.signals
+        ))
+    }
+
+    /// Records the swap (if not yet), applies both legs to the holdings and the cash and
+    /// marks the recommendation executed, all in one transaction.
+    fn execute(
+        &self,
+        store: &mut Store,
+        sell: &Fill,
+        buy: &Fill,
+        date: NaiveDate,
+    ) -> Result<String> {
+        let a = self.analysis()?;
+        let holdings = store.holdings()?;
+        let balance = store
+            .latest_balance()?
+            .ok_or_else(|| eyre!("no account balances: record them on the Account tab first"))?;
+        let exec = execute_swap(&holdings, &balance, sell, buy, date).map_err(|e| eyre!("{e}"))?;
+        let time = a
+            .as_of
+            .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
+        let now = date.and_time(NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default());
+        store.in_transaction(|tx| {
+            store::record_swaps(tx, &a, time)?;
+            for h in &exec.upserts {
+                store::upsert_holding(tx, h)?;
+            }
+            for s in &exec.removals {
+                store::remove_holding(tx, s)?;
+            }
+            store::record_balance(tx, &exec.balance)?;
+            let marked = store::mark_executed(
+                tx,
+                a.as_of,
+                &sell.symbol,
+                &buy.symbol,
+                (sell.quantity, buy.quantity),
+                now,
+            )?;
+            if !marked {
+                return Err(store::StoreError::Invalid(format!(
+                    "no recommendation {} → {} on {}",
+                    sell.symbol, buy.symbol, a.as_of
+                )));
+            }
+            Ok(())
+        })?;
+        Ok(format!(
+            "Executed: sold {} {}, bought {} {}; cash {:+}",
+            sell.quantity, sell.symbol, buy.quantity, buy.symbol, exec.cash_change
+        ))
+    }
+}
+
+fn load_signal(store: &Store, id: i64) -> Result<SignalRecord> {
+    store::signal(store.conn(), id)?.ok_or_else(|| eyre!("signal {id} not found"))
+}
+
+/// The one-line message of an error chain, as the status bar shows it.
+fn message(e: &color_eyre::Report) -> String {
+    e.to_string()
+}

@@ -1,0 +1,407 @@
+//! The app on the demo database at a fixed date: every tab and form rendered at 120×40 and
+//! 80×24 into a `TestBackend`, and the key paths of `update`, driven like a user would.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ducklens::cli::Context;
+use ducklens::config::Config;
+use ducklens::domain::symbol::Symbol;
+use ducklens::store::Store;
+use ducklens::tui::app::{App, Msg, Tab};
+use ducklens::tui::data::{self, ChartData, Dashboard};
+use ducklens::tui::ui;
+use ducklens::tui::worker::{Command, Event};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+}
+
+/// The demo's dashboard and SPY chart, built once for the whole file.
+fn demo() -> &'static (Dashboard, ChartData) {
+    static DEMO: OnceLock<(Dashboard, ChartData)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.duckdb");
+        ducklens::cli::build_demo(&path, today()).unwrap();
+        let ctx = Context {
+            db_path: path.clone(),
+            db_flag: None,
+            config: Config::from_toml_str("", "defaults").unwrap(),
+            today: today(),
+        };
+        let mut store = Store::open(&path).unwrap();
+        let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
+        let chart = data::load_chart(&store, &Symbol::parse("SPY").unwrap()).unwrap();
+        (dashboard, chart)
+    })
+}
+
+fn app() -> App {
+    let (dashboard, chart) = demo().clone();
+    let mut app = App::new(PathBuf::from("demo.duckdb"), true, today());
+    app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
+    app.update(Msg::Worker(Event::Chart(chart)));
+    app
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(app: &mut App, keys: &str) -> Vec<Command> {
+    keys.chars()
+        .flat_map(|c| app.update(key(KeyCode::Char(c))))
+        .collect()
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::render(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, app: &App, width: u16, height: u16) {
+    let text = screen(app, width, height);
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn every_tab_at_120x40_and_80x24() {
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let mut app = app();
+        press(&mut app, &(i + 1).to_string());
+        assert_eq!(app.tab, *tab);
+        let name = tab.title().to_lowercase();
+        snap(&format!("tui_{name}_120x40"), &app, 120, 40);
+        snap(&format!("tui_{name}_80x24"), &app, 80, 24);
+    }
+}
+
+#[test]
+fn help_overlay_lists_the_tabs_keys() {
+    let mut app = app();
+    press(&mut app, "5?");
+    assert!(app.help);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("mark taken"), "{text}");
+    snap("tui_help_signals", &app, 120, 40);
+    app.update(key(KeyCode::Esc));
+    assert!(!app.help);
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let text = screen(&app(), 79, 24);
+    assert!(
+        text.starts_with("terminal too small (need 80×24, have 79×24)"),
+        "{text}"
+    );
+}
+
+fn special(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(key(code))
+}
+
+/// Empties the focused field and types `text` into it.
+fn retype(app: &mut App, text: &str) {
+    for _ in 0..40 {
+        special(app, KeyCode::Backspace);
+    }
+    press(app, text);
+}
+
+/// Each form: the keys that open it, then edits that make it invalid and valid.
+struct FormCase {
+    name: &'static str,
+    open: &'static str,
+    invalid: &'static [(usize, &'static str)],
+    valid: &'static [(usize, &'static str)],
+}
+
+const FORMS: &[FormCase] = &[
+    FormCase {
+        name: "balance",
+        open: "1n",
+        invalid: &[(1, "-5")],
+        valid: &[(1, "12000.50")],
+    },
+    FormCase {
+        name: "watch_add",
+        open: "2a",
+        invalid: &[(0, "BAD SYMBOL!")],
+        valid: &[(0, "MSFT")],
+    },
+    FormCase {
+        name: "watch_remove",
+        open: "2d",
+        invalid: &[],
+        valid: &[],
+    },
+    FormCase {
+        name: "holding_add",
+        open: "3a",
+        invalid: &[(0, "AAPL"), (1, "0")],
+        valid: &[(0, "AAPL"), (1, "10"), (2, "150.25")],
+    },
+    FormCase {
+        name: "holding_edit",
+        open: "3e",
+        invalid: &[(2, "abc")],
+        valid: &[(1, "90")],
+    },
+    FormCase {
+        name: "holding_remove",
+        open: "3d",
+        invalid: &[],
+        valid: &[],
+    },
+    FormCase {
+        name: "signal_new",
+        open: "5a",
+        invalid: &[(1, "SHORT"), (4, "120")],
+        valid: &[(0, "RIVR"), (4, "82")],
+    },
+    FormCase {
+        name: "signal_take",
+        open: "5t",
+        invalid: &[(2, "2.5")],
+        valid: &[(2, "10")],
+    },
+    FormCase {
+        name: "signal_exit",
+        open: "5jjx",
+        invalid: &[(1, "0"), (2, "MAYBE")],
+        valid: &[(1, "131.40")],
+    },
+    FormCase {
+        name: "signal_note",
+        open: "5n",
+        invalid: &[],
+        valid: &[(0, "waited for the pullback")],
+    },
+    FormCase {
+        name: "execute_swap",
+        open: "4x",
+        invalid: &[(0, "-3")],
+        valid: &[(3, "716.90")],
+    },
+];
+
+fn edit(app: &mut App, edits: &[(usize, &str)]) {
+    for (field, text) in edits {
+        app.form.as_mut().unwrap().focus = *field;
+        retype(app, text);
+    }
+}
+
+#[test]
+fn every_form_empty_invalid_and_valid() {
+    for case in FORMS {
+        let mut app = app();
+        press(&mut app, case.open);
+        assert!(app.form.is_some(), "{} did not open", case.name);
+        snap(&format!("form_{}_empty", case.name), &app, 120, 40);
+        if !case.invalid.is_empty() {
+            edit(&mut app, case.invalid);
+            assert!(
+                !app.form.as_ref().unwrap().is_valid(),
+                "{} should be invalid",
+                case.name
+            );
+            snap(&format!("form_{}_invalid", case.name), &app, 120, 40);
+            // Enter on an invalid form keeps it open and sends nothing.
+            assert!(special(&mut app, KeyCode::Enter).is_empty());
+            assert!(app.form.is_some());
+        }
+        let mut app = self::app();
+        press(&mut app, case.open);
+        edit(&mut app, case.valid);
+        assert!(
+            app.form.as_ref().unwrap().is_valid(),
+            "{} should be valid",
+            case.name
+        );
+        snap(&format!("form_{}_valid", case.name), &app, 120, 40);
+        assert_eq!(
+            special(&mut app, KeyCode::Enter).len(),
+            1,
+            "{} did not submit",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn tabs_switch_by_number_tab_and_shift_tab() {
+    let mut app = app();
+    assert_eq!(app.tab, Tab::Account);
+    press(&mut app, "4");
+    assert_eq!(app.tab, Tab::Optimization);
+    special(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Signals);
+    special(&mut app, KeyCode::Tab);
+    special(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Account, "Tab wraps after the last tab");
+    special(&mut app, KeyCode::BackTab);
+    assert_eq!(app.tab, Tab::Backtest, "Shift-Tab wraps before the first");
+}
+
+#[test]
+fn refresh_and_quit() {
+    let mut app = app();
+    assert_eq!(press(&mut app, "r"), vec![Command::Refresh]);
+    assert!(app.status.busy.is_some());
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn market_filter_sort_and_chart() {
+    let mut app = app();
+    press(&mut app, "2/qu");
+    assert!(app.market.filtering);
+    let data = app.data.clone().unwrap();
+    let visible = app.market.visible(&data.watch);
+    assert_eq!(visible.len(), 1, "only QUBE contains QU");
+    special(&mut app, KeyCode::Enter);
+    assert!(
+        !app.market.filtering,
+        "Enter keeps the filter and leaves typing"
+    );
+    assert_eq!(
+        special(&mut app, KeyCode::Enter),
+        vec![Command::LoadChart(Symbol::parse("QUBE").unwrap())]
+    );
+    press(&mut app, "/");
+    special(&mut app, KeyCode::Esc);
+    assert!(app.market.filter.is_empty(), "Esc clears the filter");
+    press(&mut app, "s");
+    let sorted = app.market.visible(&data.watch);
+    let strengths: Vec<f64> = sorted
+        .iter()
+        .map(|i| data.watch[*i].strength.unwrap_or(0.0))
+        .collect();
+    assert!(strengths.windows(2).all(|w| w[0] >= w[1]), "{strengths:?}");
+    snap("tui_market_sorted_by_strength", &app, 120, 40);
+}
+
+#[test]
+fn a_changed_form_asks_before_discarding() {
+    let mut app = app();
+    press(&mut app, "3e");
+    special(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none(), "an unchanged form closes at once");
+    press(&mut app, "e");
+    app.form.as_mut().unwrap().focus = 1;
+    retype(&mut app, "99");
+    special(&mut app, KeyCode::Esc);
+    assert!(app.form.as_ref().unwrap().confirm_discard);
+    press(&mut app, "n");
+    assert!(app.form.is_some(), "any key but y keeps editing");
+    special(&mut app, KeyCode::Esc);
+    press(&mut app, "y");
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn a_failed_save_keeps_the_form_and_what_was_typed() {
+    let mut app = app();
+    press(&mut app, "1n");
+    app.form.as_mut().unwrap().focus = 1;
+    retype(&mut app, "12000.50");
+    let sent = special(&mut app, KeyCode::Enter);
+    let Command::SaveBalance(b) = &sent[0] else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(b.cash.to_string(), "12000.50");
+    assert!(app.form.as_ref().unwrap().saving);
+    app.update(Msg::Worker(Event::Failed("database is read-only".into())));
+    let form = app.form.as_ref().expect("the form stays open");
+    assert_eq!(form.error.as_deref(), Some("database is read-only"));
+    assert_eq!(form.value("Cash"), "12000.50");
+    special(&mut app, KeyCode::Enter);
+    app.update(Msg::Worker(Event::Saved("Balances saved".into())));
+    assert!(app.form.is_none());
+    assert_eq!(app.status.message.as_deref(), Some("Balances saved"));
+}
+
+#[test]
+fn taking_a_signal_sends_the_prefilled_trade() {
+    let mut app = app();
+    press(&mut app, "5t");
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        form.value("Entry price"),
+        "138.15",
+        "price at signal, to the cent"
+    );
+    assert_eq!(form.value("Entry date"), "2026-11-20");
+    app.form.as_mut().unwrap().focus = 2;
+    retype(&mut app, "10");
+    let sent = special(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&sent[..], [Command::TakeSignal { id: 40, quantity, .. }] if quantity.to_string() == "10"),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn the_exit_form_computes_pnl_as_you_type() {
+    let mut app = app();
+    press(&mut app, "5jjx");
+    app.form.as_mut().unwrap().focus = 1;
+    retype(&mut app, "131.40");
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("P&L"), "{text}");
+}
+
+#[test]
+fn signal_filters_cycle_and_clear() {
+    let mut app = app();
+    press(&mut app, "5K");
+    let data = app.data.clone().unwrap();
+    let taken = app.signals.visible(&data.signals);
+    assert!(!taken.is_empty() && taken.iter().all(|i| data.signals[*i].action_taken));
+    press(&mut app, "K");
+    assert!(app
+        .signals
+        .visible(&data.signals)
+        .iter()
+        .all(|i| !data.signals[*i].action_taken));
+    press(&mut app, "0");
+    assert_eq!(app.signals.visible(&data.signals).len(), data.signals.len());
+}
+
+#[test]
+fn optimization_records_and_executes_swaps() {
+    let mut app = app();
+    assert_eq!(press(&mut app, "4s"), vec![Command::RecordSwaps]);
+    press(&mut app, "x");
+    let sent = special(&mut app, KeyCode::Enter);
+    let [Command::ExecuteSwap { sell, buy, .. }] = &sent[..] else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(
+        (sell.symbol.as_str(), buy.symbol.as_str()),
+        ("DRFT", "ZNTH")
+    );
+    assert_eq!(
+        (sell.quantity.to_string(), buy.quantity.to_string()),
+        ("68".into(), "7".into())
+    );
+}
