@@ -149,7 +149,7 @@ impl App {
                 }
                 self.status.message = Some(message);
                 self.status.error = None;
-                self.status.busy = Some("refreshing".into());
+                self.status.busy = None;
             }
             Event::Failed(message) => {
                 self.status.busy = None;

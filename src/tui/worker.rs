@@ -67,7 +67,7 @@ pub struct NewSignal {
 pub enum Event {
     Loaded(Box<Dashboard>),
     Chart(ChartData),
-    /// A write succeeded; a fresh `Loaded` follows.
+    /// A write succeeded; the `Loaded` with its effect came just before.
     Saved(String),
     /// A command failed; the message says what to do.
     Failed(String),
@@ -125,12 +125,14 @@ impl Worker {
         };
         match outcome {
             Ok(list) => {
-                for event in list {
-                    let _ = events.send(event);
-                }
+                // After a write the fresh data goes first, so that once the user sees
+                // "saved" the tables already show the change.
                 if is_write {
                     let refreshed = self.refresh().map(|d| Event::Loaded(Box::new(d)));
                     let _ = events.send(refreshed.unwrap_or_else(|e| Event::Failed(message(&e))));
+                }
+                for event in list {
+                    let _ = events.send(event);
                 }
             }
             Err(e) => {

@@ -1,4 +1,5 @@
-//! Holdings: the analysis table (alpha below −5 red, strength by band), the selected
+//! Holdings: the analysis table (alpha below −5 red, strength by band; alpha, strength and
+//! stops come early so they survive on an 80-column terminal), the selected
 //! holding's stop alerts, and the forms to add, edit and remove holdings.
 
 use chrono::NaiveDate;
@@ -84,6 +85,11 @@ const COLUMNS: &[Column<HoldingRow>] = &[
     ncol("Wt %", 5, |r| {
         right(num(r.weight_pct, 1), Default::default())
     }),
+    ncol("Alpha", 6, |r| {
+        right(num(r.alpha, 1), theme::alpha(r.alpha.unwrap_or(0.0)))
+    }),
+    ncol("Str", 4, strength_cell),
+    col("Stops", 5, alerts_cell),
     ncol("P&L $", 10, |r| {
         let v = r.unrealized_pnl.map(|p| p.is_sign_positive());
         right(
@@ -107,9 +113,6 @@ const COLUMNS: &[Column<HoldingRow>] = &[
             theme::signed(r.lookback_return_pct.unwrap_or(0.0)),
         )
     }),
-    ncol("Alpha", 6, |r| {
-        right(num(r.alpha, 1), theme::alpha(r.alpha.unwrap_or(0.0)))
-    }),
     ncol("RSI", 4, |r| right(num(r.rsi_14, 0), Default::default())),
     ncol("MACD h", 6, |r| {
         right(
@@ -120,8 +123,6 @@ const COLUMNS: &[Column<HoldingRow>] = &[
     col("Trend", 5, |r| {
         left(r.trend.map_or("—", |t| t.as_str()), Default::default())
     }),
-    ncol("Str", 4, strength_cell),
-    col("Stops", 5, alerts_cell),
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
