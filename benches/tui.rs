@@ -54,6 +54,7 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         empty_reason: Some("no SPY prices".into()),
         journal_commission: Decimal::ZERO,
         breakeven_pct: 0.5,
+        demo: false,
     }
 }
 

@@ -61,7 +61,7 @@ pub fn build(path: &Path, as_of: chrono::NaiveDate) -> Result<()> {
 }
 
 /// A database is the demo when its prices all come from the demo source (or it is empty).
-fn is_demo(store: &Store) -> Result<bool> {
+pub(crate) fn is_demo(store: &Store) -> Result<bool> {
     let real_rows: i64 = store.conn().query_row(
         "SELECT (SELECT count(*) FROM prices WHERE source <> ?)
               + (SELECT count(*) FROM holdings WHERE coalesce(notes, '') <> ?)",

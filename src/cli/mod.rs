@@ -4,7 +4,7 @@
 pub(crate) mod args;
 pub(crate) mod check;
 mod data;
-mod demo;
+pub(crate) mod demo;
 mod fetch;
 pub mod market;
 pub(crate) mod record;

@@ -34,6 +34,8 @@ pub struct Dashboard {
     /// The journal's commission per trade and breakeven band, for the exit form's preview.
     pub journal_commission: rust_decimal::Decimal,
     pub breakeven_pct: f64,
+    /// Every price comes from the demo generator.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,6 +82,7 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
         empty_reason: None,
         journal_commission: ctx.config.journal.commission,
         breakeven_pct: ctx.config.journal.breakeven_pct,
+        demo: false,
     };
     match crate::cli::check::inputs(ctx, store, None) {
         Ok(inputs) => {
@@ -94,6 +97,7 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
                 &analysis.benchmark,
             );
             d.analysis = Some(analysis);
+            d.demo = crate::cli::demo::is_demo(store)?;
         }
         Err(e) if crate::cli::exit_code_for(&e) == 1 => d.empty_reason = Some(e.to_string()),
         Err(e) => return Err(e),

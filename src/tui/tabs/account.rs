@@ -6,7 +6,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::{key_values, sentence};
 use crate::domain::portfolio::AccountBalance;
@@ -150,13 +149,12 @@ fn render_chart(frame: &mut Frame, area: Rect, data: &Dashboard) {
             points: bench,
         },
     ];
-    let last = points.last().map(|p| p.total_value.to_f64().unwrap_or(0.0));
+    let last = points
+        .last()
+        .and_then(|p| rust_decimal::Decimal::from_f64_retain(p.total_value));
     let title = format!(
         "Total value vs {benchmark} at each balance date (today's positions) · last {}",
-        money_opt(
-            last.and_then(rust_decimal::Decimal::from_f64_retain)
-                .map(|d| d.round_dp(2))
-        )
+        money_opt(last)
     );
     chart::render(
         frame,

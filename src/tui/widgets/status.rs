@@ -14,7 +14,7 @@ const SPINNER: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![freshness(app)];
-    if app.status.demo {
+    if app.status.demo || app.data.as_ref().is_some_and(|d| d.demo) {
         spans.push(Span::styled(
             " DEMO ",
             Style::default().fg(Color::Black).bg(Color::Yellow),
