@@ -3,11 +3,13 @@
 
 pub mod checks;
 mod specs;
+mod submit;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::TextArea;
 
 pub use specs::*;
+pub use submit::{command, preview};
 
 use checks::Check;
 
