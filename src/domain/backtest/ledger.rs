@@ -79,7 +79,7 @@ fn bps(v: f64) -> f64 {
 impl Ledger {
     pub fn new(cash: Decimal) -> Self {
         Ledger {
-            cash,
+            cash: to_cents(cash),
             ..Ledger::default()
         }
     }

@@ -137,6 +137,22 @@ pub fn max_drawdown(dates: &[NaiveDate], values: &[f64]) -> Drawdown {
     }
 }
 
+/// The drawdown of each day from the running peak, in percent (0 at a peak).
+pub fn drawdown_curve(values: &[f64]) -> Vec<f64> {
+    let mut peak = f64::MIN;
+    values
+        .iter()
+        .map(|v| {
+            peak = peak.max(*v);
+            if peak > 0.0 {
+                (1.0 - v / peak) * 100.0
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
 /// CAPM alpha (percent a year) and beta against the benchmark's returns.
 pub fn capm(returns: &[f64], benchmark: &[f64], risk_free_pct: f64) -> Option<(f64, f64)> {
     let rf = daily_rf(risk_free_pct);
