@@ -52,6 +52,8 @@ pub enum Command {
     Size(SizeArgs),
     /// The signal journal: list, show, take, close, note, delete, evaluate, stats
     Signals(SignalsArgs),
+    /// Replay the strategies over history: comparison, best strategy, trades, verdict
+    Backtest(BacktestArgs),
     /// Download daily bars (default: holdings, watchlist and market symbols)
     Fetch(FetchArgs),
     /// Print a symbol's indicators, trend and signal strength
@@ -376,4 +378,39 @@ pub struct RecordArgs {
     /// [default: the symbol's last session on or before today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    BuyHold,
+    Weekly,
+    Monthly,
+    MonthlyMargin,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[arg(long, value_enum, default_value = "all")]
+    pub strategy: StrategyArg,
+    /// First day [default: 365 days before --to]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// Last day [default: the last benchmark bar on or before today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Symbols to trade [default: the watchlist plus the holdings]
+    #[arg(long, num_args = 1.., value_delimiter = ',')]
+    pub symbols: Vec<String>,
+    /// Initial capital [default: config backtest.initial_capital]
+    #[arg(long)]
+    pub capital: Option<String>,
+    /// Benchmark symbol [default: config general.benchmark]
+    #[arg(long)]
+    pub benchmark: Option<String>,
+    /// Run the grid of frequency × entry threshold × margin instead (ranked by Sharpe)
+    #[arg(long)]
+    pub sweep: bool,
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,6 +2,7 @@
 //! clock here, at the edge, and hands plain values to `store`, `market` and `report`.
 
 pub(crate) mod args;
+pub(crate) mod backtest;
 pub(crate) mod check;
 mod data;
 pub(crate) mod demo;
@@ -103,6 +104,7 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Intraday(a) => check::intraday(&ctx, a.as_of, a.json),
         Command::Size(a) => size::run(&ctx, a),
         Command::Signals(a) => signals::run(&ctx, a),
+        Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
         Command::DbCheck(args) => data::db_check(&ctx, args),
         Command::Config(args) => data::config(&ctx, args),

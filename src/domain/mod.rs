@@ -1,6 +1,7 @@
 //! Pure logic: no I/O, no clock, no terminal. Plain data in, plain data out.
 
 pub mod analyzer;
+pub mod backtest;
 pub mod bar;
 pub mod calendar;
 pub mod execution;

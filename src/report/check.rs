@@ -33,7 +33,7 @@ fn strength(v: Option<f64>, complete: bool) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn table(header: Vec<&str>, rows: Vec<Vec<String>>, right_from: usize) -> Table {
+pub(crate) fn table(header: Vec<&str>, rows: Vec<Vec<String>>, right_from: usize) -> Table {
     let mut t = Table::new();
     let cols = header.len();
     t.load_preset(UTF8_BORDERS_ONLY).set_header(header);

@@ -1,5 +1,6 @@
 //! Text and JSON renderings for the headless commands. They format; they compute nothing.
 
+pub mod backtest;
 pub mod check;
 pub mod db_check;
 pub mod portfolio;

@@ -1,6 +1,7 @@
 //! DuckDB storage. SQL lives here and nowhere else; every function converts rows to domain
 //! types and back, with parameters bound, never formatted into SQL.
 
+mod backtest;
 mod check;
 mod indicators;
 mod journal;
@@ -16,6 +17,7 @@ use std::sync::Mutex;
 
 use duckdb::{AccessMode, Config, Connection};
 
+pub use backtest::{backtest_run_count, save_backtest_run};
 pub use check::{DbCheck, Problem, TableCount};
 pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{hide_signal, insert_signal, signal, signals, update_signal_progress};

@@ -13,7 +13,7 @@ mod issues;
 mod market_direction;
 mod screens;
 mod series;
-mod sizing;
+pub(crate) mod sizing;
 mod swaps;
 mod watch;
 

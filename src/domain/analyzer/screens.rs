@@ -63,7 +63,7 @@ pub struct Opportunity {
 }
 
 impl Opportunity {
-    pub(super) fn entry(&self) -> Entry {
+    pub(crate) fn entry(&self) -> Entry {
         Entry {
             price: self.price,
             strength: self.strength,

@@ -9,7 +9,7 @@ use super::AnalysisRules;
 use crate::domain::risk::{Regime, RiskLevel};
 use crate::domain::sizer::{PositionSize, PositionSizer, SizingRequest};
 
-pub(super) struct SizingContext<'a> {
+pub(crate) struct SizingContext<'a> {
     sizer: PositionSizer<'a>,
     portfolio_value: Decimal,
     margin_requested: bool,
@@ -18,14 +18,14 @@ pub(super) struct SizingContext<'a> {
 
 /// What is left to spend.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Budget {
+pub(crate) struct Budget {
     pub cash: Decimal,
     pub margin_used: Decimal,
     pub margin_available: Decimal,
 }
 
 /// The symbol-side inputs of one sizing.
-pub(super) struct Entry {
+pub(crate) struct Entry {
     pub price: Decimal,
     pub strength: f64,
     pub risk: RiskLevel,

@@ -1,0 +1,327 @@
+//! The backtest as text and JSON: the comparison table with the benchmark row, the best
+//! strategy's details, its last 10 trades and the verdict. Formatting only.
+
+use std::fmt::Write;
+
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use super::check::table;
+use crate::domain::backtest::{
+    BacktestReport, Frequency, Metrics, StrategyParams, StrategyResult, SweepPoint, Universe,
+};
+
+fn money(d: Decimal) -> String {
+    let sign = if d.is_sign_negative() { "-" } else { "" };
+    let abs = format!("{:.2}", d.abs());
+    let (int, frac) = abs.split_once('.').unwrap_or((&abs, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}${grouped}.{frac}")
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:+.1}%")).unwrap_or_else(|| "—".into())
+}
+
+fn plain_pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+fn num(v: Option<f64>, dp: usize) -> String {
+    v.map(|x| format!("{x:.dp$}")).unwrap_or_else(|| "—".into())
+}
+
+fn comparison_row(name: &str, m: &Metrics) -> Vec<String> {
+    vec![
+        name.to_string(),
+        money(m.final_value),
+        pct(Some(m.total_return_pct)),
+        pct(Some(m.excess_return_pct)),
+        pct(m.alpha_capm_pct),
+        plain_pct(Some(m.max_drawdown_pct)),
+        num(m.sharpe, 2),
+        plain_pct(m.trade_stats.win_rate_pct),
+        m.trade_stats.trades.to_string(),
+        m.trade_stats
+            .avg_hold_days
+            .map_or("—".into(), |d| format!("{d:.0}d")),
+    ]
+}
+
+fn describe(p: &StrategyParams) -> String {
+    let rebalance = match p.frequency {
+        Frequency::Never => "never rebalanced".to_string(),
+        f => format!("rebalanced {f}"),
+    };
+    let margin = if p.margin {
+        format!(
+            "margin up to {} % at {} % APR",
+            p.margin_limit_pct, p.margin_apr_pct
+        )
+    } else {
+        "no margin".to_string()
+    };
+    format!(
+        "{rebalance} · buy strength ≥ {} · sell under {} · max {} positions · {margin}",
+        p.entry_strength, p.exit_strength, p.max_positions
+    )
+}
+
+fn details(out: &mut String, s: &StrategyResult) {
+    let m = &s.metrics;
+    let t = &m.trade_stats;
+    let c = &s.params.costs;
+    let _ = writeln!(out, "\n=== BEST: {} (highest Sharpe) ===", s.params.name);
+    let _ = writeln!(out, "Rules:         {}", describe(&s.params));
+    let _ = writeln!(
+        out,
+        "Costs:         {} per trade + {} bps commission, {} bps slippage",
+        money(c.commission_per_trade),
+        c.commission_bps,
+        c.slippage_bps
+    );
+    let _ = writeln!(out, "CAGR:          {}", pct(m.cagr_pct));
+    let _ = writeln!(out, "Volatility:    {}", plain_pct(m.volatility_pct));
+    let _ = writeln!(
+        out,
+        "Sharpe:        {}   Sortino: {}   Beta: {}",
+        num(m.sharpe, 2),
+        num(m.sortino, 2),
+        num(m.beta, 2)
+    );
+    let recovered = m
+        .max_drawdown_recovered
+        .map_or("not recovered".to_string(), |d| format!("recovered {d}"));
+    let _ = writeln!(
+        out,
+        "Max drawdown:  {:.1}% from {} to {}, {recovered} ({} trading days)",
+        m.max_drawdown_pct, m.max_drawdown_peak, m.max_drawdown_trough, m.max_drawdown_days
+    );
+    let _ = writeln!(
+        out,
+        "Turnover:      {:.2}×   Exposure: {:.0}%",
+        t.turnover, t.exposure_pct
+    );
+}
+
+fn last_trades(out: &mut String, s: &StrategyResult) {
+    let trades = &s.run.trades;
+    let _ = writeln!(out, "\nLast {} trades:", trades.len().min(10));
+    if trades.is_empty() {
+        let _ = writeln!(out, "No trades.");
+        return;
+    }
+    let rows = trades[trades.len().saturating_sub(10)..]
+        .iter()
+        .map(|t| {
+            vec![
+                t.date.to_string(),
+                t.side.as_str().to_string(),
+                t.symbol.to_string(),
+                t.quantity.to_string(),
+                format!("{:.2}", t.price),
+                format!("{:.2}", t.commission),
+                t.pnl.map_or(String::new(), money),
+                t.reason.clone(),
+            ]
+        })
+        .collect();
+    let header = vec![
+        "Date", "Side", "Symbol", "Qty", "Price", "Comm.", "P&L", "Reason",
+    ];
+    let mut t = table(header, rows, 3);
+    if let Some(reason) = t.column_mut(7) {
+        reason.set_cell_alignment(comfy_table::CellAlignment::Left);
+    }
+    let _ = writeln!(out, "{t}");
+}
+
+fn verdict(out: &mut String, s: &StrategyResult) {
+    let _ = writeln!(out, "\n=== VERDICT ({}) ===", s.params.name);
+    for c in &s.verdict.criteria {
+        let value = match c.name {
+            "sharpe" => num(c.value, 2),
+            "alpha" => pct(c.value),
+            _ => plain_pct(c.value),
+        };
+        let _ = writeln!(
+            out,
+            "{:<14}{:<10}{:>8}   {}",
+            c.name.replace('_', " "),
+            c.rule,
+            value,
+            c.outcome.as_str()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Passed {} of {}.",
+        s.verdict.passed,
+        s.verdict.criteria.len()
+    );
+}
+
+pub fn text(r: &BacktestReport) -> String {
+    let mut out = String::new();
+    let days = r.strategies.first().map_or(0, |s| s.run.equity.len());
+    let capital = r
+        .strategies
+        .first()
+        .map_or(Decimal::ZERO, |s| s.params.initial_capital);
+    let _ = writeln!(
+        out,
+        "=== BACKTEST {} → {} ({days} trading days, benchmark {}, capital {}) ===",
+        r.from,
+        r.to,
+        r.benchmark.symbol,
+        money(capital)
+    );
+    let vs = format!("vs {}", r.benchmark.symbol);
+    let header = vec![
+        "Strategy",
+        "Final Value",
+        "Return %",
+        &vs,
+        "Alpha",
+        "Max DD",
+        "Sharpe",
+        "Win Rate",
+        "Trades",
+        "Avg Hold",
+    ];
+    let mut rows: Vec<Vec<String>> = r
+        .strategies
+        .iter()
+        .map(|s| comparison_row(&s.params.name, &s.metrics))
+        .collect();
+    let bench_name = format!("{} (buy & hold)", r.benchmark.symbol);
+    rows.push(comparison_row(&bench_name, &r.benchmark.metrics));
+    let _ = writeln!(out, "{}", table(header, rows, 1));
+    let _ = writeln!(
+        out,
+        "Alpha: CAPM, per year. Decisions at the close, fills at the next open."
+    );
+    if let Some(best) = r.best() {
+        details(&mut out, best);
+        last_trades(&mut out, best);
+        verdict(&mut out, best);
+    }
+    out
+}
+
+fn metrics_json(m: &Metrics) -> Value {
+    serde_json::to_value(m).unwrap_or(Value::Null)
+}
+
+fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
+        b.extend(e);
+    }
+    base
+}
+
+pub fn json(r: &BacktestReport) -> String {
+    let strategies: Vec<Value> = r
+        .strategies
+        .iter()
+        .map(|s| {
+            let equity: Vec<Value> = s
+                .run
+                .equity
+                .iter()
+                .map(|p| json!({"date": p.date, "equity": p.equity, "benchmark": p.benchmark}))
+                .collect();
+            let head = json!({"name": s.params.name, "params": s.params});
+            let tail = json!({"verdict": s.verdict, "equity": equity, "trades": s.run.trades});
+            merge(merge(head, metrics_json(&s.metrics)), tail)
+        })
+        .collect();
+    let benchmark = merge(
+        json!({"symbol": r.benchmark.symbol}),
+        metrics_json(&r.benchmark.metrics),
+    );
+    let value = json!({
+        "from": r.from,
+        "to": r.to,
+        "benchmark": benchmark,
+        "best": r.best().map(|s| s.params.name.clone()),
+        "strategies": strategies,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+pub fn sweep_text(u: &Universe, points: &[SweepPoint]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "=== SWEEP {} → {} ({} points, ranked by Sharpe, benchmark {}) ===",
+        u.from(),
+        u.to(),
+        points.len(),
+        u.benchmark.symbol
+    );
+    let vs = format!("vs {}", u.benchmark.symbol);
+    let header = vec![
+        "#",
+        "Rebalance",
+        "Entry",
+        "Margin",
+        "Final Value",
+        "Return %",
+        &vs,
+        "Max DD",
+        "Sharpe",
+        "Win Rate",
+        "Trades",
+        "Verdict",
+    ];
+    let rows = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let m = &p.metrics;
+            vec![
+                (i + 1).to_string(),
+                p.params.frequency.to_string(),
+                format!("{}", p.params.entry_strength),
+                if p.params.margin { "yes" } else { "no" }.to_string(),
+                money(m.final_value),
+                pct(Some(m.total_return_pct)),
+                pct(Some(m.excess_return_pct)),
+                plain_pct(Some(m.max_drawdown_pct)),
+                num(m.sharpe, 2),
+                plain_pct(m.trade_stats.win_rate_pct),
+                m.trade_stats.trades.to_string(),
+                format!("{}/{}", p.verdict.passed, p.verdict.criteria.len()),
+            ]
+        })
+        .collect();
+    let _ = writeln!(out, "{}", table(header, rows, 4));
+    out
+}
+
+pub fn sweep_json(u: &Universe, points: &[SweepPoint]) -> String {
+    let ranked: Vec<Value> = points
+        .iter()
+        .map(|p| {
+            let head = json!({"name": p.params.name, "params": p.params});
+            merge(
+                merge(head, metrics_json(&p.metrics)),
+                json!({"verdict": p.verdict}),
+            )
+        })
+        .collect();
+    let value = json!({
+        "from": u.from(),
+        "to": u.to(),
+        "benchmark": {"symbol": u.benchmark.symbol},
+        "sweep": ranked,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
