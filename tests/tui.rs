@@ -2,7 +2,8 @@
 //! 80×24 into a `TestBackend`, and the key paths of `update`, driven like a user would.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -11,6 +12,7 @@ use ducklens::config::Config;
 use ducklens::domain::symbol::Symbol;
 use ducklens::store::Store;
 use ducklens::tui::app::{App, Msg, Tab};
+use ducklens::tui::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use ducklens::tui::data::{self, ChartData, Dashboard};
 use ducklens::tui::ui;
 use ducklens::tui::worker::{Command, Event};
@@ -21,9 +23,16 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
 }
 
-/// The demo's dashboard and SPY chart, built once for the whole file.
-fn demo() -> &'static (Dashboard, ChartData) {
-    static DEMO: OnceLock<(Dashboard, ChartData)> = OnceLock::new();
+struct Demo {
+    dashboard: Dashboard,
+    chart: ChartData,
+    backtest: BacktestOutcome,
+    sweep: BacktestOutcome,
+}
+
+/// The demo's dashboard, SPY chart, default backtest and sweep, built once for the file.
+fn demo() -> &'static Demo {
+    static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.duckdb");
@@ -37,12 +46,31 @@ fn demo() -> &'static (Dashboard, ChartData) {
         let mut store = Store::open(&path).unwrap();
         let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
         let chart = data::load_chart(&store, &Symbol::parse("SPY").unwrap()).unwrap();
-        (dashboard, chart)
+        let store = Mutex::new(store);
+        let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
+        let cancel = AtomicBool::new(false);
+        let mut request = BacktestRequest::default();
+        let backtest = backtest_job::run(&ctx, &store, &request, &cancel, &events)
+            .unwrap()
+            .unwrap();
+        request.sweep = true;
+        let sweep = backtest_job::run(&ctx, &store, &request, &cancel, &events)
+            .unwrap()
+            .unwrap();
+        Demo {
+            dashboard,
+            chart,
+            backtest,
+            sweep,
+        }
     })
 }
 
 fn app() -> App {
-    let (dashboard, chart) = demo().clone();
+    let Demo {
+        dashboard, chart, ..
+    } = demo();
+    let (dashboard, chart) = (dashboard.clone(), chart.clone());
     let mut app = App::new(PathBuf::from("demo.duckdb"), true, today());
     app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
     app.update(Msg::Worker(Event::Chart(chart)));
@@ -84,8 +112,17 @@ fn snap(name: &str, app: &App, width: u16, height: u16) {
 fn every_tab_at_120x40_and_80x24() {
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let mut app = app();
-        press(&mut app, &(i + 1).to_string());
+        let sent = press(&mut app, &(i + 1).to_string());
         assert_eq!(app.tab, *tab);
+        if *tab == Tab::Backtest {
+            // The first visit starts the default comparison in the background.
+            assert_eq!(sent, vec![Command::RunBacktest(BacktestRequest::default())]);
+            app.update(Msg::Worker(Event::Progress { done: 2, total: 4 }));
+            snap("tui_backtest_running", &app, 120, 40);
+            app.update(Msg::Worker(Event::Backtest(Box::new(
+                demo().backtest.clone(),
+            ))));
+        }
         let name = tab.title().to_lowercase();
         snap(&format!("tui_{name}_120x40"), &app, 120, 40);
         snap(&format!("tui_{name}_80x24"), &app, 80, 24);
@@ -404,4 +441,54 @@ fn optimization_records_and_executes_swaps() {
         (sell.quantity.to_string(), buy.quantity.to_string()),
         ("68".into(), "7".into())
     );
+}
+
+#[test]
+fn backtest_sweep_cancel_and_keys_while_running() {
+    let mut app = app();
+    press(&mut app, "6");
+    assert!(app.backtest.running.is_some());
+    // Keys still work while it runs: move to another tab and back.
+    press(&mut app, "1");
+    assert_eq!(app.tab, Tab::Account);
+    assert!(
+        press(&mut app, "6").is_empty(),
+        "the first run is not started twice"
+    );
+    assert_eq!(
+        special(&mut app, KeyCode::Esc),
+        vec![Command::CancelBacktest]
+    );
+    app.update(Msg::Worker(Event::Cancelled));
+    assert!(app.backtest.running.is_none());
+    assert_eq!(app.status.message.as_deref(), Some("Backtest cancelled"));
+    // p opens the parameters; a bad strategy name is refused beside the field.
+    press(&mut app, "p");
+    app.form.as_mut().unwrap().focus = 0;
+    retype(&mut app, "daily");
+    snap("form_backtest_params_invalid", &app, 120, 40);
+    retype(&mut app, "monthly");
+    let sent = special(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&sent[..], [Command::RunBacktest(r)] if !r.sweep),
+        "{sent:?}"
+    );
+    app.form = None;
+    app.update(Msg::Worker(Event::Backtest(Box::new(
+        demo().backtest.clone(),
+    ))));
+    // w runs the sweep; its results show in the bottom panel.
+    let sent = press(&mut app, "w");
+    assert!(
+        matches!(&sent[..], [Command::RunBacktest(r)] if r.sweep),
+        "{sent:?}"
+    );
+    app.update(Msg::Worker(Event::Backtest(Box::new(demo().sweep.clone()))));
+    assert_eq!(
+        app.status.message.as_deref(),
+        Some("Sweep done: 64 points ranked by Sharpe")
+    );
+    snap("tui_backtest_sweep", &app, 120, 40);
+    press(&mut app, "j");
+    assert_eq!(app.backtest.selected, 1);
 }

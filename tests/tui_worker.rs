@@ -9,6 +9,7 @@ use ducklens::config::Config;
 use ducklens::domain::execution::Fill;
 use ducklens::domain::symbol::Symbol;
 use ducklens::store::{self, Store};
+use ducklens::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use ducklens::tui::worker::{self, Command, Event};
 use rust_decimal_macros::dec;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -178,4 +179,66 @@ async fn refusals_name_the_problem_and_keep_the_data() {
         m.starts_with("exit date 2020-01-01 is before the entry date"),
         "{m}"
     );
+}
+
+/// An event's name, for assertion messages (a backtest's Debug runs to pages).
+fn kind(e: &Event) -> &'static str {
+    match e {
+        Event::Loaded(_) => "Loaded",
+        Event::Chart(_) => "Chart",
+        Event::Saved(_) => "Saved",
+        Event::Failed(_) => "Failed",
+        Event::Progress { .. } => "Progress",
+        Event::Backtest(_) => "Backtest",
+        Event::Cancelled => "Cancelled",
+        Event::BacktestFailed(_) => "BacktestFailed",
+    }
+}
+
+/// The next event that is not a progress report.
+async fn next_result(events: &mut UnboundedReceiver<Event>) -> Event {
+    loop {
+        match next(events).await {
+            Event::Progress { .. } => continue,
+            other => return other,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backtest_runs_beside_other_commands_and_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path());
+    let store = Store::open(&ctx.db_path).unwrap();
+    let (commands, mut events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
+    let sweep = BacktestRequest {
+        sweep: true,
+        ..BacktestRequest::default()
+    };
+    commands.send(Command::RunBacktest(sweep.clone())).unwrap();
+    commands
+        .send(Command::LoadChart(Symbol::parse("SPY").unwrap()))
+        .unwrap();
+    // A chart (milliseconds) does not wait for the 64-point sweep (hundreds of them).
+    let first = next_result(&mut events).await;
+    assert!(matches!(first, Event::Chart(_)), "{}", kind(&first));
+    let second = next_result(&mut events).await;
+    assert!(matches!(second, Event::Backtest(_)), "{}", kind(&second));
+
+    commands.send(Command::RunBacktest(sweep)).unwrap();
+    commands.send(Command::CancelBacktest).unwrap();
+    let outcome = next_result(&mut events).await;
+    assert!(matches!(outcome, Event::Cancelled), "{}", kind(&outcome));
+
+    commands
+        .send(Command::RunBacktest(BacktestRequest::default()))
+        .unwrap();
+    let Event::Backtest(done) = next_result(&mut events).await else {
+        panic!()
+    };
+    let BacktestOutcome::Report { report, run_ids } = *done else {
+        panic!()
+    };
+    assert_eq!(report.strategies.len(), 4);
+    assert_eq!(run_ids.len(), 4, "each strategy is saved");
 }

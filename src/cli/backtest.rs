@@ -22,7 +22,7 @@ fn symbol_arg(field: &str, raw: &str) -> Result<Symbol> {
 }
 
 /// The symbols to trade: `--symbols`, else the watchlist plus the holdings.
-fn universe_symbols(store: &Store, args: &BacktestArgs) -> Result<Vec<Symbol>> {
+pub(crate) fn universe_symbols(store: &Store, args: &BacktestArgs) -> Result<Vec<Symbol>> {
     let mut symbols = BTreeSet::new();
     for raw in &args.symbols {
         symbols.insert(symbol_arg("--symbols", raw)?);
@@ -41,7 +41,7 @@ fn universe_symbols(store: &Store, args: &BacktestArgs) -> Result<Vec<Symbol>> {
 
 /// The range: `--to` (default today) moved back to the last benchmark bar, and `--from`
 /// (default 365 days earlier).
-fn range(
+pub(crate) fn range(
     ctx: &Context,
     store: &Store,
     args: &BacktestArgs,
@@ -83,7 +83,7 @@ fn load(
         .map_err(|e| user_error(e.to_string()))
 }
 
-fn presets(
+pub(crate) fn presets(
     ctx: &Context,
     args: &BacktestArgs,
     capital: Option<rust_decimal::Decimal>,

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::data::Dashboard;
 use super::forms::{self, Form, FormResult};
 use super::keys::{action_for, Action};
-use super::tabs::{account, holdings, market, optimization, signals};
+use super::tabs::{account, backtest, holdings, market, optimization, signals};
 use super::worker::{Command, Event};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,7 @@ pub struct App {
     pub holdings: holdings::State,
     pub optimization: optimization::State,
     pub signals: signals::State,
+    pub backtest: backtest::State,
 }
 
 impl App {
@@ -113,6 +114,7 @@ impl App {
             holdings: holdings::State::default(),
             optimization: optimization::State::default(),
             signals: signals::State::default(),
+            backtest: backtest::State::default(),
         }
     }
 
@@ -150,6 +152,25 @@ impl App {
                 self.status.message = Some(message);
                 self.status.error = None;
                 self.status.busy = None;
+            }
+            Event::Progress { done, total } => {
+                self.backtest.running = Some((done, total));
+                self.status.busy = Some(format!("backtest {done}/{total}"));
+            }
+            Event::Backtest(outcome) => {
+                self.status.busy = None;
+                self.status.message = Some(self.backtest.finished(*outcome));
+                self.status.error = None;
+            }
+            Event::Cancelled => {
+                self.backtest.running = None;
+                self.status.busy = None;
+                self.status.message = Some("Backtest cancelled".into());
+            }
+            Event::BacktestFailed(message) => {
+                self.backtest.running = None;
+                self.status.busy = None;
+                self.status.error = Some(message);
             }
             Event::Failed(message) => {
                 self.status.busy = None;
@@ -203,9 +224,9 @@ impl App {
     fn on_action(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Quit => self.quit = true,
-            Action::NextTab => self.tab = self.tab.offset(1),
-            Action::PrevTab => self.tab = self.tab.offset(-1),
-            Action::GoTab(t) => self.tab = t,
+            Action::NextTab => return self.show(self.tab.offset(1)),
+            Action::PrevTab => return self.show(self.tab.offset(-1)),
+            Action::GoTab(t) => return self.show(t),
             Action::Help => self.help = true,
             Action::Refresh => {
                 self.status.busy = Some("refreshing".into());
@@ -220,7 +241,20 @@ impl App {
         Vec::new()
     }
 
+    fn show(&mut self, tab: Tab) -> Vec<Command> {
+        self.tab = tab;
+        if tab == Tab::Backtest {
+            let effect = self.backtest.on_show();
+            return self.with_effect(effect);
+        }
+        Vec::new()
+    }
+
     fn tab_action(&mut self, action: Action) -> Vec<Command> {
+        if self.tab == Tab::Backtest {
+            let effect = self.backtest.on_action(action, self.today);
+            return self.with_effect(effect);
+        }
         let Some(data) = self.data.as_ref() else {
             return Vec::new();
         };
@@ -240,7 +274,12 @@ impl App {
         match effect {
             Effect::None => Vec::new(),
             Effect::Send(cmd) => {
-                self.status.busy = Some("working".into());
+                let label = match cmd {
+                    Command::RunBacktest(_) => "backtest starting",
+                    Command::CancelBacktest => "cancelling",
+                    _ => "working",
+                };
+                self.status.busy = Some(label.into());
                 vec![cmd]
             }
             Effect::Open(form) => {

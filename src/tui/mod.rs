@@ -3,6 +3,7 @@
 //! keys, worker events and a spinner tick arrive through one `select!` and go to `update`.
 
 pub mod app;
+pub mod backtest_job;
 pub mod data;
 pub mod forms;
 pub mod keys;

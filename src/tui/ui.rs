@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
 use super::app::{App, Tab};
-use super::tabs::{self, account, holdings, market, optimization, signals};
+use super::tabs::{self, account, backtest, holdings, market, optimization, signals};
 use super::theme;
 use super::widgets::{form, help, status};
 
@@ -78,11 +78,6 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
         Tab::Holdings => holdings::render(frame, area, app, data),
         Tab::Optimization => optimization::render(frame, area, app, data),
         Tab::Signals => signals::render(frame, area, app, data),
-        Tab::Backtest => tabs::sentence(
-            frame,
-            area,
-            "Backtest",
-            "The backtest engine is being merged; run `ducklens backtest` from the command line.",
-        ),
+        Tab::Backtest => backtest::render(frame, area, app),
     }
 }

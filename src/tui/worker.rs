@@ -2,12 +2,14 @@
 //! [`Command`]s and renders the [`Event`]s that come back; every command runs on tokio's
 //! blocking pool so a keypress is never queued behind a query or a computation.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{NaiveDate, NaiveTime};
 use color_eyre::eyre::{eyre, Result};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
+use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
 use crate::cli::Context;
 use crate::domain::analyzer::Analysis;
@@ -50,6 +52,10 @@ pub enum Command {
         buy: Fill,
         date: NaiveDate,
     },
+    /// Runs beside the other commands: a backtest never holds up a save or a refresh.
+    RunBacktest(BacktestRequest),
+    /// Stops the running backtest at its next day.
+    CancelBacktest,
 }
 
 /// A new journal entry as typed in the form; the rest is filled from that day's data.
@@ -71,6 +77,16 @@ pub enum Event {
     Saved(String),
     /// A command failed; the message says what to do.
     Failed(String),
+    /// Backtest runs (or sweep points) finished so far.
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    Backtest(Box<BacktestOutcome>),
+    /// The backtest stopped at the user's request.
+    Cancelled,
+    /// The backtest could not run; the message says why.
+    BacktestFailed(String),
 }
 
 struct Worker {
@@ -78,10 +94,12 @@ struct Worker {
     store: Mutex<Store>,
     /// The morning analysis of the last refresh: what "record" and "execute" act on.
     last_analysis: Mutex<Option<Analysis>>,
+    cancel: AtomicBool,
 }
 
 /// Starts the worker on `runtime`. Commands run one at a time, in order, off the async
-/// threads; the returned receiver gets one or more events per command.
+/// threads, except a backtest, which runs beside them; the returned receiver gets one or
+/// more events per command.
 pub fn spawn(
     runtime: &tokio::runtime::Handle,
     store: Store,
@@ -93,16 +111,26 @@ pub fn spawn(
         ctx,
         store: Mutex::new(store),
         last_analysis: Mutex::new(None),
+        cancel: AtomicBool::new(false),
     });
     runtime.spawn(async move {
         while let Some(command) = cmd_rx.recv().await {
             let worker = Arc::clone(&worker);
             let events = ev_tx.clone();
-            let run = tokio::task::spawn_blocking(move || worker.handle(command, &events));
-            if run.await.is_err() {
-                let _ = ev_tx.send(Event::Failed(
-                    "internal error: a worker task panicked".into(),
-                ));
+            match command {
+                Command::CancelBacktest => worker.cancel.store(true, Ordering::Relaxed),
+                Command::RunBacktest(request) => {
+                    worker.cancel.store(false, Ordering::Relaxed);
+                    tokio::task::spawn_blocking(move || worker.backtest(&request, &events));
+                }
+                command => {
+                    let run = tokio::task::spawn_blocking(move || worker.handle(command, &events));
+                    if run.await.is_err() {
+                        let _ = ev_tx.send(Event::Failed(
+                            "internal error: a worker task panicked".into(),
+                        ));
+                    }
+                }
             }
         }
     });
@@ -140,6 +168,15 @@ impl Worker {
                 let _ = events.send(Event::Failed(message(&e)));
             }
         }
+    }
+
+    fn backtest(&self, request: &BacktestRequest, events: &UnboundedSender<Event>) {
+        let event = match backtest_job::run(&self.ctx, &self.store, request, &self.cancel, events) {
+            Ok(Some(outcome)) => Event::Backtest(Box::new(outcome)),
+            Ok(None) => Event::Cancelled,
+            Err(e) => Event::BacktestFailed(message(&e)),
+        };
+        let _ = events.send(event);
     }
 
     fn refresh(&self) -> Result<Dashboard> {
@@ -227,7 +264,10 @@ impl Worker {
             }
             Command::RecordSwaps => self.record_swaps(&mut store),
             Command::ExecuteSwap { sell, buy, date } => self.execute(&mut store, &sell, &buy, date),
-            Command::Refresh | Command::LoadChart(_) => Ok(String::new()),
+            Command::Refresh
+            | Command::LoadChart(_)
+            | Command::RunBacktest(_)
+            | Command::CancelBacktest => Ok(String::new()),
         }
     }
 

@@ -97,6 +97,17 @@ pub fn optional_outcome(v: &str) -> Result<(), String> {
     }
 }
 
+pub fn strategy(v: &str) -> Result<(), String> {
+    crate::tui::backtest_job::parse_strategy(v)
+        .map(|_| ())
+        .ok_or_else(|| {
+            format!(
+                "{:?}: all, buy-hold, weekly, monthly or monthly-margin",
+                v.trim()
+            )
+        })
+}
+
 pub fn any(_: &str) -> Result<(), String> {
     Ok(())
 }

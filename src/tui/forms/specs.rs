@@ -23,6 +23,7 @@ pub enum FormKind {
     SignalClose(ClosePreview),
     SignalNote(i64),
     ExecuteSwap { sell: Symbol, buy: Symbol },
+    BacktestParams,
 }
 
 /// What the exit form needs to compute P&L and the outcome as the user types.
@@ -305,5 +306,23 @@ pub fn execute_swap(swap: &Swap, today: NaiveDate) -> Form {
     .with_intro(format!(
         "SELL {} {} and BUY {} {}: holdings, cash and the recommendation change together.",
         r.quantity, r.symbol, swap.size.quantity, i.symbol
+    ))
+}
+
+pub fn backtest_params(r: &crate::tui::backtest_job::BacktestRequest, today: NaiveDate) -> Form {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let strategy = crate::tui::backtest_job::strategy_name(r.strategy);
+    Form::new(
+        FormKind::BacktestParams,
+        "Backtest parameters",
+        vec![
+            Field::new("Strategy", "all, buy-hold, weekly, monthly, monthly-margin", strategy, checks::strategy),
+            Field::new("From", "YYYY-MM-DD, empty: 365 days before To", &date(r.from), checks::optional_date),
+            Field::new("To", "YYYY-MM-DD, empty: the last SPY bar", &date(r.to), checks::optional_date),
+            Field::new("Capital", "dollars, empty: config (30,000)", r.capital.as_deref().unwrap_or(""), checks::optional_positive),
+        ],
+    )
+    .with_intro(format!(
+        "Replays the morning check's rules over history (decisions at the close, fills at the next open, with costs). Today is {today}."
     ))
 }

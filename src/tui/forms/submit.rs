@@ -69,6 +69,15 @@ pub fn command(form: &Form) -> Option<Command> {
             id: *id,
             text: v("Notes"),
         },
+        FormKind::BacktestParams => {
+            Command::RunBacktest(crate::tui::backtest_job::BacktestRequest {
+                strategy: crate::tui::backtest_job::parse_strategy(&v("Strategy"))?,
+                from: date_of(&v("From")),
+                to: date_of(&v("To")),
+                capital: opt(v("Capital")),
+                sweep: false,
+            })
+        }
         FormKind::ExecuteSwap { sell, buy } => Command::ExecuteSwap {
             sell: Fill {
                 symbol: sell.clone(),

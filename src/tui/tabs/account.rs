@@ -15,7 +15,7 @@ use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::widgets::fmt::{left, money, money_opt, right};
-use crate::tui::widgets::table::{self, col, num, Column};
+use crate::tui::widgets::table::{self, col, fill, num, Column};
 use crate::tui::widgets::{chart, panel};
 
 pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
@@ -97,7 +97,7 @@ const BALANCE_COLUMNS: &[Column<AccountBalance>] = &[
     num("Margin used", 12, |b| {
         right(money(b.margin_used), Default::default())
     }),
-    col("Notes", 30, |b| {
+    fill("Notes", 5, |b| {
         left(b.notes.clone().unwrap_or_default(), theme::dim())
     }),
 ];

@@ -2,6 +2,7 @@
 //! own selection keep it in a `State` next to their render function.
 
 pub mod account;
+pub mod backtest;
 pub mod holdings;
 pub mod market;
 pub mod optimization;

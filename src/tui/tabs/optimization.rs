@@ -17,7 +17,7 @@ use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::widgets::fmt::{left, money, num, right};
 use crate::tui::widgets::panel;
-use crate::tui::widgets::table::{self, col, num as ncol, Column};
+use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
 use crate::tui::worker::Command;
 
 #[derive(Debug, Default)]
@@ -259,7 +259,7 @@ const ALERT_COLUMNS: &[Column<Underperformer>] = &[
     col("Action", 7, |u| {
         left(format!("{:?}", u.action).to_uppercase(), theme::warn())
     }),
-    col("Reason", 60, |u| left(u.reason.clone(), theme::dim())),
+    fill("Reason", 10, |u| left(u.reason.clone(), theme::dim())),
 ];
 
 fn render_alerts(frame: &mut Frame, area: Rect, alerts: &[Underperformer]) {

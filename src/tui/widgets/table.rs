@@ -43,6 +43,20 @@ pub const fn num<T: ?Sized>(
     }
 }
 
+/// A text column that takes the room the others leave (at least `min`).
+pub const fn fill<T: ?Sized>(
+    title: &'static str,
+    min: u16,
+    cell: fn(&T) -> ratatui::widgets::Cell<'static>,
+) -> Column<T> {
+    Column {
+        title,
+        width: Constraint::Min(min),
+        numeric: false,
+        cell,
+    }
+}
+
 /// The first row shown so that `selected` stays in a window of `height` rows.
 pub fn window_start(selected: usize, len: usize, height: usize) -> usize {
     if height == 0 || len <= height {

@@ -1,0 +1,482 @@
+//! Backtest: the parameters and a run in the background (progress gauge, Esc cancels), the
+//! strategy comparison with the benchmark, the selected strategy's equity against SPY and
+//! its drawdown, the validation checklist, and the trade list or the sweep results.
+
+use chrono::NaiveDate;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph};
+use ratatui::Frame;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::sentence;
+use crate::domain::backtest::{Metrics, Outcome, StrategyResult, SweepPoint, Trade, Verdict};
+use crate::tui::app::{App, Effect};
+use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
+use crate::tui::forms;
+use crate::tui::keys::Action;
+use crate::tui::theme;
+use crate::tui::widgets::fmt::{left, money, num, pct, right};
+use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
+use crate::tui::widgets::{chart, panel};
+use crate::tui::worker::Command;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Panel {
+    #[default]
+    Trades,
+    Sweep,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub request: BacktestRequest,
+    /// `Some((done, total))` while a run is under way.
+    pub running: Option<(usize, usize)>,
+    pub report: Option<BacktestOutcome>,
+    pub sweep: Option<BacktestOutcome>,
+    pub panel: Panel,
+    pub selected: usize,
+    /// The tab starts the default comparison the first time it is shown.
+    pub started: bool,
+}
+
+impl State {
+    /// Called when the tab is shown: the first visit runs the default comparison.
+    pub fn on_show(&mut self) -> Effect {
+        if self.started {
+            return Effect::None;
+        }
+        self.start(self.request.clone())
+    }
+
+    pub fn start(&mut self, request: BacktestRequest) -> Effect {
+        self.started = true;
+        self.running = Some((0, 1));
+        if request.sweep {
+            self.panel = Panel::Sweep;
+        } else {
+            self.request = request.clone();
+        }
+        Effect::Send(Command::RunBacktest(request))
+    }
+
+    pub fn on_action(&mut self, action: Action, today: NaiveDate) -> Effect {
+        match action {
+            Action::Run if self.running.is_none() => {
+                Effect::Open(forms::backtest_params(&self.request, today))
+            }
+            Action::Open if self.running.is_none() => self.start(BacktestRequest {
+                sweep: true,
+                ..self.request.clone()
+            }),
+            Action::Run | Action::Open => {
+                Effect::Note("A backtest is running: Esc cancels it".into())
+            }
+            Action::Cancel if self.running.is_some() => Effect::Send(Command::CancelBacktest),
+            Action::Cancel => Effect::None,
+            Action::NextPanel => {
+                self.panel = match self.panel {
+                    Panel::Trades => Panel::Sweep,
+                    Panel::Sweep => Panel::Trades,
+                };
+                Effect::None
+            }
+            _ => {
+                self.selected = table::moved(self.selected, self.strategies().len(), action);
+                Effect::None
+            }
+        }
+    }
+
+    pub fn finished(&mut self, outcome: BacktestOutcome) -> String {
+        self.running = None;
+        match &outcome {
+            BacktestOutcome::Report { run_ids, report } => {
+                let message = match (run_ids.first(), run_ids.last()) {
+                    (Some(a), Some(b)) => format!(
+                        "Backtest done: {} strategies, saved as runs {a}–{b}",
+                        report.strategies.len()
+                    ),
+                    _ => "Backtest done".into(),
+                };
+                self.report = Some(outcome);
+                self.selected = 0;
+                message
+            }
+            BacktestOutcome::Sweep { points, .. } => {
+                let message = format!("Sweep done: {} points ranked by Sharpe", points.len());
+                self.sweep = Some(outcome);
+                self.panel = Panel::Sweep;
+                message
+            }
+        }
+    }
+
+    fn strategies(&self) -> &[StrategyResult] {
+        match &self.report {
+            Some(BacktestOutcome::Report { report, .. }) => &report.strategies,
+            _ => &[],
+        }
+    }
+}
+
+/// One row of the comparison: a strategy or the benchmark.
+struct Compared {
+    name: String,
+    metrics: Metrics,
+}
+
+const COMPARE: &[Column<Compared>] = &[
+    col("Strategy", 17, |c| left(c.name.clone(), theme::title())),
+    ncol("Final Value", 12, |c| {
+        right(money(c.metrics.final_value), Default::default())
+    }),
+    ncol("Return %", 9, |c| {
+        right(
+            pct(Some(c.metrics.total_return_pct)),
+            theme::signed(c.metrics.total_return_pct),
+        )
+    }),
+    ncol("vs SPY", 8, |c| {
+        right(
+            pct(Some(c.metrics.excess_return_pct)),
+            theme::signed(c.metrics.excess_return_pct),
+        )
+    }),
+    ncol("Alpha", 8, |c| {
+        right(
+            pct(c.metrics.alpha_capm_pct),
+            theme::signed(c.metrics.alpha_capm_pct.unwrap_or(0.0)),
+        )
+    }),
+    ncol("Max DD", 7, |c| {
+        right(
+            format!("{:.1}%", c.metrics.max_drawdown_pct),
+            Default::default(),
+        )
+    }),
+    ncol("Sharpe", 6, |c| {
+        right(num(c.metrics.sharpe, 2), Default::default())
+    }),
+    ncol("Win Rate", 8, |c| {
+        right(
+            c.metrics
+                .trade_stats
+                .win_rate_pct
+                .map_or("—".into(), |w| format!("{w:.1}%")),
+            Default::default(),
+        )
+    }),
+    ncol("Trades", 6, |c| {
+        right(c.metrics.trade_stats.trades.to_string(), Default::default())
+    }),
+    ncol("Avg Hold", 8, |c| {
+        right(
+            c.metrics
+                .trade_stats
+                .avg_hold_days
+                .map_or("—".into(), |d| format!("{d:.0}d")),
+            Default::default(),
+        )
+    }),
+];
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let state = &app.backtest;
+    let bottom_height = if area.height < 30 { 0 } else { 9 };
+    let [head, compare, charts, bottom] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(8),
+        Constraint::Min(6),
+        Constraint::Length(bottom_height),
+    ])
+    .areas(area);
+    render_head(frame, head, state);
+    let Some(BacktestOutcome::Report { report, .. }) = &state.report else {
+        let text = if state.running.is_some() {
+            "Replaying the strategies over the last 365 days…"
+        } else {
+            "No backtest yet: press p to choose the parameters and run."
+        };
+        return sentence(frame, compare.union(charts).union(bottom), "Backtest", text);
+    };
+    let mut rows: Vec<Compared> = report
+        .strategies
+        .iter()
+        .map(|s| Compared {
+            name: s.params.name.clone(),
+            metrics: s.metrics.clone(),
+        })
+        .collect();
+    rows.push(Compared {
+        name: format!("{} (buy & hold)", report.benchmark.symbol),
+        metrics: report.benchmark.metrics.clone(),
+    });
+    let selected = state
+        .selected
+        .min(report.strategies.len().saturating_sub(1));
+    let title = format!(
+        "Strategies {} → {} · j/k select · Alpha: CAPM, per year",
+        report.from, report.to
+    );
+    table::render(
+        frame,
+        compare,
+        &title,
+        COMPARE,
+        rows.len(),
+        |i| &rows[i],
+        Some(selected),
+        "",
+    );
+    let Some(chosen) = report.strategies.get(selected) else {
+        return;
+    };
+    let benchmark = report.benchmark.symbol.as_str();
+    // Under 30 rows the drawdown and the trade list give way: the comparison, the equity
+    // curve and the checklist are what a decision needs.
+    if area.height < 30 {
+        let [equity, checklist] = Layout::horizontal([Constraint::Min(30), Constraint::Length(40)])
+            .areas(charts.union(bottom));
+        render_equity(frame, equity, chosen, benchmark);
+        render_verdict(frame, checklist, &chosen.params.name, &chosen.verdict);
+        return;
+    }
+    let [equity, drawdown] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(charts);
+    render_equity(frame, equity, chosen, benchmark);
+    render_drawdown(frame, drawdown, chosen);
+    let [checklist, list] =
+        Layout::horizontal([Constraint::Length(40), Constraint::Min(30)]).areas(bottom);
+    render_verdict(frame, checklist, &chosen.params.name, &chosen.verdict);
+    match state.panel {
+        Panel::Trades => render_trades(frame, list, chosen),
+        Panel::Sweep => render_sweep(frame, list, state.sweep.as_ref()),
+    }
+}
+
+fn render_head(frame: &mut Frame, area: Rect, state: &State) {
+    let r = &state.request;
+    let range = match (r.from, r.to) {
+        (None, None) => "last 365 days".to_string(),
+        (f, t) => format!(
+            "{} → {}",
+            f.map_or("365 days before".into(), |d| d.to_string()),
+            t.map_or("last bar".into(), |d| d.to_string())
+        ),
+    };
+    let params = format!(
+        "strategy {} · {range} · capital {} · p parameters · w sweep · v trades/sweep",
+        crate::tui::backtest_job::strategy_name(r.strategy),
+        r.capital.as_deref().unwrap_or("default")
+    );
+    let block = panel("Backtest");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    match state.running {
+        Some((done, total)) => {
+            let ratio = if total == 0 {
+                0.0
+            } else {
+                done as f64 / total as f64
+            };
+            let gauge = Gauge::default()
+                .gauge_style(theme::good())
+                .ratio(ratio.clamp(0.0, 1.0))
+                .label(format!("running {done}/{total} · Esc cancels"));
+            frame.render_widget(gauge, inner);
+        }
+        None => frame.render_widget(Paragraph::new(Line::styled(params, theme::dim())), inner),
+    }
+}
+
+fn series(points: impl Iterator<Item = f64>) -> Vec<(f64, f64)> {
+    points.enumerate().map(|(i, y)| (i as f64, y)).collect()
+}
+
+fn render_equity(frame: &mut Frame, area: Rect, s: &StrategyResult, benchmark: &str) {
+    let eq = &s.run.equity;
+    let dates: Vec<NaiveDate> = eq.iter().map(|p| p.date).collect();
+    let value = |d: rust_decimal::Decimal| d.to_f64().unwrap_or(0.0);
+    let lines = vec![
+        chart::Line {
+            name: s.params.name.clone(),
+            style: theme::good(),
+            points: series(eq.iter().map(|p| value(p.equity))),
+        },
+        chart::Line {
+            name: benchmark.to_string(),
+            style: theme::warn(),
+            points: series(eq.iter().map(|p| value(p.benchmark))),
+        },
+    ];
+    chart::render(
+        frame,
+        area,
+        &format!("Equity: {} vs {benchmark}", s.params.name),
+        &dates,
+        &lines,
+        "No equity curve.",
+    );
+}
+
+/// Percent below the running peak, the first day counting as a peak.
+fn render_drawdown(frame: &mut Frame, area: Rect, s: &StrategyResult) {
+    let eq = &s.run.equity;
+    let dates: Vec<NaiveDate> = eq.iter().map(|p| p.date).collect();
+    let mut peak = f64::MIN;
+    let dd = eq.iter().map(|p| {
+        let v = p.equity.to_f64().unwrap_or(0.0);
+        peak = peak.max(v);
+        if peak > 0.0 {
+            (v / peak - 1.0) * 100.0
+        } else {
+            0.0
+        }
+    });
+    let lines = vec![chart::Line {
+        name: "drawdown %".into(),
+        style: theme::bad(),
+        points: series(dd),
+    }];
+    let title = format!(
+        "Drawdown · max {:.1}% ({} → {})",
+        s.metrics.max_drawdown_pct, s.metrics.max_drawdown_peak, s.metrics.max_drawdown_trough
+    );
+    chart::render(frame, area, &title, &dates, &lines, "No drawdown.");
+}
+
+fn render_verdict(frame: &mut Frame, area: Rect, name: &str, v: &Verdict) {
+    let mut lines: Vec<Line> = v
+        .criteria
+        .iter()
+        .map(|c| {
+            let (mark, style) = match c.outcome {
+                Outcome::Pass => ("✓ PASS", theme::good()),
+                Outcome::Fail => ("✗ FAIL", theme::bad()),
+            };
+            Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::raw(format!("{} {} ({})", c.name, c.rule, num(c.value, 2))),
+            ])
+        })
+        .collect();
+    let ready = v.passed == v.criteria.len();
+    lines.push(Line::styled(
+        format!(
+            "{}/{} passed{}",
+            v.passed,
+            v.criteria.len(),
+            if ready {
+                ": ready to trust"
+            } else {
+                ": not yet"
+            }
+        ),
+        if ready { theme::good() } else { theme::warn() },
+    ));
+    frame.render_widget(
+        Paragraph::new(lines).block(panel(&format!("Validation: {name}"))),
+        area,
+    );
+}
+
+const TRADES: &[Column<Trade>] = &[
+    col("Date", 10, |t| left(t.date.to_string(), Default::default())),
+    col("Side", 4, |t| {
+        left(format!("{:?}", t.side).to_uppercase(), Default::default())
+    }),
+    col("Symbol", 6, |t| left(t.symbol.to_string(), theme::title())),
+    ncol("Qty", 5, |t| {
+        right(t.quantity.normalize().to_string(), Default::default())
+    }),
+    ncol("Price", 9, |t| right(money(t.price), Default::default())),
+    ncol("P&L", 9, |t| {
+        right(
+            t.pnl.map_or(String::new(), money),
+            theme::signed(t.pnl.and_then(|p| p.to_f64()).unwrap_or(0.0)),
+        )
+    }),
+    fill("Reason", 10, |t| left(t.reason.clone(), theme::dim())),
+];
+
+fn render_trades(frame: &mut Frame, area: Rect, s: &StrategyResult) {
+    let trades = &s.run.trades;
+    let n = trades.len();
+    let title = format!("Trades of {} ({n}, newest last) · v sweep", s.params.name);
+    table::render(
+        frame,
+        area,
+        &title,
+        TRADES,
+        n,
+        |i| &trades[i],
+        n.checked_sub(1),
+        "No trades.",
+    );
+}
+
+const SWEEP: &[Column<SweepPoint>] = &[
+    col("Rebalance", 14, |p| {
+        left(p.params.frequency.to_string(), Default::default())
+    }),
+    ncol("Entry", 5, |p| {
+        right(
+            format!("{:.0}", p.params.entry_strength),
+            Default::default(),
+        )
+    }),
+    col("Margin", 6, |p| {
+        left(
+            if p.params.margin { "yes" } else { "no" },
+            Default::default(),
+        )
+    }),
+    ncol("Return %", 9, |p| {
+        right(
+            pct(Some(p.metrics.total_return_pct)),
+            theme::signed(p.metrics.total_return_pct),
+        )
+    }),
+    ncol("Max DD", 7, |p| {
+        right(
+            format!("{:.1}%", p.metrics.max_drawdown_pct),
+            Default::default(),
+        )
+    }),
+    ncol("Sharpe", 6, |p| {
+        right(num(p.metrics.sharpe, 2), Default::default())
+    }),
+    ncol("Verdict", 7, |p| {
+        right(
+            format!("{}/{}", p.verdict.passed, p.verdict.criteria.len()),
+            Default::default(),
+        )
+    }),
+];
+
+fn render_sweep(frame: &mut Frame, area: Rect, sweep: Option<&BacktestOutcome>) {
+    let Some(BacktestOutcome::Sweep { points, from, to }) = sweep else {
+        return sentence(
+            frame,
+            area,
+            "Sweep",
+            "No sweep yet: press w to run the 64-point grid (frequency × entry × margin).",
+        );
+    };
+    let title = format!(
+        "Sweep {from} → {to}: {} points, best Sharpe first · v trades",
+        points.len()
+    );
+    table::render(
+        frame,
+        area,
+        &title,
+        SWEEP,
+        points.len(),
+        |i| &points[i],
+        Some(0),
+        "No sweep points.",
+    );
+}
