@@ -492,3 +492,37 @@ fn backtest_sweep_cancel_and_keys_while_running() {
     press(&mut app, "j");
     assert_eq!(app.backtest.selected, 1);
 }
+
+#[test]
+fn an_empty_database_says_what_to_do_on_every_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.duckdb");
+    let ctx = Context {
+        db_path: path.clone(),
+        db_flag: None,
+        config: Config::from_toml_str("", "defaults").unwrap(),
+        today: today(),
+    };
+    let mut store = Store::open(&path).unwrap();
+    let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
+    let reason = dashboard.empty_reason.clone().expect("a reason");
+    assert!(reason.contains("ducklens fetch SPY"), "{reason}");
+    let mut app = App::new(PathBuf::from("empty.duckdb"), false, today());
+    app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        press(&mut app, &(i + 1).to_string());
+        let text = screen(&app, 120, 40);
+        assert!(!text.contains("panicked"), "{text}");
+        if matches!(
+            tab,
+            Tab::Account | Tab::Market | Tab::Holdings | Tab::Optimization
+        ) {
+            assert!(text.contains("ducklens fetch SPY"), "{:?}:\n{text}", tab);
+        }
+    }
+    press(&mut app, "5");
+    snap("tui_signals_empty_database", &app, 120, 40);
+    // Forms still open: the first holding can be added on an empty database.
+    press(&mut app, "3a");
+    assert!(app.form.is_some());
+}
