@@ -9,52 +9,40 @@ use ratatui::Frame;
 use super::panel;
 use crate::tui::theme;
 
+pub type CellFn<T> = fn(&T) -> ratatui::widgets::Cell<'static>;
+
 pub struct Column<T: ?Sized> {
     pub title: &'static str,
     pub width: Constraint,
     /// Right-align the title (numeric columns).
     pub numeric: bool,
-    pub cell: fn(&T) -> ratatui::widgets::Cell<'static>,
+    pub cell: CellFn<T>,
 }
 
-pub const fn col<T: ?Sized>(
-    title: &'static str,
-    width: u16,
-    cell: fn(&T) -> ratatui::widgets::Cell<'static>,
-) -> Column<T> {
-    Column {
-        title,
-        width: Constraint::Length(width),
-        numeric: false,
-        cell,
+impl<T: ?Sized> Column<T> {
+    const fn new(title: &'static str, width: Constraint, numeric: bool, cell: CellFn<T>) -> Self {
+        Column {
+            title,
+            width,
+            numeric,
+            cell,
+        }
     }
 }
 
-pub const fn num<T: ?Sized>(
-    title: &'static str,
-    width: u16,
-    cell: fn(&T) -> ratatui::widgets::Cell<'static>,
-) -> Column<T> {
-    Column {
-        title,
-        width: Constraint::Length(width),
-        numeric: true,
-        cell,
-    }
+/// A text column of fixed width.
+pub const fn col<T: ?Sized>(title: &'static str, width: u16, cell: CellFn<T>) -> Column<T> {
+    Column::new(title, Constraint::Length(width), false, cell)
+}
+
+/// A right-aligned numeric column of fixed width.
+pub const fn num<T: ?Sized>(title: &'static str, width: u16, cell: CellFn<T>) -> Column<T> {
+    Column::new(title, Constraint::Length(width), true, cell)
 }
 
 /// A text column that takes the room the others leave (at least `min`).
-pub const fn fill<T: ?Sized>(
-    title: &'static str,
-    min: u16,
-    cell: fn(&T) -> ratatui::widgets::Cell<'static>,
-) -> Column<T> {
-    Column {
-        title,
-        width: Constraint::Min(min),
-        numeric: false,
-        cell,
-    }
+pub const fn fill<T: ?Sized>(title: &'static str, min: u16, cell: CellFn<T>) -> Column<T> {
+    Column::new(title, Constraint::Min(min), false, cell)
 }
 
 /// The first row shown so that `selected` stays in a window of `height` rows.
