@@ -121,7 +121,17 @@ pub fn spawn(
                 Command::CancelBacktest => worker.cancel.store(true, Ordering::Relaxed),
                 Command::RunBacktest(request) => {
                     worker.cancel.store(false, Ordering::Relaxed);
-                    tokio::task::spawn_blocking(move || worker.backtest(&request, &events));
+                    // Not awaited here: the queue moves on while the backtest computes.
+                    tokio::spawn(async move {
+                        let watched = events.clone();
+                        let run =
+                            tokio::task::spawn_blocking(move || worker.backtest(&request, &events));
+                        if run.await.is_err() {
+                            let _ = watched.send(Event::BacktestFailed(
+                                "internal error: the backtest panicked".into(),
+                            ));
+                        }
+                    });
                 }
                 command => {
                     let run = tokio::task::spawn_blocking(move || worker.handle(command, &events));
