@@ -26,6 +26,7 @@
 mod engine;
 mod ledger;
 pub mod metrics;
+mod rebalance;
 mod strategy;
 mod sweep;
 mod universe;

@@ -364,6 +364,49 @@ fn verdict_thresholds() {
     assert_eq!(v.passed, 2);
 }
 
+/// The pre-screened run equals one that hands the analyzer every symbol each time.
+fn assert_same_as_unscreened(
+    u: &Universe,
+    p: &StrategyParams,
+    rules: &AnalysisRules,
+    r: &BacktestRun,
+) {
+    let cancel = AtomicBool::new(false);
+    let full = engine::run_with(u, p, rules, &cancel, None).unwrap();
+    // One candidate per chunk: the most chunks there can be.
+    let single = engine::run_with(u, p, rules, &cancel, Some(0)).unwrap();
+    for other in [&full, &single] {
+        assert_eq!(r.orders, other.orders);
+        assert_eq!(r.trades, other.trades);
+        assert_eq!(r.equity, other.equity);
+    }
+}
+
+#[test]
+fn screening_changes_nothing() {
+    // 40 symbols: the cash runs out before 8 positions, so the analyzer sees several chunks.
+    let n = WARMUP + 200;
+    let names: Vec<String> = (0..40).map(|i| format!("S{i:02}")).collect();
+    let syms = names
+        .iter()
+        .zip(1..)
+        .map(|(s, seed)| (s.as_str(), bars(&wave(n, seed))))
+        .collect();
+    let u = universe(bars(&wave(n, 0)), syms);
+    let rules = live_rules();
+    for kind in StrategyKind::ALL {
+        for (entry, positions) in [(50.0, 8), (60.0, 8), (70.0, 2)] {
+            let p = StrategyParams {
+                entry_strength: entry,
+                max_positions: positions,
+                ..params(kind, &rules)
+            };
+            let r = run(&u, &p, &rules);
+            assert_same_as_unscreened(&u, &p, &rules, &r);
+        }
+    }
+}
+
 fn check_accounting(u: &Universe, r: &BacktestRun, margin: bool) -> Result<(), TestCaseError> {
     let mut held: std::collections::BTreeMap<Symbol, Decimal> = Default::default();
     let mut next_trade = 0;
@@ -425,6 +468,7 @@ proptest! {
         };
         let r = run(&u, &p, &rules);
         check_accounting(&u, &r, margin)?;
+        assert_same_as_unscreened(&u, &p, &rules, &r);
     }
 }
 
