@@ -34,6 +34,10 @@ mod verdict;
 mod window;
 
 #[cfg(test)]
+mod accounting_tests;
+#[cfg(test)]
+mod metrics_tests;
+#[cfg(test)]
 mod tests;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

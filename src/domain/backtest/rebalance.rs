@@ -56,26 +56,7 @@ impl Run<'_> {
             &every
         };
         let analysis = self.analysis(i, day, watch);
-        let mut orders = Vec::new();
-        let mut proceeds = Decimal::ZERO;
-        for row in &analysis.holdings {
-            let Some(reason) = exit_reason(&analysis, &row.symbol) else {
-                continue;
-            };
-            let Some(p) = self
-                .ledger
-                .positions
-                .iter()
-                .find(|p| p.symbol == row.symbol)
-            else {
-                continue;
-            };
-            if self.pending.iter().any(|o| o.index == p.index) {
-                continue;
-            }
-            proceeds += row.value.unwrap_or_default();
-            orders.push(sell_order(day, p.index, &p.symbol, reason));
-        }
+        let (mut orders, proceeds) = self.exits(&analysis, day);
         let staying = self.ledger.positions.len() - orders.len();
         let slots = self.params.max_positions.saturating_sub(staying);
         if slots == 0 {
@@ -85,34 +66,86 @@ impl Run<'_> {
         let ctx = SizingContext::new(&rules, &analysis.account, analysis.market_regime);
         let mut budget = Budget::from_account(&analysis.account);
         budget.cash += proceeds;
-        let Some(factor) = self.screen else {
-            orders.extend(self.buys(&analysis, &ctx, &mut budget, day, slots));
-            return orders;
-        };
+        match self.screen {
+            None => orders.extend(self.buys(&analysis, &ctx, &mut budget, day, slots)),
+            Some(factor) => {
+                let ranked = self.ranked(i, &rules, &ctx, &budget);
+                orders.extend(self.chunked_buys(i, day, &ranked, factor, &ctx, &mut budget, slots));
+            }
+        }
+        orders
+    }
+
+    /// Sell orders for the hard stops and underperformers, and their value at the close.
+    fn exits(&self, analysis: &Analysis, day: NaiveDate) -> (Vec<Order>, Decimal) {
+        let mut orders = Vec::new();
+        let mut proceeds = Decimal::ZERO;
+        for row in &analysis.holdings {
+            let Some(reason) = exit_reason(analysis, &row.symbol) else {
+                continue;
+            };
+            let held = self
+                .ledger
+                .positions
+                .iter()
+                .find(|p| p.symbol == row.symbol);
+            let Some(p) = held.filter(|p| self.pending.iter().all(|o| o.index != p.index)) else {
+                continue;
+            };
+            proceeds += row.value.unwrap_or_default();
+            orders.push(sell_order(day, p.index, &p.symbol, reason));
+        }
+        (orders, proceeds)
+    }
+
+    /// Candidates at or above the entry threshold that the sizer gives at least one share
+    /// with the whole budget, strongest first.
+    fn ranked(
+        &self,
+        i: usize,
+        rules: &AnalysisRules,
+        ctx: &SizingContext,
+        budget: &Budget,
+    ) -> Vec<(f64, usize)> {
         let mut ranked: Vec<(f64, usize)> = self
             .candidates(i)
             .filter_map(|k| {
                 let p = &self.universe.symbols[k];
-                let entry = entry_at(p, p.at_day[i]?, &rules);
+                let entry = entry_at(p, p.at_day[i]?, rules);
                 let buyable = entry.strength >= rules.screens.opportunity_min_strength
-                    && ctx.size(&entry, &budget, Decimal::ZERO).quantity > 0;
+                    && ctx.size(&entry, budget, Decimal::ZERO).quantity > 0;
                 buyable.then_some((entry.strength, k))
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+    }
+
+    /// Analyzes `ranked` in chunks of `factor` per free position (ties kept together) until
+    /// the positions are filled.
+    #[allow(clippy::too_many_arguments)]
+    fn chunked_buys(
+        &mut self,
+        i: usize,
+        day: NaiveDate,
+        ranked: &[(f64, usize)],
+        factor: usize,
+        ctx: &SizingContext,
+        budget: &mut Budget,
+        slots: usize,
+    ) -> Vec<Order> {
+        let mut orders = Vec::new();
         let mut start = 0;
-        let mut bought = 0;
-        while bought < slots && start < ranked.len() {
-            let length = (factor * (slots - bought + 1)).max(1);
+        while orders.len() < slots && start < ranked.len() {
+            let length = (factor * (slots - orders.len() + 1)).max(1);
             let mut end = (start + length).min(ranked.len());
             while end < ranked.len() && ranked[end].0 == ranked[end - 1].0 {
                 end += 1;
             }
             let chunk: Vec<usize> = ranked[start..end].iter().map(|c| c.1).collect();
             let analysis = self.analysis(i, day, &chunk);
-            let buys = self.buys(&analysis, &ctx, &mut budget, day, slots - bought);
-            bought += buys.len();
-            orders.extend(buys);
+            let free = slots - orders.len();
+            orders.extend(self.buys(&analysis, ctx, budget, day, free));
             start = end;
         }
         orders

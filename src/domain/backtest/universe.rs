@@ -7,6 +7,7 @@
 //! bar after the decision day, so precomputing them leaks nothing.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -167,7 +168,7 @@ impl Universe {
         }
         let benchmark = Prepared::new(benchmark, benchmark_bars, to, &days);
         let symbols = symbols
-            .into_iter()
+            .into_par_iter()
             .filter(|(s, _)| *s != benchmark.symbol)
             .map(|(s, bars)| Prepared::new(s, bars, to, &days))
             .collect();
