@@ -70,14 +70,9 @@ fn load(
     to: NaiveDate,
 ) -> Result<Universe> {
     let benchmark_bars = store::bars(store.conn(), benchmark)?;
-    let mut loaded = Vec::new();
-    for s in symbols {
-        let bars = store::bars(store.conn(), s)?;
-        if bars.iter().all(|b| b.date > to) {
-            eprintln!("note: {s} has no prices on or before {to}; it is left out");
-            continue;
-        }
-        loaded.push((s.clone(), bars));
+    let (loaded, left_out) = store::backtest_bars(store.conn(), symbols, to)?;
+    for s in left_out {
+        eprintln!("note: {s} has no prices on or before {to}; it is left out");
     }
     Universe::new(benchmark.clone(), benchmark_bars, loaded, from, to)
         .map_err(|e| user_error(e.to_string()))

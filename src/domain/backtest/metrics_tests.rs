@@ -88,3 +88,11 @@ fn verdict_thresholds() {
     );
     assert_eq!(v.passed, 2);
 }
+
+#[test]
+fn drawdown_curve_from_the_running_peak() {
+    // 100 → 110 (new peak) → 99 (10 % under 110) → 121 (peak again).
+    let dd = metrics::drawdown_curve(&[100.0, 110.0, 99.0, 121.0]);
+    assert_eq!(dd[..2], [0.0, 0.0]);
+    assert!((dd[2] - 10.0).abs() < 1e-12 && dd[3] == 0.0);
+}
