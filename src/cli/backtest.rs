@@ -62,25 +62,19 @@ pub(crate) fn range(
     Ok((from, to))
 }
 
-fn load(
+/// The universe, and the symbols left out for having no prices on or before `to`.
+pub(crate) fn load(
     store: &Store,
     benchmark: &Symbol,
     symbols: &[Symbol],
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Universe> {
+) -> Result<(Universe, Vec<Symbol>)> {
     let benchmark_bars = store::bars(store.conn(), benchmark)?;
-    let mut loaded = Vec::new();
-    for s in symbols {
-        let bars = store::bars(store.conn(), s)?;
-        if bars.iter().all(|b| b.date > to) {
-            eprintln!("note: {s} has no prices on or before {to}; it is left out");
-            continue;
-        }
-        loaded.push((s.clone(), bars));
-    }
-    Universe::new(benchmark.clone(), benchmark_bars, loaded, from, to)
-        .map_err(|e| user_error(e.to_string()))
+    let (loaded, left_out) = store::backtest_bars(store.conn(), symbols, to)?;
+    let universe = Universe::new(benchmark.clone(), benchmark_bars, loaded, from, to)
+        .map_err(|e| user_error(e.to_string()))?;
+    Ok((universe, left_out))
 }
 
 pub(crate) fn presets(
@@ -127,7 +121,10 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     let mut store = ctx.open_store()?;
     let symbols = universe_symbols(&store, &args)?;
     let (from, to) = range(ctx, &store, &args, &benchmark)?;
-    let universe = load(&store, &benchmark, &symbols, from, to)?;
+    let (universe, left_out) = load(&store, &benchmark, &symbols, from, to)?;
+    for s in left_out {
+        eprintln!("note: {s} has no prices on or before {to}; it is left out");
+    }
     let params = presets(ctx, &args, capital);
     let cancel = AtomicBool::new(false);
     let backtest = &ctx.config.backtest;
@@ -157,13 +154,7 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     }
     let report = run_strategies(&universe, &params, &rules, backtest, &|_, _| {}, &cancel)
         .map_err(failed)?;
-    let ids = store.in_transaction(|tx| {
-        report
-            .strategies
-            .iter()
-            .map(|s| store::save_backtest_run(tx, &benchmark, s))
-            .collect::<store::Result<Vec<i64>>>()
-    })?;
+    let ids = store.in_transaction(|tx| store::save_backtest_report(tx, &report))?;
     if args.json {
         println!("{}", report::backtest::json(&report));
     } else {

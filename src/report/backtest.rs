@@ -150,9 +150,14 @@ fn verdict(out: &mut String, s: &StrategyResult) {
             "alpha" => pct(c.value),
             _ => plain_pct(c.value),
         };
+        let why = match (c.value, c.name) {
+            (None, "win_rate") => " (no closed trades)",
+            (None, _) => " (cannot be computed)",
+            _ => "",
+        };
         let _ = writeln!(
             out,
-            "{:<14}{:<10}{:>8}   {}",
+            "{:<14}{:<10}{:>8}   {}{why}",
             c.name.replace('_', " "),
             c.rule,
             value,

@@ -1,11 +1,13 @@
 //! Stored backtest runs: one row in `backtest_runs` (parameters and metrics as JSON), the
 //! daily equity curve with its drawdown, and the trade log.
 
+use chrono::NaiveDate;
 use duckdb::{params, Connection};
 
 use super::Result;
 use crate::domain::backtest::metrics::drawdown_curve;
 use crate::domain::backtest::StrategyResult;
+use crate::domain::bar::Bar;
 use crate::domain::symbol::Symbol;
 
 /// Saves one run; call it inside `Store::in_transaction` so the run is written whole or not
@@ -74,6 +76,41 @@ pub fn save_backtest_run(conn: &Connection, benchmark: &Symbol, r: &StrategyResu
     }
     appender.flush()?;
     Ok(id)
+}
+
+/// Each symbol's bars, as `domain::backtest::Universe::new` takes them.
+pub type SymbolBars = Vec<(Symbol, Vec<Bar>)>;
+
+/// Every bar of each symbol; symbols without a bar on or before `to` are returned apart, so
+/// the caller can say they were left out.
+/// Saves every strategy of `report`, in the caller's transaction; the new run ids in order.
+pub fn save_backtest_report(
+    conn: &Connection,
+    report: &crate::domain::backtest::BacktestReport,
+) -> Result<Vec<i64>> {
+    report
+        .strategies
+        .iter()
+        .map(|s| save_backtest_run(conn, &report.benchmark.symbol, s))
+        .collect()
+}
+
+pub fn backtest_bars(
+    conn: &Connection,
+    symbols: &[Symbol],
+    to: NaiveDate,
+) -> Result<(SymbolBars, Vec<Symbol>)> {
+    let mut loaded = Vec::new();
+    let mut left_out = Vec::new();
+    for s in symbols {
+        let bars = super::bars(conn, s)?;
+        if bars.iter().all(|b| b.date > to) {
+            left_out.push(s.clone());
+        } else {
+            loaded.push((s.clone(), bars));
+        }
+    }
+    Ok((loaded, left_out))
 }
 
 /// How many runs are stored (for tests and `db-check`).

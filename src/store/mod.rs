@@ -17,7 +17,9 @@ use std::sync::Mutex;
 
 use duckdb::{AccessMode, Config, Connection};
 
-pub use backtest::{backtest_run_count, save_backtest_run};
+pub use backtest::{
+    backtest_bars, backtest_run_count, save_backtest_report, save_backtest_run, SymbolBars,
+};
 pub use check::{DbCheck, Problem, TableCount};
 pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{hide_signal, insert_signal, signal, signals, update_signal_progress};

@@ -109,16 +109,9 @@ fn prepare(
         None => None,
     };
     let params = crate::cli::backtest::presets(ctx, &args, capital);
-    let benchmark_bars = store::bars(store.conn(), &benchmark)?;
-    let mut loaded = Vec::new();
-    for s in symbols {
-        let bars = store::bars(store.conn(), &s)?;
-        if bars.iter().any(|b| b.date <= to) {
-            loaded.push((s, bars));
-        }
-    }
-    let universe = Universe::new(benchmark, benchmark_bars, loaded, from, to)
-        .map_err(|e| crate::cli::user_error(e.to_string()))?;
+    // Symbols without prices in the range are left out, as the CLI does (it says so on
+    // stderr; the app has the universe's size in the comparison instead).
+    let (universe, _left_out) = crate::cli::backtest::load(store, &benchmark, &symbols, from, to)?;
     Ok((universe, params))
 }
 
@@ -171,14 +164,7 @@ pub fn run(
         Err(e) => Err(crate::cli::user_error(e.to_string())),
         Ok(BacktestOutcome::Report { report, .. }) => {
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            let benchmark = report.benchmark.symbol.clone();
-            let run_ids = guard.in_transaction(|tx| {
-                report
-                    .strategies
-                    .iter()
-                    .map(|s| store::save_backtest_run(tx, &benchmark, s))
-                    .collect::<store::Result<Vec<i64>>>()
-            })?;
+            let run_ids = guard.in_transaction(|tx| store::save_backtest_report(tx, &report))?;
             Ok(Some(BacktestOutcome::Report { report, run_ids }))
         }
         Ok(sweep) => Ok(Some(sweep)),

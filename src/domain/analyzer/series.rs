@@ -153,15 +153,16 @@ impl Facts<'_> {
             .map_or(Decimal::ZERO, to_price)
     }
 
-    /// The highest adjusted high of the last 252 bars.
+    /// The highest adjusted high (or close, if higher) of the last 252 bars. The maximum is
+    /// taken in `Decimal` and converted once, which keeps the order of the values (to the
+    /// last bit of a 28-digit product) at a fraction of the cost of 1 000 conversions.
     pub fn high_52w(&self) -> f64 {
         let year = &self.bars[self.bars.len().saturating_sub(YEAR_BARS)..];
         year.iter()
-            .map(|b| {
-                let adjusted = b.adjusted();
-                adjusted.high.max(adjusted.close)
-            })
-            .fold(0.0, f64::max)
+            .map(|b| (b.high.unwrap_or(b.close) * b.adjustment_factor()).max(b.adjusted_close()))
+            .max()
+            .and_then(|high| high.to_f64())
+            .map_or(0.0, |high| high.max(0.0))
     }
 
     /// The benchmark's return over this symbol's own lookback dates, and the alpha in

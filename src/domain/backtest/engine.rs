@@ -21,12 +21,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::ledger::{Ledger, Side, Trade};
+use super::rebalance::sell_order;
 use super::strategy::StrategyParams;
 use super::universe::{BacktestError, Universe};
 use super::window::Window;
-use crate::domain::analyzer::sizing::{Budget, SizingContext};
-use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
-use crate::domain::portfolio::{to_cents, AccountBalance, Holding, WatchItem};
+use crate::domain::analyzer::AnalysisRules;
+use crate::domain::portfolio::to_cents;
 use crate::domain::sizer::pct_of;
 use crate::domain::symbol::Symbol;
 
@@ -63,14 +63,17 @@ pub struct BacktestRun {
     pub orders: Vec<Order>,
 }
 
-struct Run<'a> {
-    universe: &'a Universe,
-    params: &'a StrategyParams,
-    rules: AnalysisRules,
-    ledger: Ledger,
-    window: Window,
-    pending: Vec<Order>,
-    run: BacktestRun,
+pub(super) struct Run<'a> {
+    pub universe: &'a Universe,
+    pub params: &'a StrategyParams,
+    pub rules: AnalysisRules,
+    pub ledger: Ledger,
+    pub window: Window,
+    pub pending: Vec<Order>,
+    pub run: BacktestRun,
+    /// Pre-screen the watch symbols (see `rebalance`) and analyze the candidates in chunks
+    /// of this many per free position; `None` (one analysis of every symbol) only in tests.
+    pub screen: Option<usize>,
 }
 
 /// Runs one strategy over the universe. `cancel` is checked every 64 days.
@@ -80,6 +83,16 @@ pub fn run_strategy(
     rules: &AnalysisRules,
     cancel: &AtomicBool,
 ) -> Result<BacktestRun, BacktestError> {
+    run_with(universe, params, rules, cancel, Some(2))
+}
+
+pub(super) fn run_with(
+    universe: &Universe,
+    params: &StrategyParams,
+    rules: &AnalysisRules,
+    cancel: &AtomicBool,
+    screen: Option<usize>,
+) -> Result<BacktestRun, BacktestError> {
     let rules = params.analysis_rules(rules, universe.benchmark.symbol.as_str());
     let mut r = Run {
         universe,
@@ -88,6 +101,7 @@ pub fn run_strategy(
         rules,
         ledger: Ledger::new(params.initial_capital),
         pending: Vec::new(),
+        screen,
         run: BacktestRun {
             equity: Vec::with_capacity(universe.days.len()),
             trades: Vec::new(),
@@ -117,8 +131,8 @@ pub fn run_strategy(
             r.queue(margin_call);
         } else if params.frequency.is_rebalance(day, previous, last_rebalance) {
             last_rebalance = Some(day);
-            let orders = r.decide(i, day);
             r.pending.retain(|o| o.side == Side::Sell);
+            let orders = r.decide(i, day);
             r.queue(orders);
         }
     }
@@ -231,167 +245,4 @@ impl Run<'_> {
         }
         orders
     }
-
-    fn decide(&mut self, i: usize, day: NaiveDate) -> Vec<Order> {
-        let analysis = self.analysis(i, day);
-        let mut orders = Vec::new();
-        let mut proceeds = Decimal::ZERO;
-        for row in &analysis.holdings {
-            let Some(reason) = exit_reason(&analysis, &row.symbol) else {
-                continue;
-            };
-            let Some(p) = self
-                .ledger
-                .positions
-                .iter()
-                .find(|p| p.symbol == row.symbol)
-            else {
-                continue;
-            };
-            if self.pending.iter().any(|o| o.index == p.index) {
-                continue;
-            }
-            proceeds += row.value.unwrap_or_default();
-            orders.push(sell_order(day, p.index, &p.symbol, reason));
-        }
-        let staying = self.ledger.positions.len() - orders.len();
-        let slots = self.params.max_positions.saturating_sub(staying);
-        orders.extend(self.buys(&analysis, day, proceeds, slots));
-        orders
-    }
-
-    /// The best opportunities in the analyzer's order, each sized by the real sizer against
-    /// what earlier buys left, with the sales' proceeds counted as cash.
-    fn buys(
-        &self,
-        analysis: &Analysis,
-        day: NaiveDate,
-        proceeds: Decimal,
-        slots: usize,
-    ) -> Vec<Order> {
-        let ctx = SizingContext::new(&self.rules, &analysis.account, analysis.market_regime);
-        let mut budget = Budget::from_account(&analysis.account);
-        budget.cash += proceeds;
-        let mut orders = Vec::new();
-        for o in &analysis.opportunities {
-            if orders.len() >= slots {
-                break;
-            }
-            let size = ctx.size(&o.entry(), &budget, Decimal::ZERO);
-            if size.quantity == 0 {
-                continue;
-            }
-            budget.spend(&size, Decimal::ZERO);
-            let Some(index) = self
-                .universe
-                .symbols
-                .iter()
-                .position(|s| s.symbol == o.symbol)
-            else {
-                continue;
-            };
-            let margin = if size.use_margin { ", on margin" } else { "" };
-            orders.push(Order {
-                decided: day,
-                index,
-                symbol: o.symbol.clone(),
-                side: Side::Buy,
-                quantity: size.quantity,
-                reason: format!(
-                    "opportunity: strength {:.0}, {} bound{margin}",
-                    o.strength,
-                    size.bound_by.label()
-                ),
-            });
-        }
-        orders
-    }
-
-    /// The morning analysis at t's close over the holdings and every warmed-up symbol.
-    fn analysis(&mut self, i: usize, day: NaiveDate) -> Analysis {
-        let u = self.universe;
-        let wanted: Vec<usize> = (0..u.symbols.len())
-            .filter(|&k| self.ledger.held(k).is_some() || u.symbols[k].warmed_up(i))
-            .collect();
-        self.window.advance_to(u, i, day, &wanted);
-        let holdings: Vec<Holding> = self
-            .ledger
-            .positions
-            .iter()
-            .map(|p| Holding {
-                symbol: p.symbol.clone(),
-                quantity: Decimal::from(p.quantity),
-                avg_cost: p.avg_price,
-                opened: Some(p.opened),
-                notes: None,
-            })
-            .collect();
-        let watchlist: Vec<WatchItem> = wanted
-            .iter()
-            .filter(|&&k| self.ledger.held(k).is_none())
-            .map(|&k| WatchItem {
-                symbol: u.symbols[k].symbol.clone(),
-                added: day,
-                notes: None,
-            })
-            .collect();
-        let balance = self.balance(day);
-        analyze(
-            &holdings,
-            &watchlist,
-            Some(&balance),
-            &self.window.snapshot,
-            &self.rules,
-            CheckMode::Morning,
-        )
-    }
-
-    /// Cash and debt as the account row; margin available is the margin limit of the
-    /// equity at the close, less the debt, for margin strategies only.
-    fn balance(&self, day: NaiveDate) -> AccountBalance {
-        let l = &self.ledger;
-        let equity = self.run.equity.last().map_or(l.cash, |p| p.equity);
-        let margin_available = if self.params.margin {
-            (pct_of(equity, self.params.margin_limit_pct) - l.debt).max(Decimal::ZERO)
-        } else {
-            Decimal::ZERO
-        };
-        AccountBalance {
-            as_of: day,
-            cash: l.cash,
-            margin_available,
-            margin_used: l.debt,
-            notes: None,
-        }
-    }
-}
-
-fn sell_order(day: NaiveDate, index: usize, symbol: &Symbol, reason: String) -> Order {
-    Order {
-        decided: day,
-        index,
-        symbol: symbol.clone(),
-        side: Side::Sell,
-        quantity: 0,
-        reason,
-    }
-}
-
-/// Why the morning check would exit a holding: a hard stop, or an underperformer.
-fn exit_reason(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
-    let row = analysis.holdings.iter().find(|r| &r.symbol == symbol)?;
-    if row.has_hard_stop() {
-        let stops: Vec<&str> = row
-            .alerts
-            .iter()
-            .filter(|a| a.kind.is_hard())
-            .map(|a| a.kind.label())
-            .collect();
-        return Some(stops.join(", "));
-    }
-    analysis
-        .underperformers
-        .iter()
-        .find(|u| &u.symbol == symbol)
-        .map(|u| format!("underperformer: {}", u.reason))
 }

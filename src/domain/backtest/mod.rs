@@ -1,7 +1,9 @@
 //! The backtest engine (DESIGN §5 "Backtest", issue 6): the live analyzer and sizer replayed
 //! day by day over history, with fills at the next open, costs, margin, and honest metrics.
 //!
-//! Pure: no I/O, no clock. The caller loads bars, builds a [`Universe`] once, and runs:
+//! Pure: no I/O, no clock. The caller loads every bar of the benchmark and of the symbols
+//! (`store::bars`, `store::backtest_bars`), builds a [`Universe`] once with
+//! [`Universe::new`] (indicators are computed there), and runs:
 //!
 //! ```no_run
 //! # use std::sync::atomic::AtomicBool;
@@ -26,12 +28,17 @@
 mod engine;
 mod ledger;
 pub mod metrics;
+mod rebalance;
 mod strategy;
 mod sweep;
 mod universe;
 mod verdict;
 mod window;
 
+#[cfg(test)]
+mod accounting_tests;
+#[cfg(test)]
+mod metrics_tests;
 #[cfg(test)]
 mod tests;
 

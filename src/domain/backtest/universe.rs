@@ -7,6 +7,8 @@
 //! bar after the decision day, so precomputing them leaks nothing.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::domain::analyzer::SymbolSeries;
@@ -43,6 +45,9 @@ pub struct Prepared {
     /// with `adj_close` cleared, so the analyzer's own adjustment is the identity.
     pub bars: Vec<Bar>,
     pub indicators: Vec<IndicatorRow>,
+    /// The bars' dates and adjusted closes as `f64`, converted once for the pre-screen.
+    pub dates: Vec<NaiveDate>,
+    pub closes: Vec<f64>,
     /// Per trading day of the universe: the last bar on or before it.
     pub at_day: Vec<Option<usize>>,
 }
@@ -95,6 +100,11 @@ impl Prepared {
         }
         Prepared {
             symbol,
+            dates: bars.iter().map(|b| b.date).collect(),
+            closes: bars
+                .iter()
+                .map(|b| b.close.to_f64().unwrap_or(0.0))
+                .collect(),
             bars,
             indicators: series.indicators,
             at_day,
@@ -158,7 +168,7 @@ impl Universe {
         }
         let benchmark = Prepared::new(benchmark, benchmark_bars, to, &days);
         let symbols = symbols
-            .into_iter()
+            .into_par_iter()
             .filter(|(s, _)| *s != benchmark.symbol)
             .map(|(s, bars)| Prepared::new(s, bars, to, &days))
             .collect();

@@ -1,0 +1,293 @@
+//! A rebalance day: what the morning check says at t's close, turned into orders for t+1.
+//!
+//! 1. The real `analyze` over the holdings gives the exits (hard stops and underperformers),
+//!    the account summary and the market regime.
+//! 2. If positions are free, the buys: the analyzer's opportunities in its order (strength,
+//!    then alpha), each sized by the real sizer against what earlier buys left, the sales'
+//!    proceeds counted as cash.
+//!
+//! Speed without a second set of rules: step 2 does not hand the analyzer all 500
+//! symbols. It first computes each symbol's strength and risk with the analyzer's own
+//! functions (`lookback_return_pct`, `signal_strength`, `entry_risk`) on the precomputed
+//! closes, keeps those at or above the entry threshold that the real sizer would give at
+//! least one share with the whole budget (a size only shrinks as the budget is spent), and
+//! analyzes them in chunks of falling strength, stopping once the positions are filled. The
+//! opportunities seen are then exactly the head of the full list; a test checks that the
+//! orders equal those of one analysis over every symbol.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::engine::{Order, Run};
+use super::ledger::Side;
+use super::universe::Prepared;
+use crate::domain::analyzer::sizing::{Budget, Entry, SizingContext};
+use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
+use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
+use crate::domain::returns::lookback_return_pct;
+use crate::domain::risk::entry_risk;
+use crate::domain::signal::{signal_strength, SignalInputs};
+use crate::domain::sizer::pct_of;
+use crate::domain::symbol::Symbol;
+
+/// The entry the analyzer would build for bar `k` of `p` (its 60-day high aside, which only
+/// moves the exit plan, never the share count).
+fn entry_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> Entry {
+    let days = rules.general.lookback_days;
+    let lookback = lookback_return_pct(&p.dates[..=k], &p.closes[..=k], k, days);
+    let row = p.indicators[k];
+    let strength = signal_strength(&SignalInputs::from_row(&row, lookback), &rules.signal);
+    let price = p.bars[k].close;
+    Entry {
+        price,
+        strength: strength.score,
+        risk: entry_risk(row.rsi_14, &p.closes[..=k], &rules.risk).level,
+        high_60d: price,
+    }
+}
+
+impl Run<'_> {
+    pub(super) fn decide(&mut self, i: usize, day: NaiveDate) -> Vec<Order> {
+        let every: Vec<usize>;
+        let watch: &[usize] = if self.screen.is_some() {
+            &[]
+        } else {
+            every = self.candidates(i).collect();
+            &every
+        };
+        let analysis = self.analysis(i, day, watch);
+        let (mut orders, proceeds) = self.exits(&analysis, day);
+        let staying = self.ledger.positions.len() - orders.len();
+        let slots = self.params.max_positions.saturating_sub(staying);
+        if slots == 0 {
+            return orders;
+        }
+        let rules = self.rules.clone();
+        let ctx = SizingContext::new(&rules, &analysis.account, analysis.market_regime);
+        let mut budget = Budget::from_account(&analysis.account);
+        budget.cash += proceeds;
+        match self.screen {
+            None => orders.extend(self.buys(&analysis, &ctx, &mut budget, day, slots)),
+            Some(factor) => {
+                let ranked = self.ranked(i, &rules, &ctx, &budget);
+                orders.extend(self.chunked_buys(i, day, &ranked, factor, &ctx, &mut budget, slots));
+            }
+        }
+        orders
+    }
+
+    /// Sell orders for the hard stops and underperformers, and their value at the close.
+    fn exits(&self, analysis: &Analysis, day: NaiveDate) -> (Vec<Order>, Decimal) {
+        let mut orders = Vec::new();
+        let mut proceeds = Decimal::ZERO;
+        for row in &analysis.holdings {
+            let Some(reason) = exit_reason(analysis, &row.symbol) else {
+                continue;
+            };
+            let held = self
+                .ledger
+                .positions
+                .iter()
+                .find(|p| p.symbol == row.symbol);
+            let Some(p) = held.filter(|p| self.pending.iter().all(|o| o.index != p.index)) else {
+                continue;
+            };
+            proceeds += row.value.unwrap_or_default();
+            orders.push(sell_order(day, p.index, &p.symbol, reason));
+        }
+        (orders, proceeds)
+    }
+
+    /// Candidates at or above the entry threshold that the sizer gives at least one share
+    /// with the whole budget, strongest first.
+    fn ranked(
+        &self,
+        i: usize,
+        rules: &AnalysisRules,
+        ctx: &SizingContext,
+        budget: &Budget,
+    ) -> Vec<(f64, usize)> {
+        let mut ranked: Vec<(f64, usize)> = self
+            .candidates(i)
+            .filter_map(|k| {
+                let p = &self.universe.symbols[k];
+                let entry = entry_at(p, p.at_day[i]?, rules);
+                let buyable = entry.strength >= rules.screens.opportunity_min_strength
+                    && ctx.size(&entry, budget, Decimal::ZERO).quantity > 0;
+                buyable.then_some((entry.strength, k))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+    }
+
+    /// Analyzes `ranked` in chunks of `factor` per free position (ties kept together) until
+    /// the positions are filled.
+    #[allow(clippy::too_many_arguments)]
+    fn chunked_buys(
+        &mut self,
+        i: usize,
+        day: NaiveDate,
+        ranked: &[(f64, usize)],
+        factor: usize,
+        ctx: &SizingContext,
+        budget: &mut Budget,
+        slots: usize,
+    ) -> Vec<Order> {
+        let mut orders = Vec::new();
+        let mut start = 0;
+        while orders.len() < slots && start < ranked.len() {
+            let length = (factor * (slots - orders.len() + 1)).max(1);
+            let mut end = (start + length).min(ranked.len());
+            while end < ranked.len() && ranked[end].0 == ranked[end - 1].0 {
+                end += 1;
+            }
+            let chunk: Vec<usize> = ranked[start..end].iter().map(|c| c.1).collect();
+            let analysis = self.analysis(i, day, &chunk);
+            let free = slots - orders.len();
+            orders.extend(self.buys(&analysis, ctx, budget, day, free));
+            start = end;
+        }
+        orders
+    }
+
+    /// Warmed-up symbols not held and without a pending order.
+    fn candidates(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.universe.symbols.len()).filter(move |&k| {
+            self.universe.symbols[k].warmed_up(i)
+                && self.ledger.held(k).is_none()
+                && self.pending.iter().all(|o| o.index != k)
+        })
+    }
+
+    /// The opportunities in the analyzer's order, each sized by the real sizer against what
+    /// earlier buys left.
+    fn buys(
+        &self,
+        analysis: &Analysis,
+        ctx: &SizingContext,
+        budget: &mut Budget,
+        day: NaiveDate,
+        slots: usize,
+    ) -> Vec<Order> {
+        let mut orders = Vec::new();
+        for o in &analysis.opportunities {
+            if orders.len() >= slots {
+                break;
+            }
+            let size = ctx.size(&o.entry(), budget, Decimal::ZERO);
+            if size.quantity == 0 {
+                continue;
+            }
+            budget.spend(&size, Decimal::ZERO);
+            let Some(index) = self
+                .universe
+                .symbols
+                .iter()
+                .position(|s| s.symbol == o.symbol)
+            else {
+                continue;
+            };
+            let margin = if size.use_margin { ", on margin" } else { "" };
+            orders.push(Order {
+                decided: day,
+                index,
+                symbol: o.symbol.clone(),
+                side: Side::Buy,
+                quantity: size.quantity,
+                reason: format!(
+                    "opportunity: strength {:.0}, {} bound{margin}",
+                    o.strength,
+                    size.bound_by.label()
+                ),
+            });
+        }
+        orders
+    }
+
+    /// The morning analysis at t's close over the holdings and the watch symbols given.
+    fn analysis(&mut self, i: usize, day: NaiveDate, watch: &[usize]) -> Analysis {
+        let u = self.universe;
+        let mut wanted: Vec<usize> = self.ledger.positions.iter().map(|p| p.index).collect();
+        wanted.extend_from_slice(watch);
+        self.window.advance_to(u, i, day, &wanted);
+        let holdings: Vec<Holding> = self
+            .ledger
+            .positions
+            .iter()
+            .map(|p| Holding {
+                symbol: p.symbol.clone(),
+                quantity: Decimal::from(p.quantity),
+                avg_cost: p.avg_price,
+                opened: Some(p.opened),
+                notes: None,
+            })
+            .collect();
+        let watchlist: Vec<WatchItem> = watch
+            .iter()
+            .map(|&k| WatchItem {
+                symbol: u.symbols[k].symbol.clone(),
+                added: day,
+                notes: None,
+            })
+            .collect();
+        let balance = self.balance(day);
+        analyze(
+            &holdings,
+            &watchlist,
+            Some(&balance),
+            &self.window.snapshot,
+            &self.rules,
+            CheckMode::Morning,
+        )
+    }
+
+    /// Cash and debt as the account row; margin available is the margin limit of the
+    /// equity at the close, less the debt, for margin strategies only.
+    fn balance(&self, day: NaiveDate) -> AccountBalance {
+        let l = &self.ledger;
+        let equity = self.run.equity.last().map_or(l.cash, |p| p.equity);
+        let margin_available = if self.params.margin {
+            (pct_of(equity, self.params.margin_limit_pct) - l.debt).max(Decimal::ZERO)
+        } else {
+            Decimal::ZERO
+        };
+        AccountBalance {
+            as_of: day,
+            cash: l.cash,
+            margin_available,
+            margin_used: l.debt,
+            notes: None,
+        }
+    }
+}
+
+pub(super) fn sell_order(day: NaiveDate, index: usize, symbol: &Symbol, reason: String) -> Order {
+    Order {
+        decided: day,
+        index,
+        symbol: symbol.clone(),
+        side: Side::Sell,
+        quantity: 0,
+        reason,
+    }
+}
+
+/// Why the morning check would exit a holding: a hard stop, or an underperformer.
+fn exit_reason(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
+    let row = analysis.holdings.iter().find(|r| &r.symbol == symbol)?;
+    if row.has_hard_stop() {
+        let stops: Vec<&str> = row
+            .alerts
+            .iter()
+            .filter(|a| a.kind.is_hard())
+            .map(|a| a.kind.label())
+            .collect();
+        return Some(stops.join(", "));
+    }
+    analysis
+        .underperformers
+        .iter()
+        .find(|u| &u.symbol == symbol)
+        .map(|u| format!("underperformer: {}", u.reason))
+}
