@@ -1,10 +1,12 @@
 //! Building the analyzer's `MarketSnapshot` from stored bars and indicators.
 //!
 //! Speed matters here (issue 4: a check on 550 symbols × 25 years within 100 ms). What costs
-//! is DuckDB decompressing the columns of every row group: bars are stored symbol by symbol,
-//! so a date filter prunes no row group. The reads therefore fetch each table once, in two
-//! plain scans without a join or an ORDER BY, and group the rows in Rust by runs of one
-//! symbol, converting Arrow columns straight into domain values.
+//! is DuckDB decompressing and materializing columns: bars are stored symbol by symbol, so a
+//! date filter prunes no row group, and every fetched column costs a decoded vector per
+//! symbol. So the reads are two plain scans without a join or an ORDER BY, grouped in Rust by
+//! runs of one symbol with Arrow columns converted straight into domain values; and of the
+//! indicators, whose eleven DOUBLE columns cost the most, only the as-of row is read, the one
+//! row the analysis uses.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -57,9 +59,9 @@ pub fn last_bar_on_or_before(
     )?)
 }
 
-/// The last `SNAPSHOT_DAYS` of bars up to `as_of`, with their stored indicators, for each
-/// wanted symbol that has data. A symbol whose indicators are missing for some bar gets
-/// them recomputed from its window.
+/// The last `SNAPSHOT_DAYS` of bars up to `as_of` for each wanted symbol that has data, with
+/// the stored indicators of its last bar only (see [`SymbolSeries::indicators_at`]). A symbol
+/// whose last bar has no stored indicators gets them recomputed from its window.
 pub fn load_snapshot(
     conn: &Connection,
     symbols: &[Symbol],
@@ -67,14 +69,38 @@ pub fn load_snapshot(
 ) -> Result<MarketSnapshot> {
     let wanted = Wanted::new(symbols);
     let from = as_of - Duration::days(SNAPSHOT_DAYS);
-    let bars = read_grouped(conn, BARS_SQL, &wanted, from, as_of, read_bars)?;
-    let indicators = read_grouped(conn, INDICATORS_SQL, &wanted, from, as_of, read_indicators)?;
+    let mut bars = read_grouped(conn, BARS_SQL, &wanted, from, as_of, read_bars)?;
+    for b in &mut bars {
+        // Scans return rows mostly in storage order; sorting sorted runs is linear.
+        b.sort_unstable_by_key(|bar| bar.date);
+    }
+    let last_dates: Vec<NaiveDate> = bars
+        .iter()
+        .filter_map(|b| b.last())
+        .map(|b| b.date)
+        .collect();
+    let (Some(&first_last), Some(&last_last)) = (last_dates.iter().min(), last_dates.iter().max())
+    else {
+        return Ok(MarketSnapshot {
+            as_of,
+            series: Default::default(),
+        });
+    };
+    // Usually one day: the as-of session, shared by all symbols.
+    let rows = read_grouped(
+        conn,
+        INDICATORS_SQL,
+        &wanted,
+        first_last,
+        last_last,
+        read_indicators,
+    )?;
     let series = wanted
         .symbols
         .iter()
-        .zip(bars.into_iter().zip(indicators))
+        .zip(bars.into_iter().zip(rows))
         .filter(|(_, (bars, _))| !bars.is_empty())
-        .map(|(symbol, (bars, indicators))| ((*symbol).clone(), assemble(bars, indicators)))
+        .map(|(symbol, (bars, rows))| ((*symbol).clone(), assemble(bars, &rows)))
         .collect();
     Ok(MarketSnapshot { as_of, series })
 }
@@ -251,24 +277,18 @@ fn read_indicators(
     Ok(())
 }
 
-/// One symbol's series from its bars and stored indicator rows, in any order. The stored
-/// rows are used when every bar has one (what a LEFT JOIN on the date would find); otherwise
-/// the indicators are recomputed from the window.
-fn assemble(mut bars: Vec<Bar>, mut rows: Vec<(NaiveDate, IndicatorRow)>) -> SymbolSeries {
-    // Scans return rows mostly in storage order; sorting sorted runs is linear.
-    bars.sort_unstable_by_key(|b| b.date);
-    rows.sort_unstable_by_key(|(date, _)| *date);
-    let mut rows = rows.into_iter().peekable();
-    let mut indicators = Vec::with_capacity(bars.len());
-    for bar in &bars {
-        // Rows for dates without a bar are not the bars' indicators: skip them.
-        while rows.next_if(|(date, _)| *date < bar.date).is_some() {}
-        match rows.next_if(|(date, _)| *date == bar.date) {
-            Some((_, row)) => indicators.push(row),
-            None => return SymbolSeries::new(bars),
-        }
+/// One symbol's series from its bars (sorted, not empty) and the stored indicator rows read
+/// for it: the stored row of the last bar when there is one, computed over the whole history;
+/// otherwise indicators recomputed from the window (bars not processed yet).
+fn assemble(bars: Vec<Bar>, rows: &[(NaiveDate, IndicatorRow)]) -> SymbolSeries {
+    let last = bars.last().map(|b| b.date);
+    match rows.iter().find(|(date, _)| Some(*date) == last) {
+        Some((_, row)) => SymbolSeries {
+            bars,
+            indicators: vec![*row],
+        },
+        None => SymbolSeries::new(bars),
     }
-    SymbolSeries { bars, indicators }
 }
 
 #[cfg(test)]
@@ -333,19 +353,21 @@ mod tests {
             [&aaa],
             "BBB starts after the as-of date, CCC is not wanted"
         );
-        let from = as_of - Duration::days(SNAPSHOT_DAYS);
         let days = 550 - SNAPSHOT_DAYS;
         let aaa_series = &snapshot.series[&aaa];
         assert_eq!(aaa_series.bars, bars(days..551));
-        assert_eq!(aaa_series.bars[0].date, from);
-        // The stored rows (computed over all 600 bars), not a recomputation of the window.
-        let mut expected = stored(&db, &aaa, from);
-        expected.truncate(aaa_series.bars.len());
-        assert_eq!(aaa_series.indicators, expected);
-        assert_ne!(
-            SymbolSeries::new(aaa_series.bars.clone()).indicators,
-            expected
+        assert_eq!(
+            aaa_series.bars[0].date,
+            as_of - Duration::days(SNAPSHOT_DAYS)
         );
+        // The last bar's stored row (computed over all 600 bars), not a recomputation of the
+        // window; earlier bars have none loaded.
+        let expected = stored(&db, &aaa, as_of)[0];
+        assert_eq!(aaa_series.indicators, [expected]);
+        assert_eq!(aaa_series.indicators_at(400), Some(&expected));
+        assert_eq!(aaa_series.indicators_at(399), None);
+        let recomputed = SymbolSeries::new(aaa_series.bars.clone());
+        assert_ne!(recomputed.indicators_at(400), Some(&expected));
     }
 
     #[test]
@@ -362,7 +384,23 @@ mod tests {
         let snapshot = load_snapshot(db.conn(), std::slice::from_ref(&aaa), day(319)).unwrap();
         let series = &snapshot.series[&aaa];
         assert_eq!(series.bars, bars(250..320));
-        assert_eq!(series.indicators, stored(&db, &aaa, day(250)));
+        assert_eq!(series.indicators, stored(&db, &aaa, day(319)));
+    }
+
+    #[test]
+    fn symbols_ending_on_different_days_each_get_their_last_bars_row() {
+        let mut db = Store::open_in_memory().unwrap();
+        let (aaa, bbb) = (symbol("AAA"), symbol("BBB"));
+        db.in_transaction(|tx| {
+            append_bars(tx, &aaa, &bars(0..100), "test")?;
+            append_bars(tx, &bbb, &bars(0..90), "test")?;
+            recompute_indicators(tx, &aaa)?;
+            recompute_indicators(tx, &bbb)
+        })
+        .unwrap();
+        let snapshot = load_snapshot(db.conn(), &[aaa.clone(), bbb.clone()], day(99)).unwrap();
+        assert_eq!(snapshot.series[&aaa].indicators, stored(&db, &aaa, day(99)));
+        assert_eq!(snapshot.series[&bbb].indicators, stored(&db, &bbb, day(89)));
     }
 
     #[test]
