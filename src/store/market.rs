@@ -69,6 +69,7 @@ pub fn load_snapshot(
 ) -> Result<MarketSnapshot> {
     let wanted = Wanted::new(symbols);
     let from = as_of - Duration::days(SNAPSHOT_DAYS);
+    let _any_order = AnyOrder::new(conn)?;
     let mut bars = read_grouped(conn, BARS_SQL, &wanted, from, as_of, read_bars)?;
     for b in &mut bars {
         // Scans return rows mostly in storage order; sorting sorted runs is linear.
@@ -103,6 +104,37 @@ pub fn load_snapshot(
         .map(|(symbol, (bars, rows))| ((*symbol).clone(), assemble(bars, &rows)))
         .collect();
     Ok(MarketSnapshot { as_of, series })
+}
+
+/// While alive, DuckDB may return rows in any order (`preserve_insertion_order = false`):
+/// the snapshot groups and sorts rows itself, and collecting a parallel scan in storage order
+/// cost about a quarter of the read. The setting is the database's, so it is restored on drop,
+/// error or not, for the queries that follow.
+/// Does nothing when the setting is already off.
+struct AnyOrder<'a>(Option<&'a Connection>);
+
+impl<'a> AnyOrder<'a> {
+    fn new(conn: &'a Connection) -> Result<Self> {
+        let preserved: bool = conn.query_row(
+            "SELECT current_setting('preserve_insertion_order')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !preserved {
+            return Ok(AnyOrder(None));
+        }
+        conn.execute_batch("SET preserve_insertion_order = false")?;
+        Ok(AnyOrder(Some(conn)))
+    }
+}
+
+impl Drop for AnyOrder<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.0 else { return };
+        if let Err(e) = conn.execute_batch("SET preserve_insertion_order = true") {
+            tracing::warn!("could not restore preserve_insertion_order: {e}");
+        }
+    }
 }
 
 /// The distinct wanted symbols, each with its slot in the per-symbol vectors.
@@ -368,6 +400,21 @@ mod tests {
         assert_eq!(aaa_series.indicators_at(399), None);
         let recomputed = SymbolSeries::new(aaa_series.bars.clone());
         assert_ne!(recomputed.indicators_at(400), Some(&expected));
+    }
+
+    #[test]
+    fn the_insertion_order_setting_is_restored() {
+        let db = Store::open_in_memory().unwrap();
+        load_snapshot(db.conn(), &[symbol("AAA")], day(0)).unwrap();
+        let preserved: bool = db
+            .conn()
+            .query_row(
+                "SELECT current_setting('preserve_insertion_order')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(preserved);
     }
 
     #[test]
