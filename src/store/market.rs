@@ -1,12 +1,12 @@
 //! Building the analyzer's `MarketSnapshot` from stored bars and indicators.
 //!
 //! Speed matters here (issue 4: a check on 550 symbols × 25 years within 100 ms). What costs
-//! is DuckDB decompressing and materializing columns: bars are stored symbol by symbol, so a
-//! date filter prunes no row group, and every fetched column costs a decoded vector per
-//! symbol. So the reads are two plain scans without a join or an ORDER BY, grouped in Rust by
-//! runs of one symbol with Arrow columns converted straight into domain values; and of the
-//! indicators, whose eleven DOUBLE columns cost the most, only the as-of row is read, the one
-//! row the analysis uses.
+//! is DuckDB decoding columns: bars are stored symbol by symbol, so a date filter prunes no
+//! row group, and each column a query touches is decoded over the whole table, window or
+//! not. So the reads touch few columns, with no join or ORDER BY: one scan for the bars of
+//! the window, one for the indicators of each symbol's last bar (the one row the analysis
+//! uses), rows in any order, grouped in Rust by runs of one symbol with Arrow columns
+//! converted straight into domain values.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -72,7 +72,7 @@ pub fn load_snapshot(
     let _any_order = AnyOrder::new(conn)?;
     let mut bars = read_grouped(conn, BARS_SQL, &wanted, from, as_of, read_bars)?;
     for b in &mut bars {
-        // Scans return rows mostly in storage order; sorting sorted runs is linear.
+        // Rows arrive in runs of storage order, the runs in any order: sorting them is cheap.
         b.sort_unstable_by_key(|bar| bar.date);
     }
     let last_dates: Vec<NaiveDate> = bars
@@ -109,8 +109,7 @@ pub fn load_snapshot(
 /// While alive, DuckDB may return rows in any order (`preserve_insertion_order = false`):
 /// the snapshot groups and sorts rows itself, and collecting a parallel scan in storage order
 /// cost about a quarter of the read. The setting is the database's, so it is restored on drop,
-/// error or not, for the queries that follow.
-/// Does nothing when the setting is already off.
+/// error or not, for the queries that follow; nothing is done when it is already off.
 struct AnyOrder<'a>(Option<&'a Connection>);
 
 impl<'a> AnyOrder<'a> {
