@@ -70,7 +70,7 @@ pub fn record(ctx: &Context, store: &Store, a: RecordArgs) -> Result<SignalRecor
         return Ok(s);
     };
     let i = series.bars.len() - 1;
-    let row = series.indicators[i];
+    let row = series.indicators_at(i).copied().unwrap_or_default();
     let dates: Vec<_> = series.bars.iter().map(|b| b.date).collect();
     let closes: Vec<f64> = series.bars.iter().map(|b| b.adjusted().close).collect();
     let lookback = lookback_return_pct(&dates, &closes, i, ctx.config.general.lookback_days);

@@ -261,6 +261,71 @@ mod tests {
         );
     }
 
+    /// The health of `rows` as (score, grade, terms).
+    fn scored(rows: &[HoldingRow]) -> (f64, Grade, HealthTerms) {
+        let h = health(rows, &account(), &[], &rules());
+        (h.score.unwrap(), h.grade.unwrap(), h.terms.unwrap())
+    }
+
+    #[test]
+    fn brief_scenario_well_run_portfolio_scores_a() {
+        // Six holdings, one lagging SPY.
+        // Alphas 4.0 + 3.5 + 3.0 + 2.5 + 2.3 − 1.5 = 13.8 → avg +2.3 (> 0 → +10).
+        // Strengths 70 + 60 + 65 + 65 + 62 + 68 = 390 → avg 65 (> 60 → +20).
+        // 1 of 6 negative = 16.7 % (< 20 % → +20).
+        // 50 + 10 + 20 + 20 = 100 → A.
+        let alphas = [4.0, 3.5, 3.0, 2.5, 2.3, -1.5];
+        let strengths = [70.0, 60.0, 65.0, 65.0, 62.0, 68.0];
+        let rows: Vec<HoldingRow> = ["A", "B", "C", "D", "E", "F"]
+            .iter()
+            .zip(alphas.iter().zip(strengths))
+            .map(|(name, (alpha, strength))| row(name, Some(*alpha), strength, 10.0))
+            .collect();
+        let h = health(&rows, &account(), &[], &rules());
+        assert!((h.avg_alpha.unwrap() - 2.3).abs() < 1e-9);
+        assert_eq!(h.avg_strength, Some(65.0));
+        assert_eq!(
+            scored(&rows),
+            (
+                100.0,
+                Grade::A,
+                HealthTerms {
+                    alpha: 10.0,
+                    signal: 20.0,
+                    breadth: 20.0
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn brief_scenario_lagging_portfolio_scores_f() {
+        // Five holdings, four lagging SPY.
+        // Alphas −10 − 9 − 8 − 5 + 2 = −30 → avg −6 (not above −5 → −10).
+        // Strengths 40 + 45 + 50 + 55 + 50 = 240 → avg 48 (not above 50 → −10).
+        // 4 of 5 negative = 80 % (not below 60 % → −10).
+        // 50 − 10 − 10 − 10 = 20 → F.
+        let rows = five(
+            [-10.0, -9.0, -8.0, -5.0, 2.0],
+            [40.0, 45.0, 50.0, 55.0, 50.0],
+        );
+        let h = health(&rows, &account(), &[], &rules());
+        assert_eq!((h.avg_alpha, h.avg_strength), (Some(-6.0), Some(48.0)));
+        assert_eq!(h.negative_alpha_pct, Some(80.0));
+        assert_eq!(
+            scored(&rows),
+            (
+                20.0,
+                Grade::F,
+                HealthTerms {
+                    alpha: -10.0,
+                    signal: -10.0,
+                    breadth: -10.0
+                }
+            )
+        );
+    }
+
     #[test]
     fn no_holdings_is_no_positions_not_an_error() {
         let h = health(&[], &account(), &[], &rules());

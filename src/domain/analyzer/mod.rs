@@ -57,11 +57,14 @@ pub struct MarketSnapshot {
     pub series: BTreeMap<Symbol, SymbolSeries>,
 }
 
-/// One symbol's bars and the indicators of each bar: parallel, ascending by date. Bars after
+/// One symbol's bars, ascending by date, and the indicators of its last bars. Bars after
 /// the snapshot's `as_of` are ignored.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SymbolSeries {
     pub bars: Vec<Bar>,
+    /// The indicators of the last `indicators.len()` bars, aligned on the last bar: one per
+    /// bar when computed here, only the last bar's when read by `store::load_snapshot` (the
+    /// analysis reads no other). Read them through [`SymbolSeries::indicators_at`].
     pub indicators: Vec<IndicatorRow>,
 }
 

@@ -63,6 +63,12 @@ impl SymbolSeries {
         SymbolSeries { bars, indicators }
     }
 
+    /// The indicators of bar `i`; `None` when they were not loaded or computed for it.
+    pub fn indicators_at(&self, i: usize) -> Option<&IndicatorRow> {
+        let without = self.bars.len().checked_sub(self.indicators.len())?;
+        self.indicators.get(i.checked_sub(without)?)
+    }
+
     /// Index of the last bar on or before `date`.
     pub fn index_on_or_before(&self, date: NaiveDate) -> Option<usize> {
         self.bars.partition_point(|b| b.date <= date).checked_sub(1)
@@ -119,7 +125,7 @@ pub(super) fn facts<'a>(
             to: day,
             return_pct,
         });
-    let row = series.indicators.get(last).copied().unwrap_or_default();
+    let row = series.indicators_at(last).copied().unwrap_or_default();
     let inputs = SignalInputs::from_row(&row, lookback.map(|l| l.return_pct));
     Some(Facts {
         bars,
