@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ducklens::config::Config;
-use ducklens::domain::analyzer::{analyze, CheckMode};
+use ducklens::domain::analyzer::{analyze, history_days, CheckMode};
 use ducklens::domain::bar::Bar;
 use ducklens::domain::calendar;
 use ducklens::domain::portfolio::{AccountBalance, Holding, WatchItem};
@@ -93,9 +93,15 @@ fn full_analysis(c: &mut Criterion) {
     let rules = Config::default().analysis_rules();
     let mut group = c.benchmark_group("analysis");
     group.sample_size(20);
+    // The check's read: a year for SPY and QQQ, the rules' shorter window for the rest (as
+    // `cli::check::inputs` does).
+    let days = history_days(&rules);
+    let (market, others) = symbols.split_at(2);
+    let groups = [(market, days.market), (others, days.other)];
+    let read = || store::load_snapshot_windows(db.conn(), &groups, as_of).expect("snapshot");
     group.bench_function("50_holdings_500_watchlist_25y_with_duckdb_read", |b| {
         b.iter(|| {
-            let snapshot = store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot");
+            let snapshot = read();
             analyze(
                 &holdings,
                 &watchlist,
@@ -106,7 +112,8 @@ fn full_analysis(c: &mut Criterion) {
             )
         })
     });
-    group.bench_function("load_snapshot_only", |b| {
+    group.bench_function("load_snapshot_only", |b| b.iter(read));
+    group.bench_function("load_snapshot_400_days_every_symbol", |b| {
         b.iter(|| store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot"))
     });
     // Diagnostics: the floor of the read, without materializing rows. Bars are stored symbol

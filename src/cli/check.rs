@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use color_eyre::eyre::Result;
 
 use super::{user_error, Context};
-use crate::domain::analyzer::{analyze, Analysis, CheckMode};
+use crate::domain::analyzer::{analyze, history_days, Analysis, CheckMode};
 use crate::domain::symbol::Symbol;
 use crate::report;
 use crate::store::{self, Store};
@@ -46,17 +46,25 @@ pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<
     let holdings = store.holdings()?;
     let watchlist = store.watchlist()?;
     let account = store.latest_balance()?;
-    let mut symbols: Vec<Symbol> = vec![benchmark];
-    symbols.extend(
+    let mut market: Vec<Symbol> = vec![benchmark];
+    market.extend(
         rules
             .general
             .market_symbols
             .iter()
             .filter_map(|s| Symbol::parse(s).ok()),
     );
-    symbols.extend(holdings.iter().map(|h| h.symbol.clone()));
-    symbols.extend(watchlist.iter().map(|w| w.symbol.clone()));
-    let snapshot = store::load_snapshot(store.conn(), &symbols, as_of)?;
+    let others: Vec<Symbol> = holdings
+        .iter()
+        .map(|h| h.symbol.clone())
+        .chain(watchlist.iter().map(|w| w.symbol.clone()))
+        .collect();
+    let days = history_days(&rules);
+    let snapshot = store::load_snapshot_windows(
+        store.conn(),
+        &[(&market, days.market), (&others, days.other)],
+        as_of,
+    )?;
     Ok(AnalysisInputs {
         holdings,
         watchlist,

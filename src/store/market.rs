@@ -67,25 +67,57 @@ pub fn load_snapshot(
     symbols: &[Symbol],
     as_of: NaiveDate,
 ) -> Result<MarketSnapshot> {
-    let wanted = Wanted::new(symbols);
-    let from = as_of - Duration::days(SNAPSHOT_DAYS);
+    load_snapshot_windows(conn, &[(symbols, SNAPSHOT_DAYS)], as_of)
+}
+
+/// As [`load_snapshot`], each group of symbols with its own window in calendar days: a
+/// check needs a year for the market symbols but two or three months for the others, and
+/// fewer rows is less to decode and convert. A symbol in several groups is read with the
+/// first group's window.
+pub fn load_snapshot_windows(
+    conn: &Connection,
+    groups: &[(&[Symbol], i64)],
+    as_of: NaiveDate,
+) -> Result<MarketSnapshot> {
     let _any_order = AnyOrder::new(conn)?;
-    let mut bars = read_grouped(conn, BARS_SQL, &wanted, from, as_of, read_bars)?;
+    let mut series = std::collections::BTreeMap::new();
+    for (symbols, days) in groups {
+        let fresh: Vec<Symbol> = symbols
+            .iter()
+            .filter(|s| !series.contains_key(*s))
+            .cloned()
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        let from = as_of - Duration::days(*days);
+        series.extend(read_window(conn, &fresh, from, as_of)?);
+    }
+    Ok(MarketSnapshot { as_of, series })
+}
+
+/// The series of `symbols` with bars in `from..=to`.
+fn read_window(
+    conn: &Connection,
+    symbols: &[Symbol],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Symbol, SymbolSeries)>> {
+    let wanted = Wanted::new(symbols);
+    let mut bars = read_grouped(conn, BARS_SQL, &wanted, from, to, read_bars)?;
     for b in &mut bars {
         // Rows arrive in runs of storage order, the runs in any order: sorting them is cheap.
         b.sort_unstable_by_key(|bar| bar.date);
     }
-    let last_dates: Vec<NaiveDate> = bars
-        .iter()
-        .filter_map(|b| b.last())
-        .map(|b| b.date)
-        .collect();
-    let (Some(&first_last), Some(&last_last)) = (last_dates.iter().min(), last_dates.iter().max())
-    else {
-        return Ok(MarketSnapshot {
-            as_of,
-            series: Default::default(),
-        });
+    let last_dates = bars.iter().filter_map(|b| b.last()).map(|b| b.date);
+    let (first_last, last_last) = last_dates.fold((None, None), |(lo, hi), d| {
+        (
+            Some(lo.map_or(d, |l: NaiveDate| l.min(d))),
+            Some(hi.map_or(d, |h: NaiveDate| h.max(d))),
+        )
+    });
+    let (Some(first_last), Some(last_last)) = (first_last, last_last) else {
+        return Ok(Vec::new());
     };
     // Usually one day: the as-of session, shared by all symbols.
     let rows = read_grouped(
@@ -96,14 +128,13 @@ pub fn load_snapshot(
         last_last,
         read_indicators,
     )?;
-    let series = wanted
+    Ok(wanted
         .symbols
         .iter()
         .zip(bars.into_iter().zip(rows))
         .filter(|(_, (bars, _))| !bars.is_empty())
         .map(|(symbol, (bars, rows))| ((*symbol).clone(), assemble(bars, &rows)))
-        .collect();
-    Ok(MarketSnapshot { as_of, series })
+        .collect())
 }
 
 /// While alive, DuckDB may return rows in any order (`preserve_insertion_order = false`):
@@ -467,5 +498,36 @@ mod tests {
             series.indicators,
             SymbolSeries::new(bars(0..101)).indicators
         );
+    }
+
+    #[test]
+    fn each_group_is_read_with_its_own_window_and_the_first_wins() {
+        let mut db = Store::open_in_memory().unwrap();
+        let (long, short, both) = (symbol("LONG"), symbol("SHRT"), symbol("BOTH"));
+        db.in_transaction(|tx| {
+            for s in [&long, &short, &both] {
+                append_bars(tx, s, &bars(0..500), "test")?;
+                recompute_indicators(tx, s)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let as_of = day(499);
+        let snapshot = load_snapshot_windows(
+            db.conn(),
+            &[
+                (&[long.clone(), both.clone()], 400),
+                (&[short.clone(), both.clone()], 100),
+            ],
+            as_of,
+        )
+        .unwrap();
+        // One bar a calendar day: a window of d days holds days 499 − d ..= 499, d + 1 bars.
+        let count = |s: &Symbol| snapshot.series[s].bars.len();
+        assert_eq!((count(&long), count(&short), count(&both)), (401, 101, 401));
+        assert_eq!(snapshot.series[&short].bars[0].date, day(399));
+        // The stored indicators of the last bar, whatever the window.
+        let last = stored(&db, &short, as_of);
+        assert_eq!(snapshot.series[&short].indicators, last);
     }
 }

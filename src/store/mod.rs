@@ -23,7 +23,7 @@ pub use backtest::{
 pub use check::{DbCheck, Problem, TableCount};
 pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{hide_signal, insert_signal, signal, signals, update_signal_progress};
-pub use market::{last_bar_on_or_before, load_snapshot};
+pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows};
 pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};
 pub use portfolio::{
     add_watch, clear_holdings, latest_balance, record_balance, remove_holding, remove_watch,

@@ -7,7 +7,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::cli::Context;
 use crate::domain::analyzer::{
-    watch_rows, Analysis, CheckMode, MarketSnapshot, SymbolSeries, Underperformer, WatchRow,
+    watch_rows, Analysis, CheckMode, SymbolSeries, Underperformer, WatchRow,
 };
 use crate::domain::journal::SignalRecord;
 use crate::domain::portfolio::{AccountBalance, Holding};
@@ -90,12 +90,7 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
             d.watch = watch_rows(&inputs.watchlist, &held, &inputs.snapshot, &inputs.rules);
             d.alerts = inputs.analyze(CheckMode::Intraday).underperformers;
             let analysis = inputs.analyze(CheckMode::Morning);
-            d.value_history = value_history(
-                &d.balances,
-                &d.holdings,
-                &inputs.snapshot,
-                &analysis.benchmark,
-            );
+            d.value_history = value_history(store, &d.balances, &d.holdings, &analysis)?;
             d.analysis = Some(analysis);
             d.demo = crate::cli::demo::is_demo(store)?;
         }
@@ -107,19 +102,34 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
 
 /// Total value at each balance date: that day's cash − margin used + today's holdings at
 /// that day's closes. Holdings have no history, so earlier points assume today's positions
-/// (stated in the chart's title).
+/// (stated in the chart's title). The closes are read from the first balance date on, as the
+/// analysis window may be shorter than the balance history.
 fn value_history(
+    store: &Store,
     balances: &[AccountBalance],
     holdings: &[Holding],
-    snapshot: &MarketSnapshot,
-    benchmark: &str,
-) -> Vec<ValuePoint> {
-    let close =
-        |s: &Symbol, d: NaiveDate| snapshot.series.get(s).and_then(|x| x.close_on_or_before(d));
-    let bench = Symbol::parse(benchmark).ok();
-    balances
+    analysis: &Analysis,
+) -> Result<Vec<ValuePoint>> {
+    let Some(first) = balances.first().map(|b| b.as_of) else {
+        return Ok(Vec::new());
+    };
+    let since = first - Duration::days(10);
+    let bench = Symbol::parse(&analysis.benchmark).ok();
+    let mut closes = std::collections::BTreeMap::new();
+    for symbol in holdings.iter().map(|h| &h.symbol).chain(bench.as_ref()) {
+        let bars = crate::store::bars_since(store.conn(), symbol, since)?;
+        closes.insert(
+            symbol.clone(),
+            SymbolSeries {
+                bars,
+                indicators: Vec::new(),
+            },
+        );
+    }
+    let close = |s: &Symbol, d: NaiveDate| closes.get(s).and_then(|x| x.close_on_or_before(d));
+    Ok(balances
         .iter()
-        .filter(|b| b.as_of <= snapshot.as_of)
+        .filter(|b| b.as_of <= analysis.as_of)
         .map(|b| {
             let positions: f64 = holdings
                 .iter()
@@ -134,7 +144,7 @@ fn value_history(
                 benchmark: bench.as_ref().and_then(|s| close(s, b.as_of)),
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Five years of adjusted closes with their SMAs, from the whole history so the long

@@ -46,7 +46,7 @@ pub use holdings::{HoldingRow, StopAlert, StopKind};
 pub use issues::{HealthIssue, IssueKind};
 pub use market_direction::MarketDirection;
 pub use screens::{FlagAction, Opportunity, Underperformer};
-pub use series::TARGET_HIGH_BARS;
+pub use series::{history_days, HistoryDays, TARGET_HIGH_BARS};
 pub use swaps::{pair_swaps, Swap, SwapIncrease, SwapReduce};
 pub use watch::{watch_rows, WatchRow};
 

@@ -20,6 +20,36 @@ use crate::domain::signal::{signal_strength, SignalInputs, Strength};
 /// Bars in the window of the target exit's high.
 pub const TARGET_HIGH_BARS: usize = 60;
 
+/// Calendar days of history the analysis reads, for the market symbols (benchmark and
+/// market direction: the 52-week high and the correction SMA) and for every other symbol (the
+/// technical-stop SMA, the 60-day high, the volatility window and the lookback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryDays {
+    pub market: i64,
+    pub other: i64,
+}
+
+/// 1.5 calendar days a session covers weekends (1.4) and holidays with room to spare; 20
+/// more days cover a stale last bar.
+pub fn history_days(rules: &AnalysisRules) -> HistoryDays {
+    let other = [
+        rules.stops.technical_sma,
+        TARGET_HIGH_BARS,
+        rules.risk.volatility_window + 1,
+        6,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(TARGET_HIGH_BARS);
+    let market = other.max(rules.margin.correction_sma).max(YEAR_BARS);
+    let days = |sessions: usize| (sessions as i64) * 3 / 2 + 20;
+    let lookback = i64::from(rules.general.lookback_days) + 20;
+    HistoryDays {
+        market: days(market).max(lookback),
+        other: days(other).max(lookback),
+    }
+}
+
 /// A lookback return and the two dates it spans.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Lookback {
@@ -232,5 +262,25 @@ mod tests {
             .return_between_pct(date(2026, 3, 5), date(2026, 3, 20))
             .unwrap();
         assert!((r - (120.0 / 105.0 - 1.0) * 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn history_days_cover_every_window_the_rules_use() {
+        let r = crate::domain::analyzer::fixtures::rules();
+        // Others: max(technical SMA 50, 60-day high, volatility 20 + 1, 6) = 60 sessions
+        // → 60 × 3 / 2 + 20 = 110 days (≥ lookback 30 + 20).
+        // Market: max(60, correction SMA 200, 52 weeks = 252) = 252 → 252 × 3 / 2 + 20 = 398.
+        assert_eq!(
+            history_days(&r),
+            HistoryDays {
+                market: 398,
+                other: 110
+            }
+        );
+        let mut wide = r.clone();
+        wide.stops.technical_sma = 200;
+        wide.general.lookback_days = 365;
+        // 200 sessions → 320 days, but the lookback needs 365 + 20 = 385.
+        assert_eq!(history_days(&wide).other, 385);
     }
 }
