@@ -182,6 +182,29 @@ pub struct EvaluationSummary {
     pub recommendations_followed_up: usize,
 }
 
+/// Each symbol's bars from shortly before its earliest signal (the signal's own session may
+/// fall on an earlier day than its date: a weekend, a holiday run): one query per symbol,
+/// not per signal, and none of the older history.
+fn bars_from_first_signal(
+    store: &Store,
+    signals: &[SignalRecord],
+) -> Result<BTreeMap<Symbol, Vec<crate::domain::bar::Bar>>> {
+    let mut first: BTreeMap<&Symbol, NaiveDate> = BTreeMap::new();
+    for s in signals {
+        let day = first.entry(&s.symbol).or_insert(s.signal_date);
+        *day = (*day).min(s.signal_date);
+    }
+    first
+        .into_iter()
+        .map(|(symbol, from)| {
+            Ok((
+                symbol.clone(),
+                store::bars_since(store.conn(), symbol, from)?,
+            ))
+        })
+        .collect()
+}
+
 /// Judges every BUY signal not taken whose horizon has passed, in one transaction.
 pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
     let horizon = ctx.config.journal.horizon_trading_days;
@@ -189,13 +212,11 @@ pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
         .into_iter()
         .filter(|s| !s.action_taken && s.outcome.is_none() && s.signal_type == SignalType::Buy)
         .collect();
+    let bars = bars_from_first_signal(store, &pending)?;
     let mut judged = Vec::new();
     for mut s in pending {
-        let after = store::bars_since(
-            store.conn(),
-            &s.symbol,
-            s.signal_date.succ_opt().unwrap_or(s.signal_date),
-        )?;
+        let all = bars.get(&s.symbol).map_or(&[][..], Vec::as_slice);
+        let after = &all[all.partition_point(|b| b.date <= s.signal_date)..];
         let (Some(price), true) = (s.price_at_signal, after.len() >= horizon) else {
             continue;
         };
@@ -266,15 +287,13 @@ pub(crate) fn journal_stats(
     signals: &[SignalRecord],
     as_of: NaiveDate,
 ) -> Result<tracker::JournalStats> {
-    let mut closes: BTreeMap<String, Vec<(NaiveDate, f64)>> = BTreeMap::new();
-    let symbols: std::collections::BTreeSet<&Symbol> = signals.iter().map(|s| &s.symbol).collect();
-    for symbol in symbols {
-        let bars = store.bars(symbol)?;
-        closes.insert(
-            symbol.to_string(),
-            bars.iter().map(|b| (b.date, b.adjusted().close)).collect(),
-        );
-    }
+    let closes: BTreeMap<String, Vec<(NaiveDate, f64)>> = bars_from_first_signal(store, signals)?
+        .into_iter()
+        .map(|(symbol, bars)| {
+            let closes = bars.iter().map(|b| (b.date, b.adjusted().close)).collect();
+            (symbol.to_string(), closes)
+        })
+        .collect();
     Ok(tracker::journal_stats(
         signals,
         as_of,
