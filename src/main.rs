@@ -6,7 +6,14 @@ use ducklens::cli::{self, Cli};
 fn main() -> ExitCode {
     // color-eyre's hooks restore the terminal before reporting a panic or an error.
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    // A mistyped command or flag is a user error (exit 1, as DESIGN §6 says), not clap's 2.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     let _log = ducklens::logging::init(&ducklens::paths::state_dir());
     // The only place the clock is read: everything below receives "today" as a value.
     let today = chrono::Local::now().date_naive();

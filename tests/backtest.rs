@@ -140,3 +140,73 @@ fn empty_states_say_what_to_do() {
         "--capital must be positive",
     );
 }
+
+#[test]
+fn parameter_flags_change_the_strategy_and_bad_ones_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), &["demo", "--as-of", "2026-11-20"]));
+    let json = ok(&run(
+        dir.path(),
+        &[
+            "backtest",
+            "--to",
+            "2026-11-20",
+            "--strategy",
+            "monthly",
+            "--frequency",
+            "14",
+            "--entry-strength",
+            "70",
+            "--max-positions",
+            "3",
+            "--sizing-multiplier",
+            "0.5",
+            "--commission",
+            "1",
+            "--slippage-bps",
+            "10",
+            "--json",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let s = &v["strategies"][0];
+    assert_eq!(s["name"], "monthly (every 14 days)");
+    let p = &s["params"];
+    assert_eq!(p["frequency"], serde_json::json!({"days": 14}));
+    assert_eq!(
+        (p["entry_strength"].as_f64(), p["max_positions"].as_u64()),
+        (Some(70.0), Some(3))
+    );
+    assert_eq!(p["sizing_multiplier"].as_f64(), Some(0.5));
+    assert_eq!(p["costs"]["slippage_bps"].as_f64(), Some(10.0));
+    // A dollar a trade: every trade's commission is at least 1.
+    let trades = s["trades"].as_array().unwrap();
+    assert!(!trades.is_empty());
+    assert!(trades
+        .iter()
+        .all(|t| t["commission"].as_str().unwrap().parse::<f64>().unwrap() >= 1.0));
+
+    for (args, message) in [
+        (
+            &["--entry-strength", "120"][..],
+            "--entry-strength must be between 0 and 100, got 120",
+        ),
+        (
+            &["--frequency", "daily"][..],
+            "--frequency: \"daily\" is not a frequency",
+        ),
+        (
+            &["--max-positions", "0"][..],
+            "--max-positions must be at least 1",
+        ),
+        (
+            &["--commission", "-1"][..],
+            "--commission must be 0 or more",
+        ),
+    ] {
+        let out = run(dir.path(), &[&["backtest"][..], args].concat());
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}

@@ -327,3 +327,20 @@ fn account_and_holding_commands() {
     let out = env.run_db(&["holding", "remove", "ZZZ"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_mistyped_flag_is_a_user_error_and_help_is_not_an_error() {
+    let bin = env!("CARGO_BIN_EXE_ducklens");
+    let out = std::process::Command::new(bin)
+        .args(["backtest", "--nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--nope"));
+    let help = std::process::Command::new(bin)
+        .args(["backtest", "--help"])
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--entry-strength"));
+}

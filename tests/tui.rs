@@ -468,10 +468,22 @@ fn backtest_sweep_cancel_and_keys_while_running() {
     retype(&mut app, "daily");
     snap("form_backtest_params_invalid", &app, 120, 40);
     retype(&mut app, "monthly");
+    // Thirteen fields: one row each on a small terminal.
+    app.form.as_mut().unwrap().focus = 8;
+    retype(&mut app, "0");
+    snap("form_backtest_params_invalid_80x24", &app, 80, 24);
+    retype(&mut app, "3");
+    app.form.as_mut().unwrap().focus = 4;
+    retype(&mut app, "14");
+    snap("form_backtest_params_valid", &app, 120, 40);
     let sent = special(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(&sent[..], [Command::RunBacktest(r)] if !r.sweep),
-        "{sent:?}"
+    let [Command::RunBacktest(r)] = &sent[..] else {
+        panic!("{sent:?}")
+    };
+    assert!(!r.sweep);
+    assert_eq!(
+        (r.flags.frequency.as_deref(), r.flags.max_positions),
+        (Some("14"), Some(3))
     );
     app.form = None;
     app.update(Msg::Worker(Event::Backtest(Box::new(

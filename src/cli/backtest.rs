@@ -7,10 +7,11 @@ use std::sync::atomic::AtomicBool;
 use chrono::{Duration, NaiveDate};
 use color_eyre::eyre::Result;
 
-use super::args::{BacktestArgs, StrategyArg};
+use super::args::{BacktestArgs, StrategyArg, StrategyFlags};
 use super::{user_error, Context};
 use crate::domain::backtest::{
-    run_strategies, run_sweep, BacktestError, StrategyKind, StrategyParams, SweepGrid, Universe,
+    run_strategies, run_sweep, BacktestError, Frequency, ParamOverrides, StrategyKind,
+    StrategyParams, SweepGrid, Universe,
 };
 use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
@@ -80,7 +81,7 @@ pub(crate) fn load(
 pub(crate) fn presets(
     ctx: &Context,
     args: &BacktestArgs,
-    capital: Option<rust_decimal::Decimal>,
+    overrides: &ParamOverrides,
 ) -> Vec<StrategyParams> {
     let rules = ctx.config.analysis_rules();
     let kinds: Vec<StrategyKind> = match args.strategy {
@@ -92,25 +93,43 @@ pub(crate) fn presets(
     };
     kinds
         .into_iter()
-        .map(|k| {
-            let mut p = StrategyParams::preset(k, &ctx.config.backtest, &rules);
-            if let Some(c) = capital {
-                p.initial_capital = c;
-            }
-            p
-        })
+        .map(|k| overrides.apply(k, StrategyParams::preset(k, &ctx.config.backtest, &rules)))
         .collect()
 }
 
-pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
-    let capital = args
-        .capital
+/// The flags as checked overrides; a bad one is a user error naming the flag.
+pub(crate) fn overrides(flags: &StrategyFlags) -> Result<ParamOverrides> {
+    let money = |flag: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .map(|r| parse_decimal(r).map_err(|e| user_error(format!("--{flag}: {e}"))))
+            .transpose()
+    };
+    let frequency = flags
+        .frequency
         .as_deref()
-        .map(|raw| parse_decimal(raw).map_err(|e| user_error(format!("--capital: {e}"))))
+        .map(|f| {
+            f.parse::<Frequency>()
+                .map_err(|e| user_error(format!("--frequency: {e}")))
+        })
         .transpose()?;
-    if capital.is_some_and(|c| c <= rust_decimal::Decimal::ZERO) {
-        return Err(user_error("--capital must be positive"));
-    }
+    let o = ParamOverrides {
+        frequency,
+        entry_strength: flags.entry_strength,
+        exit_strength: flags.exit_strength,
+        sizing_multiplier: flags.sizing_multiplier,
+        max_positions: flags.max_positions,
+        margin_limit_pct: flags.margin_limit,
+        initial_capital: money("capital", &flags.capital)?,
+        commission_per_trade: money("commission", &flags.commission)?,
+        commission_bps: flags.commission_bps,
+        slippage_bps: flags.slippage_bps,
+    };
+    o.validate().map_err(|e| user_error(format!("--{e}")))?;
+    Ok(o)
+}
+
+pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
+    let overrides = overrides(&args.params)?;
     let rules = ctx.config.analysis_rules();
     let benchmark = symbol_arg(
         "--benchmark",
@@ -125,7 +144,7 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     for s in left_out {
         eprintln!("note: {s} has no prices on or before {to}; it is left out");
     }
-    let params = presets(ctx, &args, capital);
+    let params = presets(ctx, &args, &overrides);
     let cancel = AtomicBool::new(false);
     let backtest = &ctx.config.backtest;
     let failed = |e: BacktestError| user_error(e.to_string());

@@ -9,7 +9,7 @@ use color_eyre::eyre::Result;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::worker::Event;
-use crate::cli::args::{BacktestArgs, StrategyArg};
+use crate::cli::args::{BacktestArgs, StrategyArg, StrategyFlags};
 use crate::cli::Context;
 use crate::domain::backtest::{
     run_strategies, run_sweep, BacktestError, BacktestReport, StrategyKind, StrategyParams,
@@ -24,7 +24,8 @@ pub struct BacktestRequest {
     pub strategy: StrategyArg,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub capital: Option<String>,
+    /// Capital, frequency, thresholds, sizing, positions, margin limit and costs.
+    pub flags: StrategyFlags,
     pub sweep: bool,
 }
 
@@ -34,7 +35,7 @@ impl Default for BacktestRequest {
             strategy: StrategyArg::All,
             from: None,
             to: None,
-            capital: None,
+            flags: StrategyFlags::default(),
             sweep: false,
         }
     }
@@ -83,7 +84,7 @@ fn args(r: &BacktestRequest) -> BacktestArgs {
         from: r.from,
         to: r.to,
         symbols: Vec::new(),
-        capital: r.capital.clone(),
+        params: r.flags.clone(),
         benchmark: None,
         sweep: r.sweep,
         json: false,
@@ -101,14 +102,8 @@ fn prepare(
     let benchmark = Symbol::parse(&rules.general.benchmark)?;
     let symbols = crate::cli::backtest::universe_symbols(store, &args)?;
     let (from, to) = crate::cli::backtest::range(ctx, store, &args, &benchmark)?;
-    let capital = match &r.capital {
-        Some(raw) => Some(
-            crate::market::portfolio_file::parse_decimal(raw)
-                .map_err(|e| crate::cli::user_error(format!("capital: {e}")))?,
-        ),
-        None => None,
-    };
-    let params = crate::cli::backtest::presets(ctx, &args, capital);
+    let overrides = crate::cli::backtest::overrides(&r.flags)?;
+    let params = crate::cli::backtest::presets(ctx, &args, &overrides);
     // Symbols without prices in the range are left out, as the CLI does (it says so on
     // stderr; the app has the universe's size in the comparison instead).
     let (universe, _left_out) = crate::cli::backtest::load(store, &benchmark, &symbols, from, to)?;

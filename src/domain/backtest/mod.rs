@@ -28,6 +28,7 @@
 mod engine;
 mod ledger;
 pub mod metrics;
+mod overrides;
 mod rebalance;
 mod strategy;
 mod sweep;
@@ -51,6 +52,7 @@ use serde::Serialize;
 pub use engine::{run_strategy, BacktestRun, EquityPoint, Order};
 pub use ledger::{Side, Trade};
 pub use metrics::{Metrics, TradeStats};
+pub use overrides::{InvalidParam, ParamOverrides};
 pub use strategy::{Costs, Frequency, StrategyKind, StrategyParams};
 pub use sweep::{rank, run_sweep, SweepGrid, SweepPoint};
 pub use universe::{BacktestError, Prepared, Universe};

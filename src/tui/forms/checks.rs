@@ -108,6 +108,39 @@ pub fn strategy(v: &str) -> Result<(), String> {
         })
 }
 
+pub fn optional_frequency(v: &str) -> Result<(), String> {
+    if v.trim().is_empty() {
+        return Ok(());
+    }
+    v.parse::<crate::domain::backtest::Frequency>().map(|_| ())
+}
+
+pub fn optional_pct(v: &str) -> Result<(), String> {
+    match v.trim() {
+        "" => Ok(()),
+        t => match t.parse::<f64>() {
+            Ok(p) if (0.0..=100.0).contains(&p) => Ok(()),
+            _ => Err(format!("{t:?} is not a percentage between 0 and 100")),
+        },
+    }
+}
+
+pub fn optional_whole(v: &str) -> Result<(), String> {
+    if v.trim().is_empty() {
+        Ok(())
+    } else {
+        whole_positive(v)
+    }
+}
+
+pub fn optional_non_negative(v: &str) -> Result<(), String> {
+    if v.trim().is_empty() {
+        Ok(())
+    } else {
+        non_negative(v)
+    }
+}
+
 pub fn any(_: &str) -> Result<(), String> {
     Ok(())
 }

@@ -311,18 +311,30 @@ pub fn execute_swap(swap: &Swap, today: NaiveDate) -> Form {
 
 pub fn backtest_params(r: &crate::tui::backtest_job::BacktestRequest, today: NaiveDate) -> Form {
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let f = &r.flags;
     let strategy = crate::tui::backtest_job::strategy_name(r.strategy);
     Form::new(
         FormKind::BacktestParams,
-        "Backtest parameters",
+        "Backtest parameters (empty: the config's value)",
         vec![
-            Field::new("Strategy", "all, buy-hold, weekly, monthly, monthly-margin", strategy, checks::strategy),
-            Field::new("From", "YYYY-MM-DD, empty: 365 days before To", &date(r.from), checks::optional_date),
-            Field::new("To", "YYYY-MM-DD, empty: the last SPY bar", &date(r.to), checks::optional_date),
-            Field::new("Capital", "dollars, empty: config (30,000)", r.capital.as_deref().unwrap_or(""), checks::optional_positive),
+            Field::new("Strategy", "all, buy-hold, weekly, monthly…", strategy, checks::strategy),
+            Field::new("From", "YYYY-MM-DD; empty: a year before To", &date(r.from), checks::optional_date),
+            Field::new("To", "YYYY-MM-DD; empty: the last SPY bar", &date(r.to), checks::optional_date),
+            Field::new("Capital", "dollars", &text(&f.capital), checks::optional_positive),
+            Field::new("Frequency", "days (7, 14, 30, 60), week or month", &text(&f.frequency), checks::optional_frequency),
+            Field::new("Entry strength", "buy at or above, 0-100", &num(f.entry_strength), checks::optional_strength),
+            Field::new("Exit strength", "sell under, 0-100", &num(f.exit_strength), checks::optional_strength),
+            Field::new("Sizing multiplier", "scales the allocation bands", &num(f.sizing_multiplier), checks::optional_positive),
+            Field::new("Max positions", "whole number", &f.max_positions.map(|n| n.to_string()).unwrap_or_default(), checks::optional_whole),
+            Field::new("Margin limit %", "of portfolio value, 0-100", &num(f.margin_limit), checks::optional_pct),
+            Field::new("Commission $", "per trade", &text(&f.commission), checks::optional_non_negative),
+            Field::new("Commission bps", "of the traded value", &num(f.commission_bps), checks::optional_non_negative),
+            Field::new("Slippage bps", "against each fill", &num(f.slippage_bps), checks::optional_non_negative),
         ],
     )
     .with_intro(format!(
-        "Replays the morning check's rules over history (decisions at the close, fills at the next open, with costs). Today is {today}."
+        "Replays the morning check's rules over history: decisions at the close, fills at the next open, with costs. Today is {today}."
     ))
 }

@@ -269,7 +269,7 @@ fn render_head(frame: &mut Frame, area: Rect, state: &State) {
     let params = format!(
         "strategy {} · {range} · capital {} · p parameters · w sweep · v trades/sweep",
         crate::tui::backtest_job::strategy_name(r.strategy),
-        r.capital.as_deref().unwrap_or("default")
+        r.flags.capital.as_deref().unwrap_or("default")
     );
     let block = panel("Backtest");
     let inner = block.inner(area);

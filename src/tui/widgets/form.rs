@@ -13,26 +13,54 @@ use crate::tui::theme;
 
 pub fn render(frame: &mut Frame, area: Rect, form: &Form) {
     let extra = preview(form);
-    let height = 2 + 2 + 3 * form.fields.len() as u16 + extra.len() as u16 + 3;
-    let rect = centered(area, 76, height);
+    let fields = form.fields.len() as u16;
+    let chrome = 2 + 2 + extra.len() as u16 + 3;
+    // Bordered inputs take three rows a field; a form that would not fit gets one row each.
+    let compact = chrome + 3 * fields > area.height;
+    let per_field = if compact { 1 } else { 3 };
+    let rect = centered(area, 76, chrome + per_field * fields);
     frame.render_widget(Clear, rect);
     let block = panel(&form.title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut rows = vec![Constraint::Length(2)];
-    rows.extend(form.fields.iter().map(|_| Constraint::Length(3)));
+    rows.extend(form.fields.iter().map(|_| Constraint::Length(per_field)));
     rows.push(Constraint::Min(1));
     let areas = Layout::vertical(rows).split(inner);
     let intro = form.intro.clone().unwrap_or_default();
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), areas[0]);
-    for (i, field) in form.fields.iter().enumerate() {
-        render_field(frame, areas[i + 1], form, i);
-        let _ = field;
+    for i in 0..form.fields.len() {
+        if compact {
+            render_compact_field(frame, areas[i + 1], form, i);
+        } else {
+            render_field(frame, areas[i + 1], form, i);
+        }
     }
     frame.render_widget(
         Paragraph::new(footer(form, extra)).wrap(Wrap { trim: true }),
         areas[areas.len() - 1],
     );
+}
+
+fn note(field: &crate::tui::forms::Field) -> Line<'static> {
+    match field.error() {
+        Some(e) => Line::from(vec![
+            Span::styled("✗ ", theme::bad()),
+            Span::styled(e, theme::bad()),
+        ]),
+        None => Line::from(vec![
+            Span::styled("✓ ", theme::good()),
+            Span::styled(field.hint, theme::dim()),
+        ]),
+    }
+}
+
+fn cursor_style(focused: bool) -> Style {
+    if focused {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    }
 }
 
 fn render_field(frame: &mut Frame, area: Rect, form: &Form, index: usize) {
@@ -52,28 +80,49 @@ fn render_field(frame: &mut Frame, area: Rect, form: &Form, index: usize) {
             .title(field.label)
             .border_style(border),
     );
-    input.set_cursor_style(if focused {
-        Style::default().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::default()
-    });
+    input.set_cursor_style(cursor_style(focused));
     frame.render_widget(&input, input_area);
-    let note = match field.error() {
-        Some(e) => Line::from(vec![
-            Span::styled("✗ ", theme::bad()),
-            Span::styled(e, theme::bad()),
-        ]),
-        None => Line::from(vec![
-            Span::styled("✓ ", theme::good()),
-            Span::styled(field.hint, theme::dim()),
-        ]),
-    };
     let note_area = Rect {
         y: note_area.y + 1,
         height: note_area.height.saturating_sub(1),
         ..note_area
     };
-    frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), note_area);
+    frame.render_widget(
+        Paragraph::new(note(field)).wrap(Wrap { trim: true }),
+        note_area,
+    );
+}
+
+/// `Label  value  ✓ hint` on one row; the focused field's label is highlighted.
+fn render_compact_field(frame: &mut Frame, area: Rect, form: &Form, index: usize) {
+    let field = &form.fields[index];
+    let focused = index == form.focus && !form.confirm_discard;
+    let [label_area, input_area, note_area] = Layout::horizontal([
+        Constraint::Length(18),
+        Constraint::Length(16),
+        Constraint::Min(10),
+    ])
+    .areas(area);
+    let label_style = if focused {
+        theme::selected()
+    } else {
+        theme::dim()
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(field.label, label_style)),
+        label_area,
+    );
+    let mut input = field.input.clone();
+    input.set_style(Style::default().add_modifier(Modifier::UNDERLINED));
+    input.set_cursor_style(cursor_style(focused));
+    frame.render_widget(
+        &input,
+        Rect {
+            width: input_area.width.saturating_sub(1),
+            ..input_area
+        },
+    );
+    frame.render_widget(Paragraph::new(note(field)), note_area);
 }
 
 fn footer(form: &Form, extra: Vec<String>) -> Vec<Line<'static>> {
