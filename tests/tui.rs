@@ -130,15 +130,41 @@ fn every_tab_at_120x40_and_80x24() {
 }
 
 #[test]
-fn help_overlay_lists_the_tabs_keys() {
-    let mut app = app();
-    press(&mut app, "5?");
-    assert!(app.help);
-    let text = screen(&app, 120, 40);
-    assert!(text.contains("mark taken"), "{text}");
-    snap("tui_help_signals", &app, 120, 40);
-    app.update(key(KeyCode::Esc));
-    assert!(!app.help);
+fn help_overlay_lists_each_tabs_keys() {
+    // A key each tab binds, as its help must list it.
+    let expected = [
+        (Tab::Account, "record new balances"),
+        (Tab::Market, "filter the watchlist"),
+        (Tab::Holdings, "edit the selected holding"),
+        (Tab::Optimization, "mark the selected swap executed"),
+        (Tab::Signals, "take (open) / exit (taken)"),
+        (Tab::Backtest, "cancel the running backtest"),
+    ];
+    for (i, (tab, line)) in expected.iter().enumerate() {
+        let mut app = app();
+        press(&mut app, &format!("{}?", i + 1));
+        assert!(app.help);
+        let text = screen(&app, 120, 40);
+        assert!(text.contains(line), "{tab:?}: {text}");
+        assert!(text.contains("quit"), "the global keys follow");
+        snap(
+            &format!("tui_help_{}", tab.title().to_lowercase()),
+            &app,
+            120,
+            40,
+        );
+        if *tab == Tab::Signals {
+            // Too short for one column: the tab's keys beside the global ones, none cut off.
+            let small = screen(&app, 80, 24);
+            assert!(
+                small.contains("clear filters") && small.contains("quit"),
+                "{small}"
+            );
+            snap("tui_help_signals_80x24", &app, 80, 24);
+        }
+        special(&mut app, KeyCode::Esc);
+        assert!(!app.help);
+    }
 }
 
 #[test]

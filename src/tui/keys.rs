@@ -161,15 +161,10 @@ const SIGNALS: &[Binding] = &[
     bind(
         &[Char('t'), Enter],
         "t/Enter",
-        "mark taken (open signal) / record exit",
+        "take (open) / exit (taken)",
         Action::Open,
     ),
-    bind(
-        &[Char('x')],
-        "x",
-        "record the exit of a taken signal",
-        Action::Exit,
-    ),
+    bind(&[Char('x')], "x", "record the exit", Action::Exit),
     bind(&[Char('n')], "n", "edit notes", Action::Note),
     bind(
         &[Char('S')],
