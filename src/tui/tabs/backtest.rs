@@ -4,21 +4,23 @@
 
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Gauge, Paragraph};
 use ratatui::Frame;
-use rust_decimal::prelude::ToPrimitive;
 
+use super::backtest_panels::{
+    render_drawdown, render_equity, render_sweep, render_trades, render_verdict,
+};
 use super::sentence;
-use crate::domain::backtest::{Metrics, Outcome, StrategyResult, SweepPoint, Trade, Verdict};
+use crate::domain::backtest::{Metrics, StrategyResult};
 use crate::tui::app::{App, Effect};
 use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::widgets::fmt::{left, money, num, pct, right};
-use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
-use crate::tui::widgets::{chart, panel};
+use crate::tui::widgets::panel;
+use crate::tui::widgets::table::{self, col, num as ncol, Column};
 use crate::tui::worker::Command;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,7 +197,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     render_head(frame, head, state);
     let Some(BacktestOutcome::Report { report, .. }) = &state.report else {
         let text = if state.running.is_some() {
-            "Replaying the strategies over the last 365 days…"
+            "Replaying the strategies…"
         } else {
             "No backtest yet: press p to choose the parameters and run."
         };
@@ -289,194 +291,4 @@ fn render_head(frame: &mut Frame, area: Rect, state: &State) {
         }
         None => frame.render_widget(Paragraph::new(Line::styled(params, theme::dim())), inner),
     }
-}
-
-fn series(points: impl Iterator<Item = f64>) -> Vec<(f64, f64)> {
-    points.enumerate().map(|(i, y)| (i as f64, y)).collect()
-}
-
-fn render_equity(frame: &mut Frame, area: Rect, s: &StrategyResult, benchmark: &str) {
-    let eq = &s.run.equity;
-    let dates: Vec<NaiveDate> = eq.iter().map(|p| p.date).collect();
-    let value = |d: rust_decimal::Decimal| d.to_f64().unwrap_or(0.0);
-    let lines = vec![
-        chart::Line {
-            name: s.params.name.clone(),
-            style: theme::good(),
-            points: series(eq.iter().map(|p| value(p.equity))),
-        },
-        chart::Line {
-            name: benchmark.to_string(),
-            style: theme::warn(),
-            points: series(eq.iter().map(|p| value(p.benchmark))),
-        },
-    ];
-    chart::render(
-        frame,
-        area,
-        &format!("Equity: {} vs {benchmark}", s.params.name),
-        &dates,
-        &lines,
-        "No equity curve.",
-    );
-}
-
-/// Percent below the running peak, the first day counting as a peak.
-fn render_drawdown(frame: &mut Frame, area: Rect, s: &StrategyResult) {
-    let eq = &s.run.equity;
-    let dates: Vec<NaiveDate> = eq.iter().map(|p| p.date).collect();
-    let mut peak = f64::MIN;
-    let dd = eq.iter().map(|p| {
-        let v = p.equity.to_f64().unwrap_or(0.0);
-        peak = peak.max(v);
-        if peak > 0.0 {
-            (v / peak - 1.0) * 100.0
-        } else {
-            0.0
-        }
-    });
-    let lines = vec![chart::Line {
-        name: "drawdown %".into(),
-        style: theme::bad(),
-        points: series(dd),
-    }];
-    let title = format!(
-        "Drawdown · max {:.1}% ({} → {})",
-        s.metrics.max_drawdown_pct, s.metrics.max_drawdown_peak, s.metrics.max_drawdown_trough
-    );
-    chart::render(frame, area, &title, &dates, &lines, "No drawdown.");
-}
-
-fn render_verdict(frame: &mut Frame, area: Rect, name: &str, v: &Verdict) {
-    let mut lines: Vec<Line> = v
-        .criteria
-        .iter()
-        .map(|c| {
-            let (mark, style) = match c.outcome {
-                Outcome::Pass => ("✓ PASS", theme::good()),
-                Outcome::Fail => ("✗ FAIL", theme::bad()),
-            };
-            Line::from(vec![
-                Span::styled(format!("{mark} "), style),
-                Span::raw(format!("{} {} ({})", c.name, c.rule, num(c.value, 2))),
-            ])
-        })
-        .collect();
-    let ready = v.passed == v.criteria.len();
-    lines.push(Line::styled(
-        format!(
-            "{}/{} passed{}",
-            v.passed,
-            v.criteria.len(),
-            if ready {
-                ": ready to trust"
-            } else {
-                ": not yet"
-            }
-        ),
-        if ready { theme::good() } else { theme::warn() },
-    ));
-    frame.render_widget(
-        Paragraph::new(lines).block(panel(&format!("Validation: {name}"))),
-        area,
-    );
-}
-
-const TRADES: &[Column<Trade>] = &[
-    col("Date", 10, |t| left(t.date.to_string(), Default::default())),
-    col("Side", 4, |t| {
-        left(format!("{:?}", t.side).to_uppercase(), Default::default())
-    }),
-    col("Symbol", 6, |t| left(t.symbol.to_string(), theme::title())),
-    ncol("Qty", 5, |t| {
-        right(t.quantity.normalize().to_string(), Default::default())
-    }),
-    ncol("Price", 9, |t| right(money(t.price), Default::default())),
-    ncol("P&L", 9, |t| {
-        right(
-            t.pnl.map_or(String::new(), money),
-            theme::signed(t.pnl.and_then(|p| p.to_f64()).unwrap_or(0.0)),
-        )
-    }),
-    fill("Reason", 10, |t| left(t.reason.clone(), theme::dim())),
-];
-
-fn render_trades(frame: &mut Frame, area: Rect, s: &StrategyResult) {
-    let trades = &s.run.trades;
-    let n = trades.len();
-    let title = format!("Trades of {} ({n}, newest last) · v sweep", s.params.name);
-    table::render(
-        frame,
-        area,
-        &title,
-        TRADES,
-        n,
-        |i| &trades[i],
-        n.checked_sub(1),
-        "No trades.",
-    );
-}
-
-const SWEEP: &[Column<SweepPoint>] = &[
-    col("Rebalance", 14, |p| {
-        left(p.params.frequency.to_string(), Default::default())
-    }),
-    ncol("Entry", 5, |p| {
-        right(
-            format!("{:.0}", p.params.entry_strength),
-            Default::default(),
-        )
-    }),
-    col("Margin", 6, |p| {
-        left(
-            if p.params.margin { "yes" } else { "no" },
-            Default::default(),
-        )
-    }),
-    ncol("Return %", 9, |p| {
-        right(
-            pct(Some(p.metrics.total_return_pct)),
-            theme::signed(p.metrics.total_return_pct),
-        )
-    }),
-    ncol("Max DD", 7, |p| {
-        right(
-            format!("{:.1}%", p.metrics.max_drawdown_pct),
-            Default::default(),
-        )
-    }),
-    ncol("Sharpe", 6, |p| {
-        right(num(p.metrics.sharpe, 2), Default::default())
-    }),
-    ncol("Verdict", 7, |p| {
-        right(
-            format!("{}/{}", p.verdict.passed, p.verdict.criteria.len()),
-            Default::default(),
-        )
-    }),
-];
-
-fn render_sweep(frame: &mut Frame, area: Rect, sweep: Option<&BacktestOutcome>) {
-    let Some(BacktestOutcome::Sweep { points, from, to }) = sweep else {
-        return sentence(
-            frame,
-            area,
-            "Sweep",
-            "No sweep yet: press w to run the 64-point grid (frequency × entry × margin).",
-        );
-    };
-    let title = format!(
-        "Sweep {from} → {to}: {} points, best Sharpe first · v trades",
-        points.len()
-    );
-    table::render(
-        frame,
-        area,
-        &title,
-        SWEEP,
-        points.len(),
-        |i| &points[i],
-        Some(0),
-        "No sweep points.",
-    );
 }

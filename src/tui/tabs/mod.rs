@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod backtest;
+mod backtest_panels;
 pub mod holdings;
 pub mod market;
+mod market_state;
 pub mod optimization;
 pub mod signals;
 
