@@ -8,5 +8,6 @@ pub mod logging;
 pub mod market;
 pub mod paths;
 pub mod report;
+pub mod service;
 pub mod store;
 pub mod tui;

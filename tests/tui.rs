@@ -7,9 +7,9 @@ use std::sync::{Mutex, OnceLock};
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ducklens::cli::Context;
 use ducklens::config::Config;
 use ducklens::domain::symbol::Symbol;
+use ducklens::service::Context;
 use ducklens::store::Store;
 use ducklens::tui::app::{App, Msg, Tab};
 use ducklens::tui::backtest_job::{self, BacktestOutcome, BacktestRequest};
@@ -508,7 +508,10 @@ fn backtest_sweep_cancel_and_keys_while_running() {
     };
     assert!(!r.sweep);
     assert_eq!(
-        (r.flags.frequency.as_deref(), r.flags.max_positions),
+        (
+            r.plan.params.frequency.as_deref(),
+            r.plan.params.max_positions
+        ),
         (Some("14"), Some(3))
     );
     app.form = None;

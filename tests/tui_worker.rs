@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use ducklens::cli::Context;
 use ducklens::config::Config;
 use ducklens::domain::execution::Fill;
 use ducklens::domain::symbol::Symbol;
+use ducklens::service::Context;
 use ducklens::store::{self, Store};
 use ducklens::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use ducklens::tui::worker::{self, Command, Event};

@@ -406,45 +406,10 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub benchmark: Option<String>,
     #[command(flatten)]
-    pub params: StrategyFlags,
+    pub params: crate::service::backtest::StrategyFlags,
     /// Run the grid of frequency × entry threshold × margin instead (ranked by Sharpe)
     #[arg(long)]
     pub sweep: bool,
     #[arg(long)]
     pub json: bool,
-}
-
-/// Changes to the strategies' parameters; each left out keeps the config's value.
-#[derive(Debug, Clone, Default, PartialEq, Args)]
-pub struct StrategyFlags {
-    /// Initial capital [default: config backtest.initial_capital]
-    #[arg(long, allow_hyphen_values = true)]
-    pub capital: Option<String>,
-    /// Rebalance every N days (7, 14, 30, 60), or `week` / `month` [default: the strategy's own; buy-hold never]
-    #[arg(long, value_name = "DAYS|week|month")]
-    pub frequency: Option<String>,
-    /// Minimum strength of an opportunity to buy, 0-100 [default: screens.opportunity_min_strength]
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub entry_strength: Option<f64>,
-    /// Sell a holding weaker than this, 0-100 [default: screens.morning_strength]
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub exit_strength: Option<f64>,
-    /// Scale the allocation bands, e.g. 0.5 for half-size positions [default: 1]
-    #[arg(long, value_name = "X", allow_negative_numbers = true)]
-    pub sizing_multiplier: Option<f64>,
-    /// Most positions held at once [default: backtest.max_positions]
-    #[arg(long, value_name = "N")]
-    pub max_positions: Option<usize>,
-    /// Margin used at most, in percent of the portfolio value [default: margin.max_used_pct]
-    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
-    pub margin_limit: Option<f64>,
-    /// Commission per trade in dollars [default: backtest.commission_per_trade]
-    #[arg(long, value_name = "DOLLARS", allow_hyphen_values = true)]
-    pub commission: Option<String>,
-    /// Commission in basis points of the traded value [default: backtest.commission_bps]
-    #[arg(long, value_name = "BPS", allow_negative_numbers = true)]
-    pub commission_bps: Option<f64>,
-    /// Slippage in basis points against each fill [default: backtest.slippage_bps]
-    #[arg(long, value_name = "BPS", allow_negative_numbers = true)]
-    pub slippage_bps: Option<f64>,
 }

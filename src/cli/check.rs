@@ -3,86 +3,11 @@
 use chrono::{NaiveDate, NaiveTime};
 use color_eyre::eyre::Result;
 
-use super::{user_error, Context};
-use crate::domain::analyzer::{analyze, history_days, Analysis, CheckMode};
-use crate::domain::symbol::Symbol;
+use super::Context;
+use crate::domain::analyzer::CheckMode;
 use crate::report;
-use crate::store::{self, Store};
-
-/// Everything `analyze` reads, loaded once so both check modes can share it.
-pub struct AnalysisInputs {
-    pub holdings: Vec<crate::domain::portfolio::Holding>,
-    pub watchlist: Vec<crate::domain::portfolio::WatchItem>,
-    pub account: Option<crate::domain::portfolio::AccountBalance>,
-    pub snapshot: crate::domain::analyzer::MarketSnapshot,
-    pub rules: crate::domain::analyzer::AnalysisRules,
-}
-
-impl AnalysisInputs {
-    pub fn analyze(&self, mode: CheckMode) -> Analysis {
-        analyze(
-            &self.holdings,
-            &self.watchlist,
-            self.account.as_ref(),
-            &self.snapshot,
-            &self.rules,
-            mode,
-        )
-    }
-}
-
-/// Loads the analysis inputs as of the last benchmark bar on or before `as_of` (default
-/// today). No benchmark data is a user error naming the command that fixes it.
-pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<AnalysisInputs> {
-    let rules = ctx.config.analysis_rules();
-    let benchmark = Symbol::parse(&rules.general.benchmark)
-        .map_err(|e| user_error(format!("config general.benchmark: {e}")))?;
-    let wanted = as_of.unwrap_or(ctx.today);
-    let as_of = store::last_bar_on_or_before(store.conn(), &benchmark, wanted)?.ok_or_else(|| {
-        user_error(format!(
-            "no {benchmark} prices on or before {wanted}: run `ducklens fetch {benchmark}` or `ducklens import prices FILE`"
-        ))
-    })?;
-    let holdings = store.holdings()?;
-    let watchlist = store.watchlist()?;
-    let account = store.latest_balance()?;
-    let mut market: Vec<Symbol> = vec![benchmark];
-    market.extend(
-        rules
-            .general
-            .market_symbols
-            .iter()
-            .filter_map(|s| Symbol::parse(s).ok()),
-    );
-    let others: Vec<Symbol> = holdings
-        .iter()
-        .map(|h| h.symbol.clone())
-        .chain(watchlist.iter().map(|w| w.symbol.clone()))
-        .collect();
-    let days = history_days(&rules);
-    let snapshot = store::load_snapshot_windows(
-        store.conn(),
-        &[(&market, days.market), (&others, days.other)],
-        as_of,
-    )?;
-    Ok(AnalysisInputs {
-        holdings,
-        watchlist,
-        account,
-        snapshot,
-        rules,
-    })
-}
-
-/// Runs the analysis as of the last benchmark bar on or before `as_of` (default today).
-pub fn analysis(
-    ctx: &Context,
-    store: &Store,
-    as_of: Option<NaiveDate>,
-    mode: CheckMode,
-) -> Result<Analysis> {
-    Ok(inputs(ctx, store, as_of)?.analyze(mode))
-}
+use crate::service::analysis::analysis;
+use crate::store;
 
 pub fn morning(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8> {
     let mut store = ctx.open_store()?;

@@ -61,14 +61,8 @@ pub fn build(path: &Path, as_of: chrono::NaiveDate) -> Result<()> {
 }
 
 /// A database is the demo when its prices all come from the demo source (or it is empty).
-pub(crate) fn is_demo(store: &Store) -> Result<bool> {
-    let real_rows: i64 = store.conn().query_row(
-        "SELECT (SELECT count(*) FROM prices WHERE source <> ?)
-              + (SELECT count(*) FROM holdings WHERE coalesce(notes, '') <> ?)",
-        [DEMO_SOURCE, DEMO_LABEL],
-        |r| r.get(0),
-    )?;
-    Ok(real_rows == 0)
+fn is_demo(store: &Store) -> Result<bool> {
+    Ok(store.holds_only(DEMO_SOURCE, DEMO_LABEL)?)
 }
 
 fn remove_database(path: &Path) -> Result<()> {

@@ -1,18 +1,15 @@
 //! The command line: argument definitions and dispatch. Each command resolves paths and the
 //! clock here, at the edge, and hands plain values to `store`, `market` and `report`.
 
-pub(crate) mod args;
-pub(crate) mod backtest;
-pub(crate) mod check;
+mod args;
+mod backtest;
+mod check;
 mod data;
-pub(crate) mod demo;
+mod demo;
 mod fetch;
 pub mod market;
-pub(crate) mod record;
-pub(crate) mod signals;
+mod signals;
 mod size;
-
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::{Report, Result};
@@ -20,19 +17,12 @@ use color_eyre::eyre::{Report, Result};
 pub use args::{Cli, Command};
 pub use demo::{build as build_demo, write as write_demo};
 
+pub use crate::service::{user_error, Context, UserError};
+
 use crate::config::{Config, ConfigError};
 use crate::market::portfolio_file::ImportError;
 use crate::paths;
-use crate::store::{Store, StoreError};
-
-/// A mistake the user can fix: exit code 1 and a one-line message.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UserError(pub String);
-
-pub fn user_error(message: impl Into<String>) -> Report {
-    Report::new(UserError(message.into()))
-}
+use crate::store::StoreError;
 
 /// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2.
 pub fn exit_code_for(report: &Report) -> u8 {
@@ -57,37 +47,23 @@ pub fn exit_code_for(report: &Report) -> u8 {
     }
 }
 
-/// What every command gets: the resolved paths, the config and today's date.
-#[derive(Clone)]
-pub struct Context {
-    pub db_path: PathBuf,
-    pub db_flag: Option<PathBuf>,
-    pub config: Config,
-    pub today: NaiveDate,
-}
-
-impl Context {
-    pub fn from_cli(cli: &Cli, today: NaiveDate) -> Result<Context> {
-        let explicit = cli.config.is_some();
-        let config_path = cli.config.clone().unwrap_or_else(paths::config_file);
-        let config = Config::load(Some(&config_path), explicit)?;
-        let db_path = paths::resolve_db(cli.db.clone(), std::env::var("DUCKLENS_DB").ok());
-        Ok(Context {
-            db_path,
-            db_flag: cli.db.clone(),
-            config,
-            today,
-        })
-    }
-
-    pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.db_path)?)
-    }
+/// The context from the command line: the config file and database path it names.
+pub fn context_from_cli(cli: &Cli, today: NaiveDate) -> Result<Context> {
+    let explicit = cli.config.is_some();
+    let config_path = cli.config.clone().unwrap_or_else(paths::config_file);
+    let config = Config::load(Some(&config_path), explicit)?;
+    let db_path = paths::resolve_db(cli.db.clone(), std::env::var("DUCKLENS_DB").ok());
+    Ok(Context {
+        db_path,
+        db_flag: cli.db.clone(),
+        config,
+        today,
+    })
 }
 
 /// Runs a parsed command; the returned code is the process exit status.
 pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
-    let ctx = Context::from_cli(&cli, today)?;
+    let ctx = context_from_cli(&cli, today)?;
     let Some(command) = cli.command else {
         return open_app(ctx, false);
     };

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: SizeArgs) -> Result<u8> {
     }
     let store = ctx.open_store()?;
     // The stored account valued at the latest prices; without prices, the figures given.
-    let analysis = super::check::analysis(ctx, &store, None, CheckMode::Morning).ok();
+    let analysis = crate::service::analysis::analysis(ctx, &store, None, CheckMode::Morning).ok();
     let account = analysis.as_ref().map(|a| a.account.clone());
     let balance = store.latest_balance()?;
     let cash = money_arg("cash", &args.cash)?

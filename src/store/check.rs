@@ -57,6 +57,18 @@ impl DbCheck {
 
 impl Store {
     /// Inspects the database as of `as_of` (the day staleness is measured against).
+    /// Whether every price comes from `source` and every holding's note is `note`: how the
+    /// demo database is told from the user's (an empty database counts as such too).
+    pub fn holds_only(&self, source: &str, note: &str) -> Result<bool> {
+        let other_rows: i64 = self.conn().query_row(
+            "SELECT (SELECT count(*) FROM prices WHERE source <> ?)
+                  + (SELECT count(*) FROM holdings WHERE coalesce(notes, '') <> ?)",
+            [source, note],
+            |r| r.get(0),
+        )?;
+        Ok(other_rows == 0)
+    }
+
     pub fn check(&self, as_of: NaiveDate) -> Result<DbCheck> {
         let conn = &self.conn;
         let mut tables = Vec::new();

@@ -1,4 +1,4 @@
-//! A backtest run from the app: loaded under the store lock, computed without it on the
+//! A backtest run from the app: prepared under the store lock, computed without it on the
 //! blocking pool, reporting progress and stopping when the cancel flag is set.
 
 use std::sync::atomic::AtomicBool;
@@ -9,59 +9,30 @@ use color_eyre::eyre::Result;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::worker::Event;
-use crate::cli::args::{BacktestArgs, StrategyArg, StrategyFlags};
-use crate::cli::Context;
 use crate::domain::backtest::{
-    run_strategies, run_sweep, BacktestError, BacktestReport, StrategyKind, StrategyParams,
-    SweepGrid, SweepPoint, Universe,
+    run_strategies, run_sweep, BacktestError, BacktestReport, StrategyKind, SweepGrid, SweepPoint,
 };
-use crate::domain::symbol::Symbol;
+use crate::service::backtest::{prepare, sweep_base, BacktestPlan, Prepared};
+use crate::service::{user_error, Context};
 use crate::store::{self, Store};
 
-/// What the parameter form asks for.
-#[derive(Debug, Clone, PartialEq)]
+/// What the parameter form asks for: the plan, and whether to run the sweep instead.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BacktestRequest {
-    pub strategy: StrategyArg,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Capital, frequency, thresholds, sizing, positions, margin limit and costs.
-    pub flags: StrategyFlags,
+    pub plan: BacktestPlan,
     pub sweep: bool,
 }
 
-impl Default for BacktestRequest {
-    fn default() -> Self {
-        BacktestRequest {
-            strategy: StrategyArg::All,
-            from: None,
-            to: None,
-            flags: StrategyFlags::default(),
-            sweep: false,
-        }
+/// `all` (every strategy: `Some(None)`) or one strategy's name; `None` when unknown.
+pub fn parse_strategy(raw: &str) -> Option<Option<StrategyKind>> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "all" => Some(None),
+        name => name.parse::<StrategyKind>().ok().map(Some),
     }
 }
 
-const STRATEGIES: [(StrategyArg, &str); 5] = [
-    (StrategyArg::All, "all"),
-    (StrategyArg::BuyHold, "buy-hold"),
-    (StrategyArg::Weekly, "weekly"),
-    (StrategyArg::Monthly, "monthly"),
-    (StrategyArg::MonthlyMargin, "monthly-margin"),
-];
-
-pub fn parse_strategy(raw: &str) -> Option<StrategyArg> {
-    let wanted = raw.trim().to_ascii_lowercase();
-    STRATEGIES
-        .iter()
-        .find(|(_, name)| *name == wanted)
-        .map(|(s, _)| *s)
-}
-
-pub fn strategy_name(s: StrategyArg) -> &'static str {
-    STRATEGIES
-        .iter()
-        .find(|(x, _)| *x == s)
-        .map_or("all", |(_, n)| n)
+pub fn strategy_name(s: Option<StrategyKind>) -> &'static str {
+    s.map_or("all", StrategyKind::name)
 }
 
 #[derive(Debug, Clone)]
@@ -78,39 +49,8 @@ pub enum BacktestOutcome {
     },
 }
 
-fn args(r: &BacktestRequest) -> BacktestArgs {
-    BacktestArgs {
-        strategy: r.strategy,
-        from: r.from,
-        to: r.to,
-        symbols: Vec::new(),
-        params: r.flags.clone(),
-        benchmark: None,
-        sweep: r.sweep,
-        json: false,
-    }
-}
-
-/// Everything a run needs, read in one go so the store is free while it computes.
-fn prepare(
-    ctx: &Context,
-    store: &Store,
-    r: &BacktestRequest,
-) -> Result<(Universe, Vec<StrategyParams>)> {
-    let args = args(r);
-    let rules = ctx.config.analysis_rules();
-    let benchmark = Symbol::parse(&rules.general.benchmark)?;
-    let symbols = crate::cli::backtest::universe_symbols(store, &args)?;
-    let (from, to) = crate::cli::backtest::range(ctx, store, &args, &benchmark)?;
-    let overrides = crate::cli::backtest::overrides(&r.flags)?;
-    let params = crate::cli::backtest::presets(ctx, &args, &overrides);
-    // Symbols without prices in the range are left out, as the CLI does (it says so on
-    // stderr; the app has the universe's size in the comparison instead).
-    let (universe, _left_out) = crate::cli::backtest::load(store, &benchmark, &symbols, from, to)?;
-    Ok((universe, params))
-}
-
 /// Runs the request and sends `Progress` events on the way; `Ok(None)` when cancelled.
+/// Symbols without prices in the range are left out, as the CLI does.
 pub fn run(
     ctx: &Context,
     store: &Mutex<Store>,
@@ -118,9 +58,11 @@ pub fn run(
     cancel: &AtomicBool,
     events: &UnboundedSender<Event>,
 ) -> Result<Option<BacktestOutcome>> {
-    let (universe, params) = {
+    let Prepared {
+        universe, params, ..
+    } = {
         let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-        prepare(ctx, &guard, request)?
+        prepare(ctx, &guard, &request.plan)?
     };
     let rules = ctx.config.analysis_rules();
     let backtest = &ctx.config.backtest;
@@ -128,23 +70,14 @@ pub fn run(
         let _ = events.send(Event::Progress { done, total });
     };
     let result = if request.sweep {
-        let base = params
-            .last()
-            .cloned()
-            .unwrap_or_else(|| StrategyParams::preset(StrategyKind::Monthly, backtest, &rules));
-        run_sweep(
-            &universe,
-            &base,
-            &SweepGrid::default(),
-            &rules,
-            backtest,
-            &progress,
-            cancel,
-        )
-        .map(|points| BacktestOutcome::Sweep {
-            from: universe.from(),
-            to: universe.to(),
-            points,
+        let base = sweep_base(ctx, &params);
+        let grid = SweepGrid::default();
+        run_sweep(&universe, &base, &grid, &rules, backtest, &progress, cancel).map(|points| {
+            BacktestOutcome::Sweep {
+                from: universe.from(),
+                to: universe.to(),
+                points,
+            }
         })
     } else {
         run_strategies(&universe, &params, &rules, backtest, &progress, cancel).map(|report| {
@@ -156,7 +89,7 @@ pub fn run(
     };
     match result {
         Err(BacktestError::Cancelled) => Ok(None),
-        Err(e) => Err(crate::cli::user_error(e.to_string())),
+        Err(e) => Err(user_error(e.to_string())),
         Ok(BacktestOutcome::Report { report, .. }) => {
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
             let run_ids = guard.in_transaction(|tx| store::save_backtest_report(tx, &report))?;

@@ -5,7 +5,6 @@ use chrono::{Duration, NaiveDate};
 use color_eyre::eyre::Result;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::cli::Context;
 use crate::domain::analyzer::{
     watch_rows, Analysis, CheckMode, SymbolSeries, Underperformer, WatchRow,
 };
@@ -13,6 +12,7 @@ use crate::domain::journal::SignalRecord;
 use crate::domain::portfolio::{AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker::JournalStats;
+use crate::service::Context;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -62,9 +62,9 @@ pub struct ChartPoint {
 
 /// Judges due signals, then loads everything the six tabs show.
 pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
-    crate::cli::signals::evaluate(ctx, store)?;
+    crate::service::journal::evaluate(ctx, store)?;
     let signals = crate::store::signals(store.conn())?;
-    let stats = Some(crate::cli::signals::journal_stats(
+    let stats = Some(crate::service::journal::journal_stats(
         ctx, store, &signals, ctx.today,
     )?);
     let holdings = store.holdings()?;
@@ -84,7 +84,7 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
         breakeven_pct: ctx.config.journal.breakeven_pct,
         demo: false,
     };
-    match crate::cli::check::inputs(ctx, store, None) {
+    match crate::service::analysis::inputs(ctx, store, None) {
         Ok(inputs) => {
             let held: Vec<Symbol> = inputs.holdings.iter().map(|h| h.symbol.clone()).collect();
             d.watch = watch_rows(&inputs.watchlist, &held, &inputs.snapshot, &inputs.rules);
@@ -92,9 +92,15 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
             let analysis = inputs.analyze(CheckMode::Morning);
             d.value_history = value_history(store, &d.balances, &d.holdings, &analysis)?;
             d.analysis = Some(analysis);
-            d.demo = crate::cli::demo::is_demo(store)?;
+            d.demo = store.holds_only(
+                crate::market::demo::DEMO_SOURCE,
+                crate::market::demo::DEMO_LABEL,
+            )?;
         }
-        Err(e) if crate::cli::exit_code_for(&e) == 1 => d.empty_reason = Some(e.to_string()),
+        // No benchmark data is the user's to fix (it names the command): show it, not fail.
+        Err(e) if e.downcast_ref::<crate::service::UserError>().is_some() => {
+            d.empty_reason = Some(e.to_string())
+        }
         Err(e) => return Err(e),
     }
     Ok(d)

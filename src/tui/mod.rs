@@ -24,7 +24,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use app::{App, Msg};
 use worker::{Command, Event};
 
-use crate::cli::Context;
+use crate::service::Context;
 
 /// Opens the store (errors such as "database in use" print before the screen changes),
 /// then runs the app until `q`. The terminal is restored on every way out, panics included

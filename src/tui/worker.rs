@@ -11,13 +11,13 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
-use crate::cli::Context;
 use crate::domain::analyzer::Analysis;
 use crate::domain::execution::{execute_swap, Fill};
 use crate::domain::journal::SignalRecord;
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker;
+use crate::service::Context;
 use crate::store::{self, Store};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -282,7 +282,7 @@ impl Worker {
     }
 
     fn new_signal(&self, store: &Store, n: NewSignal) -> Result<SignalRecord> {
-        let args = crate::cli::args::RecordArgs {
+        let draft = crate::service::record::SignalDraft {
             symbol: n.symbol,
             signal_type: n.signal_type,
             source: "manual".into(),
@@ -291,7 +291,7 @@ impl Worker {
             notes: n.notes,
             date: n.date,
         };
-        crate::cli::record::record(&self.ctx, store, args)
+        crate::service::record::record(&self.ctx, store, draft)
     }
 
     fn analysis(&self) -> Result<Analysis> {

@@ -313,15 +313,15 @@ pub fn backtest_params(r: &crate::tui::backtest_job::BacktestRequest, today: Nai
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-    let f = &r.flags;
-    let strategy = crate::tui::backtest_job::strategy_name(r.strategy);
+    let f = &r.plan.params;
+    let strategy = crate::tui::backtest_job::strategy_name(r.plan.strategy);
     Form::new(
         FormKind::BacktestParams,
         "Backtest parameters (empty: the config's value)",
         vec![
             Field::new("Strategy", "all, buy-hold, weekly, monthly…", strategy, checks::strategy),
-            Field::new("From", "YYYY-MM-DD; empty: a year before To", &date(r.from), checks::optional_date),
-            Field::new("To", "YYYY-MM-DD; empty: the last SPY bar", &date(r.to), checks::optional_date),
+            Field::new("From", "YYYY-MM-DD; empty: a year before To", &date(r.plan.from), checks::optional_date),
+            Field::new("To", "YYYY-MM-DD; empty: the last SPY bar", &date(r.plan.to), checks::optional_date),
             Field::new("Capital", "dollars", &text(&f.capital), checks::optional_positive),
             Field::new("Frequency", "days (7, 14, 30, 60), week or month", &text(&f.frequency), checks::optional_frequency),
             Field::new("Entry strength", "buy at or above, 0-100", &num(f.entry_strength), checks::optional_strength),

@@ -71,20 +71,24 @@ pub fn command(form: &Form) -> Option<Command> {
         },
         FormKind::BacktestParams => {
             Command::RunBacktest(crate::tui::backtest_job::BacktestRequest {
-                strategy: crate::tui::backtest_job::parse_strategy(&v("Strategy"))?,
-                from: date_of(&v("From")),
-                to: date_of(&v("To")),
-                flags: crate::cli::args::StrategyFlags {
-                    capital: opt(v("Capital")),
-                    frequency: opt(v("Frequency")),
-                    entry_strength: v("Entry strength").parse().ok(),
-                    exit_strength: v("Exit strength").parse().ok(),
-                    sizing_multiplier: v("Sizing multiplier").parse().ok(),
-                    max_positions: v("Max positions").parse().ok(),
-                    margin_limit: v("Margin limit %").parse().ok(),
-                    commission: opt(v("Commission $")),
-                    commission_bps: v("Commission bps").parse().ok(),
-                    slippage_bps: v("Slippage bps").parse().ok(),
+                plan: crate::service::backtest::BacktestPlan {
+                    strategy: crate::tui::backtest_job::parse_strategy(&v("Strategy"))?,
+                    from: date_of(&v("From")),
+                    to: date_of(&v("To")),
+                    symbols: Vec::new(),
+                    benchmark: None,
+                    params: crate::service::backtest::StrategyFlags {
+                        capital: opt(v("Capital")),
+                        frequency: opt(v("Frequency")),
+                        entry_strength: v("Entry strength").parse().ok(),
+                        exit_strength: v("Exit strength").parse().ok(),
+                        sizing_multiplier: v("Sizing multiplier").parse().ok(),
+                        max_positions: v("Max positions").parse().ok(),
+                        margin_limit: v("Margin limit %").parse().ok(),
+                        commission: opt(v("Commission $")),
+                        commission_bps: v("Commission bps").parse().ok(),
+                        slippage_bps: v("Slippage bps").parse().ok(),
+                    },
                 },
                 sweep: false,
             })

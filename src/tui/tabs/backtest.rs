@@ -259,7 +259,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_head(frame: &mut Frame, area: Rect, state: &State) {
-    let r = &state.request;
+    let r = &state.request.plan;
     let range = match (r.from, r.to) {
         (None, None) => "last 365 days".to_string(),
         (f, t) => format!(
@@ -271,7 +271,7 @@ fn render_head(frame: &mut Frame, area: Rect, state: &State) {
     let params = format!(
         "strategy {} · {range} · capital {} · p parameters · w sweep · v trades/sweep",
         crate::tui::backtest_job::strategy_name(r.strategy),
-        r.flags.capital.as_deref().unwrap_or("default")
+        r.params.capital.as_deref().unwrap_or("default")
     );
     let block = panel("Backtest");
     let inner = block.inner(area);

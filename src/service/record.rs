@@ -6,7 +6,6 @@ use color_eyre::eyre::Result;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
-use super::args::RecordArgs;
 use super::{user_error, Context};
 use crate::domain::analyzer::TARGET_HIGH_BARS;
 use crate::domain::journal::{SignalRecord, SignalType};
@@ -19,7 +18,20 @@ use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
 use crate::store::{self, Store};
 
-pub fn record(ctx: &Context, store: &Store, a: RecordArgs) -> Result<SignalRecord> {
+/// A new signal as the user gives it: everything but the symbol and type may be left out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignalDraft {
+    pub symbol: String,
+    pub signal_type: String,
+    pub source: String,
+    pub strength: Option<f64>,
+    pub price: Option<String>,
+    pub notes: Option<String>,
+    pub date: Option<chrono::NaiveDate>,
+}
+
+/// The signal `a` describes, filled from the stored data of its day; not yet stored.
+pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalRecord> {
     let symbol = Symbol::parse(&a.symbol).map_err(|e| user_error(format!("symbol: {e}")))?;
     let kind = SignalType::parse(&a.signal_type).ok_or_else(|| {
         user_error(format!(

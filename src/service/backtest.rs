@@ -1,0 +1,206 @@
+//! Preparing a backtest from the command line's flags or the app's form: the universe
+//! (`--symbols`, else the watchlist and holdings), the range ending at the last benchmark
+//! bar, and the strategies with the user's parameter changes checked and applied.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDate};
+use clap::Args;
+use color_eyre::eyre::Result;
+
+use super::{user_error, Context};
+use crate::domain::backtest::{Frequency, ParamOverrides, StrategyKind, StrategyParams, Universe};
+use crate::domain::symbol::Symbol;
+use crate::market::portfolio_file::parse_decimal;
+use crate::store::{self, Store};
+
+/// What to backtest.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BacktestPlan {
+    /// `None`: all four strategies.
+    pub strategy: Option<StrategyKind>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Empty: the watchlist plus the holdings.
+    pub symbols: Vec<String>,
+    /// `None`: the config's benchmark.
+    pub benchmark: Option<String>,
+    pub params: StrategyFlags,
+}
+
+/// Everything a run needs, read in one go so the store is free while it computes.
+pub struct Prepared {
+    pub universe: Universe,
+    pub params: Vec<StrategyParams>,
+    /// Symbols with no prices on or before the last day.
+    pub left_out: Vec<Symbol>,
+}
+
+/// Reads and checks everything `plan` names; each problem is a user error saying what to do.
+pub fn prepare(ctx: &Context, store: &Store, plan: &BacktestPlan) -> Result<Prepared> {
+    let overrides = overrides(&plan.params)?;
+    let rules = ctx.config.analysis_rules();
+    let benchmark = symbol_arg(
+        "--benchmark",
+        plan.benchmark
+            .as_deref()
+            .unwrap_or(&rules.general.benchmark),
+    )?;
+    let symbols = universe_symbols(store, plan)?;
+    let (from, to) = range(ctx, store, plan, &benchmark)?;
+    let (universe, left_out) = load(store, &benchmark, &symbols, from, to)?;
+    Ok(Prepared {
+        params: presets(ctx, plan, &overrides),
+        universe,
+        left_out,
+    })
+}
+
+/// The sweep's base: the last chosen strategy (monthly when none), whose settings every grid
+/// point shares but for frequency, entry threshold and margin.
+pub fn sweep_base(ctx: &Context, params: &[StrategyParams]) -> StrategyParams {
+    params.last().cloned().unwrap_or_else(|| {
+        let rules = ctx.config.analysis_rules();
+        StrategyParams::preset(StrategyKind::Monthly, &ctx.config.backtest, &rules)
+    })
+}
+
+/// Changes to the strategies' parameters; each left out keeps the config's value. Also the
+/// command line's flags (flattened into `ducklens backtest`).
+#[derive(Debug, Clone, Default, PartialEq, Args)]
+pub struct StrategyFlags {
+    /// Initial capital [default: config backtest.initial_capital]
+    #[arg(long, allow_hyphen_values = true)]
+    pub capital: Option<String>,
+    /// Rebalance every N days (7, 14, 30, 60), or `week` / `month` [default: the strategy's own; buy-hold never]
+    #[arg(long, value_name = "DAYS|week|month")]
+    pub frequency: Option<String>,
+    /// Minimum strength of an opportunity to buy, 0-100 [default: screens.opportunity_min_strength]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub entry_strength: Option<f64>,
+    /// Sell a holding weaker than this, 0-100 [default: screens.morning_strength]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub exit_strength: Option<f64>,
+    /// Scale the allocation bands, e.g. 0.5 for half-size positions [default: 1]
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub sizing_multiplier: Option<f64>,
+    /// Most positions held at once [default: backtest.max_positions]
+    #[arg(long, value_name = "N")]
+    pub max_positions: Option<usize>,
+    /// Margin used at most, in percent of the portfolio value [default: margin.max_used_pct]
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub margin_limit: Option<f64>,
+    /// Commission per trade in dollars [default: backtest.commission_per_trade]
+    #[arg(long, value_name = "DOLLARS", allow_hyphen_values = true)]
+    pub commission: Option<String>,
+    /// Commission in basis points of the traded value [default: backtest.commission_bps]
+    #[arg(long, value_name = "BPS", allow_negative_numbers = true)]
+    pub commission_bps: Option<f64>,
+    /// Slippage in basis points against each fill [default: backtest.slippage_bps]
+    #[arg(long, value_name = "BPS", allow_negative_numbers = true)]
+    pub slippage_bps: Option<f64>,
+}
+
+fn symbol_arg(field: &str, raw: &str) -> Result<Symbol> {
+    Symbol::parse(raw).map_err(|e| user_error(format!("{field}: {e}")))
+}
+
+/// The symbols to trade: `--symbols`, else the watchlist plus the holdings.
+fn universe_symbols(store: &Store, plan: &BacktestPlan) -> Result<Vec<Symbol>> {
+    let mut symbols = BTreeSet::new();
+    for raw in &plan.symbols {
+        symbols.insert(symbol_arg("--symbols", raw)?);
+    }
+    if symbols.is_empty() {
+        symbols.extend(store.watchlist()?.into_iter().map(|w| w.symbol));
+        symbols.extend(store.holdings()?.into_iter().map(|h| h.symbol));
+    }
+    if symbols.is_empty() {
+        return Err(user_error(
+            "nothing to trade: add symbols with `ducklens watch add SYMBOL` or pass --symbols",
+        ));
+    }
+    Ok(symbols.into_iter().collect())
+}
+
+/// The range: `--to` (default today) moved back to the last benchmark bar, and `--from`
+/// (default 365 days earlier).
+fn range(
+    ctx: &Context,
+    store: &Store,
+    plan: &BacktestPlan,
+    benchmark: &Symbol,
+) -> Result<(NaiveDate, NaiveDate)> {
+    let wanted = plan.to.unwrap_or(ctx.today);
+    let to = store::last_bar_on_or_before(store.conn(), benchmark, wanted)?.ok_or_else(|| {
+        user_error(format!(
+            "no {benchmark} prices on or before {wanted}: run `ducklens fetch {benchmark}`, import its prices, or choose another --benchmark"
+        ))
+    })?;
+    let from = plan.from.unwrap_or(to - Duration::days(365));
+    if from >= to {
+        return Err(user_error(format!(
+            "--from {from} is not before the last day {to}: choose an earlier --from"
+        )));
+    }
+    Ok((from, to))
+}
+
+/// The universe, and the symbols left out for having no prices on or before `to`.
+fn load(
+    store: &Store,
+    benchmark: &Symbol,
+    symbols: &[Symbol],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Universe, Vec<Symbol>)> {
+    let benchmark_bars = store::bars(store.conn(), benchmark)?;
+    let (loaded, left_out) = store::backtest_bars(store.conn(), symbols, to)?;
+    let universe = Universe::new(benchmark.clone(), benchmark_bars, loaded, from, to)
+        .map_err(|e| user_error(e.to_string()))?;
+    Ok((universe, left_out))
+}
+
+/// The chosen strategies (all four when none is named) with the overrides written in.
+fn presets(ctx: &Context, plan: &BacktestPlan, overrides: &ParamOverrides) -> Vec<StrategyParams> {
+    let rules = ctx.config.analysis_rules();
+    let kinds: Vec<StrategyKind> = match plan.strategy {
+        None => StrategyKind::ALL.to_vec(),
+        Some(kind) => vec![kind],
+    };
+    kinds
+        .into_iter()
+        .map(|k| overrides.apply(k, StrategyParams::preset(k, &ctx.config.backtest, &rules)))
+        .collect()
+}
+
+/// The flags as checked overrides; a bad one is a user error naming the flag.
+pub fn overrides(flags: &StrategyFlags) -> Result<ParamOverrides> {
+    let money = |flag: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .map(|r| parse_decimal(r).map_err(|e| user_error(format!("--{flag}: {e}"))))
+            .transpose()
+    };
+    let frequency = flags
+        .frequency
+        .as_deref()
+        .map(|f| {
+            f.parse::<Frequency>()
+                .map_err(|e| user_error(format!("--frequency: {e}")))
+        })
+        .transpose()?;
+    let o = ParamOverrides {
+        frequency,
+        entry_strength: flags.entry_strength,
+        exit_strength: flags.exit_strength,
+        sizing_multiplier: flags.sizing_multiplier,
+        max_positions: flags.max_positions,
+        margin_limit_pct: flags.margin_limit,
+        initial_capital: money("capital", &flags.capital)?,
+        commission_per_trade: money("commission", &flags.commission)?,
+        commission_bps: flags.commission_bps,
+        slippage_bps: flags.slippage_bps,
+    };
+    o.validate().map_err(|e| user_error(format!("--{e}")))?;
+    Ok(o)
+}
