@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ducklens::config::Config;
 use ducklens::domain::analyzer::{analyze, history_days, CheckMode};
-use ducklens::domain::bar::Bar;
 use ducklens::domain::calendar;
 use ducklens::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use ducklens::domain::symbol::Symbol;
@@ -14,30 +13,9 @@ use rust_decimal::Decimal;
 
 const SESSIONS: usize = 25 * 252;
 
-/// A deterministic wavy series per symbol: no randomness needed for timing.
-fn bars(days: &[NaiveDate], seed: usize) -> Vec<Bar> {
-    days.iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let t = i as f64;
-            let level = 50.0 + seed as f64 % 40.0 + t * 0.01 * ((seed % 7) as f64 - 3.0).abs();
-            let close = level * (1.0 + 0.08 * (t / (15.0 + (seed % 11) as f64)).sin());
-            let c = Decimal::from_f64_retain(close)
-                .unwrap_or(Decimal::ONE)
-                .round_dp(2)
-                .max(Decimal::ONE);
-            Bar {
-                date: *d,
-                open: Some(c),
-                high: Some(c * Decimal::new(101, 2)),
-                low: Some(c * Decimal::new(99, 2)),
-                close: c,
-                adj_close: Some(c),
-                volume: Some(1_000_000 + (i % 17) as i64 * 10_000),
-            }
-        })
-        .collect()
-}
+#[path = "shared/bars.rs"]
+mod shared_bars;
+use shared_bars::bars;
 
 fn setup() -> (
     Store,

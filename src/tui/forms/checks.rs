@@ -13,6 +13,23 @@ pub fn symbol(v: &str) -> Result<(), String> {
     Symbol::parse(v).map(|_| ()).map_err(|e| e.to_string())
 }
 
+/// Empty passes; anything else must pass `check`.
+fn optional(v: &str, check: Check) -> Result<(), String> {
+    if v.trim().is_empty() {
+        Ok(())
+    } else {
+        check(v)
+    }
+}
+
+/// A number from 0 to 100, named `what` when it is not.
+fn within(v: &str, what: &str) -> Result<(), String> {
+    match v.trim().parse::<f64>() {
+        Ok(x) if (0.0..=100.0).contains(&x) => Ok(()),
+        _ => Err(format!("{:?} is not {what} between 0 and 100", v.trim())),
+    }
+}
+
 fn required(v: &str) -> Result<(), String> {
     if v.trim().is_empty() {
         Err("required".into())
@@ -38,11 +55,7 @@ pub fn non_negative(v: &str) -> Result<(), String> {
 }
 
 pub fn optional_positive(v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        Ok(())
-    } else {
-        positive(v)
-    }
+    optional(v, positive)
 }
 
 pub fn whole_positive(v: &str) -> Result<(), String> {
@@ -60,11 +73,7 @@ pub fn date(v: &str) -> Result<(), String> {
 }
 
 pub fn optional_date(v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        Ok(())
-    } else {
-        date(v)
-    }
+    optional(v, date)
 }
 
 pub fn signal_type(v: &str) -> Result<(), String> {
@@ -74,16 +83,7 @@ pub fn signal_type(v: &str) -> Result<(), String> {
 }
 
 pub fn optional_strength(v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        return Ok(());
-    }
-    match v.trim().parse::<f64>() {
-        Ok(s) if (0.0..=100.0).contains(&s) => Ok(()),
-        _ => Err(format!(
-            "{:?} is not a strength between 0 and 100",
-            v.trim()
-        )),
-    }
+    optional(v, |t| within(t, "a strength"))
 }
 
 /// Empty (computed) or one of the outcomes a closed trade can have.
@@ -109,36 +109,29 @@ pub fn strategy(v: &str) -> Result<(), String> {
 }
 
 pub fn optional_frequency(v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        return Ok(());
-    }
-    v.parse::<crate::domain::backtest::Frequency>().map(|_| ())
+    optional(v, |t| {
+        t.parse::<crate::domain::backtest::Frequency>().map(|_| ())
+    })
 }
 
 pub fn optional_pct(v: &str) -> Result<(), String> {
-    match v.trim() {
-        "" => Ok(()),
-        t => match t.parse::<f64>() {
-            Ok(p) if (0.0..=100.0).contains(&p) => Ok(()),
-            _ => Err(format!("{t:?} is not a percentage between 0 and 100")),
-        },
-    }
+    optional(v, |t| within(t, "a percentage"))
+}
+
+/// The backtest's sizing multiplier: it scales the allocation bands, 0.01 to 5.
+pub fn optional_multiplier(v: &str) -> Result<(), String> {
+    optional(v, |t| match t.trim().parse::<f64>() {
+        Ok(x) if (0.01..=5.0).contains(&x) => Ok(()),
+        _ => Err(format!("{:?} is not a multiplier from 0.01 to 5", t.trim())),
+    })
 }
 
 pub fn optional_whole(v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        Ok(())
-    } else {
-        whole_positive(v)
-    }
+    optional(v, whole_positive)
 }
 
 pub fn optional_non_negative(v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        Ok(())
-    } else {
-        non_negative(v)
-    }
+    optional(v, non_negative)
 }
 
 pub fn any(_: &str) -> Result<(), String> {
@@ -172,6 +165,10 @@ mod tests {
         assert!(signal_type("short").is_err());
         assert!(optional_strength("101").is_err());
         assert!(optional_outcome("missed").is_err());
+        assert!(optional_multiplier("0.5").is_ok() && optional_multiplier("").is_ok());
+        assert!(optional_multiplier("6").unwrap_err().contains("0.01 to 5"));
+        assert!(optional_frequency("week").is_ok() && optional_frequency("0").is_err());
+        assert!(optional_pct("25").is_ok() && optional_pct("101").is_err());
         assert!(optional_outcome("win").is_ok());
         assert!(symbol("BRK.B").is_ok());
         assert!(symbol("").is_err());

@@ -326,7 +326,7 @@ pub fn backtest_params(r: &crate::tui::backtest_job::BacktestRequest, today: Nai
             Field::new("Frequency", "days (7, 14, 30, 60), week or month", &text(&f.frequency), checks::optional_frequency),
             Field::new("Entry strength", "buy at or above, 0-100", &num(f.entry_strength), checks::optional_strength),
             Field::new("Exit strength", "sell under, 0-100", &num(f.exit_strength), checks::optional_strength),
-            Field::new("Sizing multiplier", "scales the allocation bands", &num(f.sizing_multiplier), checks::optional_positive),
+            Field::new("Sizing multiplier", "scales the allocation bands", &num(f.sizing_multiplier), checks::optional_multiplier),
             Field::new("Max positions", "whole number", &f.max_positions.map(|n| n.to_string()).unwrap_or_default(), checks::optional_whole),
             Field::new("Margin limit %", "of portfolio value, 0-100", &num(f.margin_limit), checks::optional_pct),
             Field::new("Commission $", "per trade", &text(&f.commission), checks::optional_non_negative),
