@@ -488,6 +488,9 @@ fn backtest_sweep_cancel_and_keys_while_running() {
     app.update(Msg::Worker(Event::Cancelled));
     assert!(app.backtest.running.is_none());
     assert_eq!(app.status.message.as_deref(), Some("Backtest cancelled"));
+    // With nothing running, Esc clears the status line as on every tab.
+    assert!(special(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.status.message, None);
     // p opens the parameters; a bad strategy name is refused beside the field.
     press(&mut app, "p");
     app.form.as_mut().unwrap().focus = 0;

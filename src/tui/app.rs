@@ -252,6 +252,10 @@ impl App {
 
     fn tab_action(&mut self, action: Action) -> Vec<Command> {
         if self.tab == Tab::Backtest {
+            // Esc cancels a running backtest; otherwise it clears the status like everywhere.
+            if action == Action::Cancel && self.backtest.running.is_none() {
+                return self.on_action(Action::Back);
+            }
             let effect = self.backtest.on_action(action, self.today);
             return self.with_effect(effect);
         }
