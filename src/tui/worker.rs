@@ -153,38 +153,31 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Worker {
     fn handle(&self, command: Command, events: &UnboundedSender<Event>) {
-        let is_write = !matches!(command, Command::Refresh | Command::LoadChart(_));
         let outcome = match command {
-            Command::Refresh => self.refresh().map(|d| vec![Event::Loaded(Box::new(d))]),
+            Command::Refresh => self.refresh().map(|d| Event::Loaded(Box::new(d))),
             Command::LoadChart(symbol) => {
-                data::load_chart(&lock(&self.store), &symbol).map(|c| vec![Event::Chart(c)])
+                data::load_chart(&lock(&self.store), &symbol).map(Event::Chart)
             }
-            write => self.write(write).map(|message| vec![Event::Saved(message)]),
+            write => self.write(write).map(|message| {
+                // The fresh data goes first, so that once the user sees "saved" the tables
+                // already show the change.
+                let refreshed = self.refresh().map(|d| Event::Loaded(Box::new(d)));
+                let _ = events.send(refreshed.unwrap_or_else(|e| Event::Failed(message_of(&e))));
+                Event::Saved(message)
+            }),
         };
-        match outcome {
-            Ok(list) => {
-                // After a write the fresh data goes first, so that once the user sees
-                // "saved" the tables already show the change.
-                if is_write {
-                    let refreshed = self.refresh().map(|d| Event::Loaded(Box::new(d)));
-                    let _ = events.send(refreshed.unwrap_or_else(|e| Event::Failed(message(&e))));
-                }
-                for event in list {
-                    let _ = events.send(event);
-                }
-            }
-            Err(e) => {
-                tracing::warn!("{e:?}");
-                let _ = events.send(Event::Failed(message(&e)));
-            }
-        }
+        let event = outcome.unwrap_or_else(|e| {
+            tracing::warn!("{e:?}");
+            Event::Failed(message_of(&e))
+        });
+        let _ = events.send(event);
     }
 
     fn backtest(&self, request: &BacktestRequest, events: &UnboundedSender<Event>) {
         let event = match backtest_job::run(&self.ctx, &self.store, request, &self.cancel, events) {
             Ok(Some(outcome)) => Event::Backtest(Box::new(outcome)),
             Ok(None) => Event::Cancelled,
-            Err(e) => Event::BacktestFailed(message(&e)),
+            Err(e) => Event::BacktestFailed(message_of(&e)),
         };
         let _ = events.send(event);
     }
@@ -274,6 +267,7 @@ impl Worker {
             }
             Command::RecordSwaps => self.record_swaps(&mut store),
             Command::ExecuteSwap { sell, buy, date } => self.execute(&mut store, &sell, &buy, date),
+            // Reads are answered in `handle`, backtests beside the queue in `spawn`.
             Command::Refresh
             | Command::LoadChart(_)
             | Command::RunBacktest(_)
@@ -371,6 +365,6 @@ fn load_signal(store: &Store, id: i64) -> Result<SignalRecord> {
 }
 
 /// The one-line message of an error chain, as the status bar shows it.
-fn message(e: &color_eyre::Report) -> String {
+fn message_of(e: &color_eyre::Report) -> String {
     e.to_string()
 }
