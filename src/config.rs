@@ -122,6 +122,71 @@ impl Config {
         if self.risk.volatility_window < 2 {
             return Err("risk.volatility_window must be at least 2".into());
         }
+        self.validate_orders()
+    }
+
+    /// Signs and orders the rules rely on: points are magnitudes (the rule applies the
+    /// sign, so a negative one would flip it), thresholds ascend, tiers and bands descend
+    /// without overlap or gap.
+    fn validate_orders(&self) -> Result<(), String> {
+        let s = &self.signal;
+        for (key, v) in [
+            ("signal.rsi_oversold_points", s.rsi_oversold_points),
+            ("signal.rsi_overbought_points", s.rsi_overbought_points),
+            ("signal.rsi_neutral_points", s.rsi_neutral_points),
+            ("signal.macd_points", s.macd_points),
+            ("signal.trend_points", s.trend_points),
+            ("signal.return_high_points", s.return_high_points),
+            ("signal.return_mid_points", s.return_mid_points),
+            ("signal.return_low_points", s.return_low_points),
+        ] {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(format!(
+                    "{key} must be between 0 and 100 (the rule applies the sign), got {v}"
+                ));
+            }
+        }
+        if !(s.rsi_oversold <= s.rsi_neutral_low
+            && s.rsi_neutral_low <= s.rsi_neutral_high
+            && s.rsi_neutral_high <= s.rsi_overbought)
+        {
+            return Err("signal: rsi_oversold <= rsi_neutral_low <= rsi_neutral_high <= rsi_overbought must hold".into());
+        }
+        if s.return_mid_pct > s.return_high_pct {
+            return Err(format!(
+                "signal.return_mid_pct ({}) must not exceed signal.return_high_pct ({})",
+                s.return_mid_pct, s.return_high_pct
+            ));
+        }
+        if self.risk.medium_volatility_pct > self.risk.high_volatility_pct {
+            return Err(format!(
+                "risk.medium_volatility_pct ({}) must not exceed risk.high_volatility_pct ({})",
+                self.risk.medium_volatility_pct, self.risk.high_volatility_pct
+            ));
+        }
+        for pair in self.sizing.bands.windows(2) {
+            if pair[1].to != pair[0].from {
+                return Err(format!(
+                    "sizing.bands must run from the highest down without gap or overlap: \
+                     a band ends at {} where the one above starts at {}",
+                    pair[1].to, pair[0].from
+                ));
+            }
+        }
+        let h = &self.health;
+        for (key, tiers) in [("health.alpha", &h.alpha), ("health.strength", &h.strength)] {
+            if tiers.windows(2).any(|t| t[1].above >= t[0].above) {
+                return Err(format!(
+                    "{key} tiers must be in descending order of `above`"
+                ));
+            }
+        }
+        if h.breadth.windows(2).any(|t| t[1].below <= t[0].below) {
+            return Err("health.breadth tiers must be in ascending order of `below`".into());
+        }
+        if !(h.grade_a > h.grade_b && h.grade_b > h.grade_c && h.grade_c > h.grade_d) {
+            return Err("health: grade_a > grade_b > grade_c > grade_d must hold".into());
+        }
         Ok(())
     }
 
@@ -243,5 +308,28 @@ mod tests {
     fn printed_config_round_trips() {
         let c = Config::default();
         assert_eq!(Config::from_toml_str(&c.to_toml(), "printed").unwrap(), c);
+    }
+
+    #[test]
+    fn every_section_refuses_values_that_would_flip_or_break_a_rule() {
+        for (toml, key) in [
+            ("[signal]\nmacd_points = -10", "signal.macd_points"),
+            ("[signal]\nrsi_neutral_low = 75", "rsi_neutral_high"),
+            ("[signal]\nreturn_mid_pct = 20", "signal.return_mid_pct"),
+            ("[risk]\nmedium_volatility_pct = 50", "risk.medium_volatility_pct"),
+            ("[health]\ngrade_b = 95", "grade_a > grade_b"),
+            (
+                "[health]\nalpha = [{ above = 0.0, points = 10.0 }, { above = 5.0, points = 20.0 }]",
+                "health.alpha",
+            ),
+            (
+                "[sizing]\nbands = [{ from = 80.0, to = 100.0, min_pct = 15.0, max_pct = 20.0 }, \
+                 { from = 60.0, to = 70.0, min_pct = 5.0, max_pct = 10.0 }]",
+                "sizing.bands",
+            ),
+        ] {
+            let err = Config::from_toml_str(toml, "x").unwrap_err().to_string();
+            assert!(err.contains(key), "{toml}: {err}");
+        }
     }
 }

@@ -97,6 +97,43 @@ fn intraday_flags_positions_and_snapshots() {
 }
 
 #[test]
+fn intraday_checks_the_morning_buys_records_new_ones_once_and_decides() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), &["demo", "--as-of", "2026-11-20"]));
+    ok(&run(
+        dir.path(),
+        &["morning-check", "--as-of", "2026-11-20"],
+    ));
+    let text = ok(&run(dir.path(), &["intraday", "--as-of", "2026-11-20"]));
+    for section in [
+        "=== MORNING BUY SIGNALS ===",
+        "=== HOLDINGS SELL CHECK ===",
+        "=== NEW BUY SIGNALS ===",
+        "=== PORTFOLIO REBALANCING ALERTS ===",
+        "=== FINAL DECISION ===",
+    ] {
+        assert!(text.contains(section), "missing {section} in\n{text}");
+    }
+    // The morning's swap bought ZNTH: the glance says whether that still holds.
+    assert!(text.contains(" ZNTH: "), "{text}");
+    let sql = "SELECT count(*) FROM trading_signals WHERE signal_source = 'intraday_monitor'";
+    let first = count(dir.path(), sql);
+    let again: serde_json::Value = serde_json::from_str(&ok(&run(
+        dir.path(),
+        &["intraday", "--as-of", "2026-11-20", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(again["recorded"], 0, "recorded twice on one day");
+    assert_eq!(count(dir.path(), sql), first);
+    let new_buys = again["plan"]["new_buys"].as_array().unwrap().len() as i64;
+    assert_eq!(first, new_buys, "one journal entry per new buy");
+    assert!(!again["plan"]["final_decision"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn no_benchmark_data_names_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["morning-check"]);

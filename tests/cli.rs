@@ -204,7 +204,7 @@ fn db_check_reports_known_problems() {
         "non-positive price: BAD: 2026-11-24",
         "high below low: BAD: 2026-11-23: high 9.0000 < low 11.0000",
         "duplicate bar: DUP: 2026-11-24",
-        "Schema version: 3",
+        "Schema version: 4",
         "Prices:         2026-11-02 .. 2026-11-24 (3 symbols)",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
@@ -212,7 +212,7 @@ fn db_check_reports_known_problems() {
     let json = env.run_db(&["db-check", "--as-of", "2026-11-25", "--json"]);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["problems"].as_array().unwrap().len(), 6);
-    assert_eq!(value["schema_version"], 3);
+    assert_eq!(value["schema_version"], 4);
 }
 
 #[test]

@@ -101,7 +101,11 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
         panic!("expected Saved")
     };
     assert!(
-        message.starts_with("Executed: sold 68 DRFT, bought 7 ZNTH"),
+        message.contains("sold 68 DRFT @ 34.84, bought 7 ZNTH @ 716.90"),
+        "{message}"
+    );
+    assert!(
+        message.contains("2 journal leg(s) marked taken"),
         "{message}"
     );
     // 68 × 34.84 = 2369.12 in, 7 × 716.90 = 5018.30 out.

@@ -52,6 +52,10 @@ pub enum Command {
     Size(SizeArgs),
     /// The signal journal: list, show, take, close, note, delete, evaluate, stats
     Signals(SignalsArgs),
+    /// Stored swap recommendations: list them, or execute one (holdings, cash, margin and
+    /// both journal legs change in one transaction)
+    #[command(subcommand)]
+    Swap(SwapArgs),
     /// Replay the strategies over history: comparison, best strategy, trades, verdict
     Backtest(BacktestArgs),
     /// Download daily bars (default: holdings, watchlist and market symbols)
@@ -62,6 +66,39 @@ pub enum Command {
     DbCheck(DbCheckArgs),
     /// Print the effective configuration
     Config(ConfigArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SwapArgs {
+    /// The stored swaps, newest first: id, date, REDUCE → INCREASE, quantities, executed
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Execute stored swap ID at the fills given (default: the planned quantities and the
+    /// legs' prices at the signal, today)
+    Execute {
+        id: i64,
+        /// Shares sold of the reduce leg [default: the planned quantity]
+        #[arg(long, value_name = "N")]
+        sell_qty: Option<String>,
+        /// Fill price of the sale [default: the sell leg's price at the signal]
+        #[arg(long, value_name = "PRICE")]
+        sell_price: Option<String>,
+        /// Shares bought of the increase leg [default: the planned quantity]
+        #[arg(long, value_name = "N")]
+        buy_qty: Option<String>,
+        /// Fill price of the purchase [default: the buy leg's price at the signal]
+        #[arg(long, value_name = "PRICE")]
+        buy_price: Option<String>,
+        /// Trade date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

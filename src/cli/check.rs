@@ -33,12 +33,24 @@ pub fn morning(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8
 }
 
 pub fn intraday(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8> {
-    let store = ctx.open_store()?;
-    let a = analysis(ctx, &store, as_of, CheckMode::Intraday)?;
+    let mut store = ctx.open_store()?;
+    let run = crate::service::intraday::intraday(ctx, &mut store, as_of)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&a)?);
+        let mut value = serde_json::to_value(&run.analysis)?;
+        value["plan"] = serde_json::to_value(&run.plan)?;
+        value["recorded"] = serde_json::to_value(run.recorded)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print!("{}", report::check::intraday_text(&a));
+        print!(
+            "{}",
+            report::intraday::intraday_text(&run.analysis, &run.plan)
+        );
+        if run.recorded > 0 {
+            println!(
+                "\nRecorded {} new buy signal(s) in the journal (source intraday_monitor).",
+                run.recorded
+            );
+        }
     }
     Ok(0)
 }

@@ -20,6 +20,12 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
         ImportArgs::Portfolio { file, merge } => {
             // Parse and validate everything before the database is touched.
             let parsed = portfolio_file::read_portfolio(&file)?;
+            if let Some(day) = parsed.cash_as_of.filter(|d| *d > ctx.today) {
+                return Err(user_error(format!(
+                    "{}: $.last_updated: {day} is in the future",
+                    file.display()
+                )));
+            }
             let mut store = ctx.open_store()?;
             let latest = store.latest_balance()?;
             let today = ctx.today;
@@ -31,7 +37,9 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
                     store::upsert_holding(tx, h)?;
                 }
                 if let Some(cash) = parsed.cash {
-                    store::record_balance(tx, &carry_margin(latest.as_ref(), today, cash))?;
+                    // The cash is from the file's day, not the day it is imported.
+                    let day = parsed.cash_as_of.unwrap_or(today);
+                    store::record_balance(tx, &carry_margin(latest.as_ref(), day, cash))?;
                 }
                 Ok(())
             })?;

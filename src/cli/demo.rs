@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use chrono::Datelike;
 use color_eyre::eyre::Result;
 
 use super::args::DemoArgs;
@@ -9,7 +10,7 @@ use super::{user_error, Context};
 use crate::domain::calendar;
 use crate::market::demo::{self, DemoData, DEMO_LABEL, DEMO_SOURCE};
 use crate::report;
-use crate::store::{self, Store};
+use crate::store::{self, Ownership, Store};
 
 pub fn run(ctx: &Context, args: DemoArgs) -> Result<u8> {
     // The demo never touches the user's database: only an explicit --db redirects it.
@@ -40,16 +41,27 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Replaces `path` with a fresh demo database. Refuses to replace a file that holds
-/// anything but demo data.
+/// Replaces `path` with a fresh demo database. Writes only to a file that is new, empty, or
+/// one the demo built (its mark in `ducklens_meta`); anything else is refused unchanged.
 pub fn build(path: &Path, as_of: chrono::NaiveDate) -> Result<()> {
+    if as_of < chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default()
+        || as_of.year() > 9000
+    {
+        return Err(user_error(format!(
+            "--as-of {as_of}: the demo needs a date between 1990-01-01 and 9000-12-31"
+        )));
+    }
     if path.exists() {
         let existing = Store::open(path)?;
-        if !is_demo(&existing)? {
-            return Err(user_error(format!(
-                "{} holds real data, not the demo; choose another --db for the demo",
-                path.display()
-            )));
+        match existing.ownership(DEMO_SOURCE, DEMO_LABEL)? {
+            Ownership::Demo | Ownership::Empty => {}
+            Ownership::User(found) => {
+                return Err(user_error(format!(
+                    "{} holds real data ({found}), not the demo; nothing was changed. \
+                     Choose another --db for the demo",
+                    path.display()
+                )))
+            }
         }
         drop(existing);
         remove_database(path)?;
@@ -60,18 +72,9 @@ pub fn build(path: &Path, as_of: chrono::NaiveDate) -> Result<()> {
     Ok(())
 }
 
-/// A database is the demo when its prices all come from the demo source (or it is empty).
-fn is_demo(store: &Store) -> Result<bool> {
-    Ok(store.holds_only(DEMO_SOURCE, DEMO_LABEL)?)
-}
-
 fn remove_database(path: &Path) -> Result<()> {
     std::fs::remove_file(path)?;
-    let wal = path.with_extension(
-        path.extension()
-            .map(|e| format!("{}.wal", e.to_string_lossy()))
-            .unwrap_or_else(|| "wal".into()),
-    );
+    let wal = store::wal_of(path);
     if wal.exists() {
         std::fs::remove_file(wal)?;
     }
@@ -97,6 +100,7 @@ pub fn write(store: &mut Store, data: &DemoData) -> Result<()> {
         for s in &data.signals {
             store::insert_signal(tx, s)?;
         }
+        store::mark_demo(tx, data.as_of)?;
         Ok(())
     })?;
     Ok(())

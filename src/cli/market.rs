@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
@@ -63,7 +64,7 @@ pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: boo
     let mut store = ctx.open_store()?;
     let mut reports = Vec::with_capacity(files.len());
     for file in &files {
-        let report = import_one(&mut store, file, skip_bad);
+        let report = import_one(&mut store, file, skip_bad, ctx.today);
         if !json {
             print!("{}", report::prices::file_line(&report));
         }
@@ -80,7 +81,7 @@ pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: boo
 }
 
 /// One file, one transaction: its bars and the indicators of the symbols it changed.
-fn import_one(store: &mut Store, file: &Path, skip_bad: bool) -> FileReport {
+fn import_one(store: &mut Store, file: &Path, skip_bad: bool, today: NaiveDate) -> FileReport {
     let mut report = FileReport {
         file: file.display().to_string(),
         symbols: Vec::new(),
@@ -93,7 +94,7 @@ fn import_one(store: &mut Store, file: &Path, skip_bad: bool) -> FileReport {
     let parsed: Result<PriceFile, String> = std::fs::read_to_string(file)
         .map_err(|e| format!("{}: {e}", file.display()))
         .and_then(|text| {
-            price_file::parse_prices(&text, file, skip_bad).map_err(|e| e.to_string())
+            price_file::parse_prices(&text, file, skip_bad, today).map_err(|e| e.to_string())
         });
     let parsed = match parsed {
         Ok(p) => p,

@@ -10,6 +10,7 @@ mod fetch;
 pub mod market;
 mod signals;
 mod size;
+mod swap;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::{Report, Result};
@@ -36,6 +37,8 @@ pub fn exit_code_for(report: &Report) -> u8 {
                     StoreError::Locked { .. }
                         | StoreError::NewerSchema { .. }
                         | StoreError::Open { .. }
+                        | StoreError::Damaged { .. }
+                        | StoreError::Foreign { .. }
                         | StoreError::Invalid(_)
                 )
             )
@@ -80,6 +83,7 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Intraday(a) => check::intraday(&ctx, a.as_of, a.json),
         Command::Size(a) => size::run(&ctx, a),
         Command::Signals(a) => signals::run(&ctx, a),
+        Command::Swap(a) => swap::run(&ctx, a),
         Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
         Command::DbCheck(args) => data::db_check(&ctx, args),

@@ -10,7 +10,7 @@ use crate::domain::journal::{Outcome, SignalRecord};
 use crate::domain::tracker::{self, JournalError};
 use crate::market::portfolio_file::parse_decimal;
 use crate::report;
-use crate::service::journal::{evaluate, journal_stats};
+use crate::service::journal::{evaluate, journal_as_of, journal_stats};
 use crate::store::{self, Store};
 
 pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
@@ -140,7 +140,11 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
         }
         SignalsCommand::Stats { as_of } => {
             evaluate(ctx, &mut store)?;
-            let signals = store::signals(store.conn())?;
+            let mut signals = store::signals(store.conn())?;
+            // A past day's view knows only what that day knew.
+            if let Some(day) = as_of.filter(|d| *d < ctx.today) {
+                signals = journal_as_of(ctx, &store, &signals, day)?;
+            }
             let stats = journal_stats(ctx, &store, &signals, as_of.unwrap_or(ctx.today))?;
             emit(json, &stats, || {
                 report::signals::stats_text(&stats, &signals)

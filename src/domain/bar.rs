@@ -64,6 +64,42 @@ impl Bar {
     }
 }
 
+/// How many of today's shares one share at `bars[0]` became: the product of the splits
+/// between consecutive bars (ascending by date). A split shows as a jump of the adjustment
+/// factor f = adj_close / close by a simple ratio (4:1 → ×4, 3:2 → ×1.5, 1:10 → ×0.1);
+/// dividends move f by a few percent and are not splits. A jump of 20 % or more that is no
+/// fraction p/q with q ≤ 10 (within 3 %) is taken as a dividend. Bars without an adjusted
+/// close carry no adjustment and no split.
+pub fn split_multiplier(bars: &[Bar]) -> Decimal {
+    let mut multiplier = Decimal::ONE;
+    for pair in bars.windows(2) {
+        let (Some(_), Some(_)) = (pair[0].adj_close, pair[1].adj_close) else {
+            continue;
+        };
+        let (before, after) = (pair[0].adjustment_factor(), pair[1].adjustment_factor());
+        if before.is_zero() {
+            continue;
+        }
+        let jump = (after / before).to_f64().unwrap_or(1.0);
+        if (1.0 / 1.2..1.2).contains(&jump) {
+            continue;
+        }
+        if let Some(split) = simple_ratio(jump) {
+            multiplier *= split;
+        }
+    }
+    multiplier
+}
+
+/// The fraction p/q (q ≤ 10) within 3 % of `x`, smallest q first.
+fn simple_ratio(x: f64) -> Option<Decimal> {
+    (1..=10i64).find_map(|q| {
+        let p = (x * q as f64).round() as i64;
+        let close = p >= 1 && ((p as f64 / q as f64) - x).abs() / x < 0.03;
+        close.then(|| Decimal::from(p) / Decimal::from(q))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +143,36 @@ mod tests {
             (adj.open, adj.high, adj.close, adj.volume),
             (10.0, 11.0, 10.0, 0.0)
         );
+    }
+
+    fn bar(day: u32, close: Decimal, adj: Decimal) -> Bar {
+        Bar {
+            date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
+            open: None,
+            high: None,
+            low: None,
+            close,
+            adj_close: Some(adj),
+            volume: None,
+        }
+    }
+
+    #[test]
+    fn splits_are_found_in_the_factor_jumps_and_dividends_are_not() {
+        // 4:1 on day 3 (raw 400 → 100, adjusted 100 throughout), a 2 % dividend on day 5
+        // (f 0.98 → 1), then a 3:2 split on day 7.
+        let bars = [
+            bar(2, dec!(400), dec!(98)),
+            bar(3, dec!(100), dec!(98)),
+            bar(5, dec!(100), dec!(100)),
+            bar(7, dec!(66.67), dec!(100)),
+        ];
+        assert_eq!(split_multiplier(&bars), dec!(6));
+        assert_eq!(split_multiplier(&bars[2..]), dec!(1.5));
+        assert_eq!(split_multiplier(&bars[1..3]), dec!(1));
+        // A 1:10 reverse split: raw 1 → 10.
+        let reverse = [bar(2, dec!(1), dec!(10)), bar(3, dec!(10), dec!(10))];
+        assert_eq!(split_multiplier(&reverse), dec!(0.1));
+        assert_eq!(split_multiplier(&[]), dec!(1));
     }
 }

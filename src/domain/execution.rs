@@ -1,6 +1,10 @@
 //! Executing a swap the user confirmed: the reduce leg is sold, the increase leg bought, and
 //! the cash moves by exactly the difference. Pure: the caller stores the result in one
 //! transaction.
+//!
+//! Margin: a swap whose size planned `margin_needed` borrows exactly that (never more than
+//! the purchase costs) and raises `margin_used` by it; cash pays the rest. A purchase the
+//! cash and the planned loan cannot pay, or a loan beyond `margin_available`, is refused.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -22,8 +26,11 @@ pub struct SwapExecution {
     pub upserts: Vec<Holding>,
     pub removals: Vec<Symbol>,
     pub balance: AccountBalance,
-    /// Sale proceeds − purchase cost, to the cent (negative when the swap spends cash).
+    /// Sale proceeds − what cash paid of the purchase, to the cent (negative when the swap
+    /// spends cash).
     pub cash_change: Decimal,
+    /// What the purchase borrowed on margin (added to `margin_used`).
+    pub borrowed: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,16 +47,26 @@ pub enum ExecutionError {
     NotPositive(&'static str),
     #[error("the purchase needs {needed} but only {cash} cash would be left")]
     NotEnoughCash { needed: Decimal, cash: Decimal },
+    #[error("the purchase borrows {wanted} on margin but only {available} is available")]
+    MarginUnavailable { wanted: Decimal, available: Decimal },
+    #[error("cannot sell {symbol} on {date}: it was opened on {opened}")]
+    SoldBeforeOpened {
+        symbol: Symbol,
+        date: NaiveDate,
+        opened: NaiveDate,
+    },
 }
 
-/// Applies the swap to the holdings and the latest balance, as of `date`. The bought
-/// symbol's average cost is the quantity-weighted mean of the old and new lots.
+/// Applies the swap to the holdings and the balance, as of `date`, borrowing `planned_margin`
+/// (capped at the purchase's cost). The bought symbol's average cost is the
+/// quantity-weighted mean of the old and new lots.
 pub fn execute_swap(
     holdings: &[Holding],
     balance: &AccountBalance,
     sell: &Fill,
     buy: &Fill,
     date: NaiveDate,
+    planned_margin: Decimal,
 ) -> Result<SwapExecution, ExecutionError> {
     for (field, v) in [
         ("sell quantity", sell.quantity),
@@ -72,12 +89,27 @@ pub fn execute_swap(
             held: held.quantity,
         });
     }
+    if let Some(opened) = held.opened.filter(|o| *o > date) {
+        return Err(ExecutionError::SoldBeforeOpened {
+            symbol: sell.symbol.clone(),
+            date,
+            opened,
+        });
+    }
     let proceeds = to_cents(sell.quantity * sell.price);
     let cost = to_cents(buy.quantity * buy.price);
-    let cash = balance.cash + proceeds - cost;
+    let borrowed = to_cents(planned_margin.max(Decimal::ZERO).min(cost));
+    let available = balance.margin_available - balance.margin_used;
+    if borrowed > available {
+        return Err(ExecutionError::MarginUnavailable {
+            wanted: borrowed,
+            available,
+        });
+    }
+    let cash = balance.cash + proceeds - (cost - borrowed);
     if cash < Decimal::ZERO {
         return Err(ExecutionError::NotEnoughCash {
-            needed: cost,
+            needed: cost - borrowed,
             cash: balance.cash + proceeds,
         });
     }
@@ -98,6 +130,7 @@ pub fn execute_swap(
         balance: AccountBalance {
             as_of: date,
             cash,
+            margin_used: balance.margin_used + borrowed,
             notes: Some(format!(
                 "swap {} → {}",
                 sell.symbol.as_str(),
@@ -105,7 +138,8 @@ pub fn execute_swap(
             )),
             ..balance.clone()
         },
-        cash_change: proceeds - cost,
+        cash_change: proceeds - (cost - borrowed),
+        borrowed,
     })
 }
 
@@ -177,6 +211,7 @@ mod tests {
             &fill("AAA", dec!(10), dec!(45.555)),
             &fill("CCC", dec!(7), dec!(60.10)),
             d(5),
+            Decimal::ZERO,
         )
         .unwrap();
         assert_eq!(x.removals, vec![sym("AAA")]);
@@ -201,6 +236,7 @@ mod tests {
             &fill("AAA", dec!(4), dec!(50)),
             &fill("BBB", dec!(2), dec!(26)),
             d(5),
+            Decimal::ZERO,
         )
         .unwrap();
         assert!(x.removals.is_empty());
@@ -216,15 +252,15 @@ mod tests {
         let (h, b) = book();
         let buy = fill("CCC", dec!(1), dec!(1));
         assert_eq!(
-            execute_swap(&h, &b, &fill("ZZZ", dec!(1), dec!(1)), &buy, d(5)),
+            execute_swap(&h, &b, &fill("ZZZ", dec!(1), dec!(1)), &buy, d(5), dec!(0)),
             Err(ExecutionError::NotHeld(sym("ZZZ")))
         );
         assert!(matches!(
-            execute_swap(&h, &b, &fill("AAA", dec!(11), dec!(1)), &buy, d(5)),
+            execute_swap(&h, &b, &fill("AAA", dec!(11), dec!(1)), &buy, d(5), dec!(0)),
             Err(ExecutionError::TooMany { .. })
         ));
         assert_eq!(
-            execute_swap(&h, &b, &fill("AAA", dec!(1), dec!(0)), &buy, d(5)),
+            execute_swap(&h, &b, &fill("AAA", dec!(1), dec!(0)), &buy, d(5), dec!(0)),
             Err(ExecutionError::NotPositive("sell price"))
         );
         // 100 + 50 = 150 available, 151 needed
@@ -234,9 +270,62 @@ mod tests {
                 &b,
                 &fill("AAA", dec!(1), dec!(50)),
                 &fill("CCC", dec!(1), dec!(151)),
-                d(5)
+                d(5),
+                Decimal::ZERO,
             ),
             Err(ExecutionError::NotEnoughCash { .. })
+        ));
+    }
+
+    #[test]
+    fn a_swap_sized_with_margin_borrows_the_planned_amount_and_keeps_the_rest_in_cash() {
+        let (h, b) = book();
+        // Sell 10 AAA at 50 = 500.00; buy 20 CCC at 40 = 800.00, of which 250.00 was planned
+        // on margin. Cash pays 800 − 250 = 550: 100 + 500 − 550 = 50.00 left.
+        let x = execute_swap(
+            &h,
+            &b,
+            &fill("AAA", dec!(10), dec!(50)),
+            &fill("CCC", dec!(20), dec!(40)),
+            d(5),
+            dec!(250),
+        )
+        .unwrap();
+        assert_eq!(x.borrowed, dec!(250.00));
+        assert_eq!(x.balance.margin_used, dec!(250.00));
+        assert_eq!(x.balance.cash, dec!(50.00));
+        assert_eq!(x.cash_change, dec!(-50.00));
+    }
+
+    #[test]
+    fn a_loan_beyond_the_margin_available_or_a_sale_before_opening_is_refused() {
+        let (h, mut b) = book();
+        b.margin_used = dec!(4900);
+        assert_eq!(
+            execute_swap(
+                &h,
+                &b,
+                &fill("AAA", dec!(10), dec!(50)),
+                &fill("CCC", dec!(20), dec!(40)),
+                d(5),
+                dec!(250),
+            ),
+            Err(ExecutionError::MarginUnavailable {
+                wanted: dec!(250.00),
+                available: dec!(100)
+            })
+        );
+        let early = NaiveDate::from_ymd_opt(2026, 2, 27).unwrap();
+        assert!(matches!(
+            execute_swap(
+                &h,
+                &book().1,
+                &fill("AAA", dec!(1), dec!(50)),
+                &fill("CCC", dec!(1), dec!(40)),
+                early,
+                dec!(0),
+            ),
+            Err(ExecutionError::SoldBeforeOpened { .. })
         ));
     }
 }

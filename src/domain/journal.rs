@@ -247,6 +247,31 @@ pub fn judge_not_taken(
     (outcome, potential)
 }
 
+/// Judges a SELL or HOLD signal that was not acted on, over the bars of its horizon. MISSED
+/// when a low fell to its stop (price × (1 − 8 %) unless one was stored): selling would have
+/// avoided that fall. PASSED otherwise: keeping the shares was right. `max_profit_potential`
+/// is the fall selling would have avoided, (price − lowest low) × quantity, never negative.
+pub fn judge_not_taken_exit(
+    horizon: &[Bar],
+    price_at_signal: Decimal,
+    stop: Decimal,
+    quantity: Decimal,
+) -> (Outcome, Decimal) {
+    let lows = horizon
+        .iter()
+        .map(|b| b.low.unwrap_or(b.close) * b.adjustment_factor());
+    let lowest = lows.min().unwrap_or(price_at_signal);
+    let outcome = if lowest <= stop {
+        Outcome::Missed
+    } else {
+        Outcome::Passed
+    };
+    let avoided = ((price_at_signal - lowest) * quantity)
+        .max(Decimal::ZERO)
+        .round_dp(2);
+    (outcome, avoided)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +342,28 @@ mod tests {
         );
         assert_eq!(
             judge_not_taken(&[], dec!(100), dec!(110), dec!(92), dec!(10)),
+            (Outcome::Passed, dec!(0))
+        );
+    }
+
+    #[test]
+    fn an_untaken_sell_is_missed_when_the_price_fell_through_its_stop() {
+        // Price 100, stop 92. Lows 97 then 91: selling would have avoided (100 − 91) × 10 = 90.
+        let fell = [bar(2, dec!(101), dec!(97)), bar(5, dec!(99), dec!(91))];
+        assert_eq!(
+            judge_not_taken_exit(&fell, dec!(100), dec!(92), dec!(10)),
+            (Outcome::Missed, dec!(90))
+        );
+        // Lowest low 95 stays above the stop: holding on was right; 5 × 10 = 50 avoided.
+        let held = [bar(2, dec!(104), dec!(95)), bar(5, dec!(110), dec!(99))];
+        assert_eq!(
+            judge_not_taken_exit(&held, dec!(100), dec!(92), dec!(10)),
+            (Outcome::Passed, dec!(50))
+        );
+        // A rise only: nothing avoided.
+        let rose = [bar(2, dec!(110), dec!(101))];
+        assert_eq!(
+            judge_not_taken_exit(&rose, dec!(100), dec!(92), dec!(10)),
             (Outcome::Passed, dec!(0))
         );
     }

@@ -4,7 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A validated, upper-case ticker: 1–10 of `A–Z`, `0–9`, `.` and `-`.
+/// A validated, upper-case ticker: 1–10 of `A–Z`, `0–9`, `.` and `-`, starting with a
+/// letter or digit and not ending with `.` or `-` (so `..` or `-` is never a symbol).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Symbol(String);
@@ -17,6 +18,8 @@ pub enum SymbolError {
     TooLong(String),
     #[error("symbol {0:?} may only hold letters, digits, '.' and '-'")]
     BadCharacter(String),
+    #[error("symbol {0:?} must start and end with a letter or digit")]
+    BadEdge(String),
 }
 
 impl Symbol {
@@ -34,6 +37,10 @@ impl Symbol {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
         {
             return Err(SymbolError::BadCharacter(trimmed.to_string()));
+        }
+        let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if !alnum(upper.chars().next()) || !alnum(upper.chars().last()) {
+            return Err(SymbolError::BadEdge(trimmed.to_string()));
         }
         Ok(Symbol(upper))
     }
@@ -72,6 +79,13 @@ impl std::str::FromStr for Symbol {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_alone_or_at_an_edge_is_not_a_symbol() {
+        for bad in ["..", "-", ".", "-A", "A.", ".SPY"] {
+            assert!(Symbol::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn accepts_and_upper_cases() {

@@ -217,7 +217,8 @@ pub fn window_stats<'a>(signals: impl IntoIterator<Item = &'a SignalRecord>) -> 
         .map(|(_, p)| -*p)
         .filter(|p| *p > Decimal::ZERO)
         .sum();
-    let profit_factor = if closed.is_empty() {
+    // Breakevens alone (no gross profit, no gross loss) have no ratio: "—", not ∞.
+    let profit_factor = if closed.is_empty() || (gross_profit.is_zero() && gross_loss.is_zero()) {
         ProfitFactor::Undefined
     } else if gross_loss.is_zero() {
         ProfitFactor::Infinite

@@ -90,6 +90,17 @@ fn all_wins_is_an_infinite_profit_factor() {
 }
 
 #[test]
+fn profit_factor_without_gross_profit_or_loss_is_a_dash_not_infinite() {
+    // Two exact breakevens: P&L 0 and 0, so neither a gross profit nor a gross loss.
+    let s = window_stats(&[
+        closed(dec!(0), Outcome::Breakeven),
+        closed(dec!(0), Outcome::Breakeven),
+    ]);
+    assert_eq!(s.profit_factor, ProfitFactor::Undefined);
+    assert_eq!(s.profit_factor.to_string(), "—");
+}
+
+#[test]
 fn window_boundaries_land_on_the_boundary_day() {
     let as_of = d(2026, 11, 25);
     // 30 days before 11-25 is 10-26: included; 10-25 is not.

@@ -17,6 +17,8 @@ use crate::domain::symbol::Symbol;
 pub struct PortfolioFile {
     pub holdings: Vec<Holding>,
     pub cash: Option<Decimal>,
+    /// The day the file's cash is from: the JSON's `last_updated` (its date part).
+    pub cash_as_of: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,7 +93,25 @@ pub fn parse_portfolio_json(text: &str, name: &str) -> Result<PortfolioFile, Imp
             err(at(&full), m)
         })?);
     }
-    Ok(PortfolioFile { holdings, cash })
+    let cash_as_of = match object.get("last_updated") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(json_date(v).map_err(|m| err(at("last_updated"), m))?),
+    };
+    Ok(PortfolioFile {
+        holdings,
+        cash,
+        cash_as_of,
+    })
+}
+
+/// `2024-06-01`, `2024-06-01T10:00:00` or with fractions/offset: the date part.
+fn json_date(v: &serde_json::Value) -> Result<NaiveDate, String> {
+    let text = v
+        .as_str()
+        .ok_or_else(|| format!("expected a date string, got {v}"))?;
+    let day = text.get(..10).unwrap_or(text);
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|_| format!("expected a date such as 2024-06-01T10:00:00, got {text:?}"))
 }
 
 #[derive(Deserialize)]
@@ -149,12 +169,29 @@ fn json_decimal(v: &serde_json::Value) -> Result<Decimal, String> {
     parse_decimal(&text)
 }
 
+/// Numbers are written with a decimal point and no grouping: `"145,52"` could be 145.52 or
+/// 14552, so a comma is refused rather than guessed (it once stored 1,5 as 15). A value at
+/// or above [`MAX_NUMBER`] is refused too: no price, quantity or amount is that large, and
+/// money arithmetic on such values could overflow.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let cleaned = text.trim().replace(['$', ','], "");
-    Decimal::from_str(&cleaned)
-        .or_else(|_| Decimal::from_scientific(&cleaned))
-        .map_err(|_| format!("{text:?} is not a number"))
+    let trimmed = text.trim();
+    if trimmed.contains(',') {
+        return Err(format!(
+            "{text:?}: write numbers with a decimal point and no thousands separator (1234.56)"
+        ));
+    }
+    let cleaned = trimmed.strip_prefix('$').unwrap_or(trimmed);
+    let value = Decimal::from_str(cleaned)
+        .or_else(|_| Decimal::from_scientific(cleaned))
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value.abs() >= MAX_NUMBER {
+        return Err(format!("{text:?} is too large (at most 99999999999999)"));
+    }
+    Ok(value)
 }
+
+/// 10^14: every price and quantity column is DECIMAL(18,4), which holds less.
+pub const MAX_NUMBER: Decimal = Decimal::from_parts(276_447_232, 23_283, 0, false, 0);
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -228,6 +265,7 @@ pub fn parse_portfolio_csv(text: &str, name: &str) -> Result<PortfolioFile, Impo
     Ok(PortfolioFile {
         holdings,
         cash: None,
+        cash_as_of: None,
     })
 }
 

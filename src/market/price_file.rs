@@ -38,10 +38,21 @@ struct Columns {
     volume: Option<usize>,
 }
 
-/// `aapl.us.txt` → AAPL, `BRK-B.csv` → BRK-B.
+/// `aapl.us.txt` → AAPL, `BRK-B.csv` → BRK-B, `BRK.B.csv` → BRK.B: the extension and
+/// Stooq's `.us` market suffix go, a dot inside the ticker stays.
 pub fn symbol_from_file_name(path: &Path) -> Option<Symbol> {
     let name = path.file_name()?.to_str()?;
-    let stem = name.split('.').next()?;
+    let lower = name.to_ascii_lowercase();
+    let mut stem = name;
+    for ext in [".csv", ".txt"] {
+        if lower.ends_with(ext) {
+            stem = &name[..name.len() - ext.len()];
+            break;
+        }
+    }
+    if stem.to_ascii_lowercase().ends_with(".us") {
+        stem = &stem[..stem.len() - 3];
+    }
     Symbol::parse(stem).ok()
 }
 
@@ -85,8 +96,16 @@ fn columns(headers: &[String], name: &str) -> Result<Columns, ImportError> {
 }
 
 /// Parses one file's text. A malformed row fails the file with `FILE:LINE: column X: why`
-/// unless `skip_bad`, which records it in `skipped` and goes on.
-pub fn parse_prices(text: &str, path: &Path, skip_bad: bool) -> Result<PriceFile, ImportError> {
+/// unless `skip_bad`, which records it in `skipped` and goes on. Refused rows: a field
+/// count other than the header's, a non-positive price (also one that rounds to 0 at the
+/// stored four decimals), open or close outside [low, high], a date after `today`, and the
+/// same date twice with different values (an identical repeat is dropped).
+pub fn parse_prices(
+    text: &str,
+    path: &Path,
+    skip_bad: bool,
+    today: NaiveDate,
+) -> Result<PriceFile, ImportError> {
     let name = path.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -116,7 +135,17 @@ pub fn parse_prices(text: &str, path: &Path, skip_bad: bool) -> Result<PriceFile
             message: e.to_string(),
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        match parse_row(&record, &cols, file_symbol.as_ref()) {
+        let row = if record.len() != headers.len() {
+            Err(format!(
+                "{} fields where the header has {}",
+                record.len(),
+                headers.len()
+            ))
+        } else {
+            parse_row(&record, &cols, file_symbol.as_ref())
+                .and_then(|(symbol, bar)| check_bar(&bar, today).map(|()| (symbol, bar)))
+        };
+        match row {
             Ok((symbol, bar)) => out.bars.entry(symbol).or_default().push(bar),
             Err(message) => {
                 let e = ImportError {
@@ -131,19 +160,41 @@ pub fn parse_prices(text: &str, path: &Path, skip_bad: bool) -> Result<PriceFile
             }
         }
     }
-    for bars in out.bars.values_mut() {
+    for (symbol, bars) in out.bars.iter_mut() {
         bars.sort_by_key(|b| b.date);
-        // A later row for the same day wins, as an upsert would.
-        bars.dedup_by(|later, earlier| {
-            if later.date == earlier.date {
-                std::mem::swap(later, earlier);
-                true
-            } else {
-                false
-            }
-        });
+        if let Some(pair) = bars
+            .windows(2)
+            .find(|p| p[0].date == p[1].date && p[0] != p[1])
+        {
+            return Err(ImportError {
+                location: name,
+                message: format!(
+                    "{symbol} has {} twice with different values; keep one row per day",
+                    pair[0].date
+                ),
+            });
+        }
+        bars.dedup();
     }
     Ok(out)
+}
+
+/// A bar's own consistency: open and close within [low, high], not in the future.
+fn check_bar(bar: &Bar, today: NaiveDate) -> Result<(), String> {
+    if bar.date > today {
+        return Err(format!("column date: {} is in the future", bar.date));
+    }
+    let (Some(high), Some(low)) = (bar.high, bar.low) else {
+        return Ok(());
+    };
+    for (label, v) in [("open", bar.open), ("close", Some(bar.close))] {
+        if let Some(v) = v.filter(|v| *v < low || *v > high) {
+            return Err(format!(
+                "column {label}: {v} is outside the day's range [{low}, {high}]"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn parse_row(
@@ -173,7 +224,13 @@ fn parse_row(
                 if v <= Decimal::ZERO {
                     return Err(format!("column {label}: price must be positive, got {v}"));
                 }
-                Ok(Some(v.round_dp(scale)))
+                let stored = v.round_dp(scale);
+                if stored.is_zero() {
+                    return Err(format!(
+                        "column {label}: {v} rounds to 0 at the stored {scale} decimals"
+                    ));
+                }
+                Ok(Some(stored))
             }
         }
     };
@@ -233,12 +290,16 @@ mod tests {
         Path::new(name)
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
     #[test]
     fn yahoo_with_symbol_from_file_name() {
         let text = "Date,Open,High,Low,Close,Adj Close,Volume\n\
                     2020-08-28,504.05,505.77,498.31,499.23,124.1,46907479\n\
                     2020-08-31,127.58,131.00,126.00,129.04,128.3,225702700\n";
-        let file = parse_prices(text, p("data/AAPL.csv"), false).unwrap();
+        let file = parse_prices(text, p("data/AAPL.csv"), false, today()).unwrap();
         let bars = &file.bars[&Symbol::parse("AAPL").unwrap()];
         assert_eq!(bars.len(), 2);
         assert_eq!(bars[0].adj_close, Some(dec!(124.1)));
@@ -248,13 +309,13 @@ mod tests {
     #[test]
     fn stooq_web_and_bulk_layouts() {
         let web = "Date,Open,High,Low,Close,Volume\n2024-03-01,10,11,9,10.5,1000\n";
-        let file = parse_prices(web, p("aapl.us.txt"), false).unwrap();
+        let file = parse_prices(web, p("aapl.us.txt"), false, today()).unwrap();
         let bar = &file.bars[&Symbol::parse("AAPL").unwrap()][0];
         assert_eq!((bar.adj_close, bar.close), (None, dec!(10.5)));
 
         let bulk = "<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\n\
                     MSFT.US,D,20240301,000000,410.1,415.2,408.3,414.0,20000000,0\n";
-        let file = parse_prices(bulk, p("whatever.txt"), false).unwrap();
+        let file = parse_prices(bulk, p("whatever.txt"), false, today()).unwrap();
         let bar = &file.bars[&Symbol::parse("MSFT").unwrap()][0];
         assert_eq!(bar.date, NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
     }
@@ -264,7 +325,7 @@ mod tests {
         let text = "symbol,date,open,high,low,close,adj_close,volume\n\
                     spy,03/01/2024,500,510,495,505,0.595871970054,1\n\
                     QQQ,2024-03-01,400,410,395,405,,2\n";
-        let file = parse_prices(text, p("mixed.csv"), false).unwrap();
+        let file = parse_prices(text, p("mixed.csv"), false, today()).unwrap();
         assert_eq!(file.bars.len(), 2);
         assert_eq!(
             file.bars[&Symbol::parse("SPY").unwrap()][0].adj_close,
@@ -275,20 +336,20 @@ mod tests {
     #[test]
     fn bad_rows_name_file_line_and_column() {
         let text = "date,open,high,low,close,volume\n2024-03-01,10,9,11,10,5\n";
-        let e = parse_prices(text, p("x/prices.csv"), false).unwrap_err();
+        let e = parse_prices(text, p("x/prices.csv"), false, today()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "x/prices.csv:2: column high: high (9) is below low (11)"
         );
 
         let text = "date,open,high,low,close,volume\n2024-03-01,10,11,9,10,5\n2024-13-01,1,1,1,1,1\n2024-03-04,10,11,9,-1,5\n";
-        let e = parse_prices(text, p("prices.csv"), false).unwrap_err();
+        let e = parse_prices(text, p("prices.csv"), false, today()).unwrap_err();
         assert!(
             e.to_string().starts_with("prices.csv:3: column date:"),
             "{e}"
         );
 
-        let skipped = parse_prices(text, p("prices.csv"), true).unwrap();
+        let skipped = parse_prices(text, p("prices.csv"), true, today()).unwrap();
         assert_eq!(skipped.row_count(), 1);
         assert_eq!(skipped.skipped.len(), 2);
         assert_eq!(
@@ -299,7 +360,81 @@ mod tests {
 
     #[test]
     fn unknown_header_is_explained() {
-        let e = parse_prices("when,price\n", p("a.csv"), false).unwrap_err();
+        let e = parse_prices("when,price\n", p("a.csv"), false, today()).unwrap_err();
         assert!(e.message.contains("no \"date\" column"), "{e}");
+    }
+
+    fn refused(text: &str) -> String {
+        parse_prices(text, p("x/T.csv"), false, today())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn open_or_close_outside_the_days_range_is_refused() {
+        let head = "date,open,high,low,close,volume\n";
+        let e = refused(&format!("{head}2024-03-01,10,11,9,11.5,5\n"));
+        assert_eq!(
+            e,
+            "x/T.csv:2: column close: 11.5 is outside the day's range [9, 11]"
+        );
+        let e = refused(&format!("{head}2024-03-01,10,11,9,8.99,5\n"));
+        assert!(e.contains("column close: 8.99 is outside"), "{e}");
+        let e = refused(&format!("{head}2024-03-01,22,11,9,10,5\n"));
+        assert!(e.contains("column open: 22 is outside"), "{e}");
+    }
+
+    #[test]
+    fn a_decimal_comma_or_thousands_separator_is_refused_not_scaled() {
+        // "145,52" unquoted shifts the columns: a field count error; quoted, a comma error.
+        let e = refused("date,open,high,low,close,volume\n2024-03-01,145,52,146,144,145,100\n");
+        assert!(e.contains("7 fields where the header has 6"), "{e}");
+        let e = refused("date,open,high,low,close,volume\n2024-03-01,\"145,52\",146,144,145,100\n");
+        assert!(
+            e.contains("column open") && e.contains("decimal point"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn rows_cut_short_or_too_long_are_refused() {
+        let e = refused("date,open,high,low,close,volume\n2024-03-01,10,11,9,10\n");
+        assert_eq!(e, "x/T.csv:2: 5 fields where the header has 6");
+        let e = refused("date,open,high,low,close,volume\n2024-03-01,10,11,9,10,5,1,2\n");
+        assert!(e.contains("8 fields where the header has 6"), "{e}");
+    }
+
+    #[test]
+    fn a_price_that_rounds_to_zero_a_future_date_and_a_conflicting_duplicate_are_refused() {
+        let e = refused("date,close\n2024-03-01,0.00004\n");
+        assert!(e.contains("rounds to 0 at the stored 4 decimals"), "{e}");
+        let e = refused("date,close\n2026-11-28,10\n");
+        assert!(e.contains("2026-11-28 is in the future"), "{e}");
+        let e = refused("date,close\n2024-03-01,10\n2024-03-01,11\n");
+        assert!(e.contains("2024-03-01 twice with different values"), "{e}");
+        // The same row twice is harmless and kept once.
+        let file = parse_prices(
+            "date,close\n2024-03-01,10\n2024-03-01,10\n",
+            p("T.csv"),
+            false,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(file.row_count(), 1);
+    }
+
+    #[test]
+    fn a_dotted_ticker_keeps_its_dot_and_punctuation_is_no_symbol() {
+        assert_eq!(
+            symbol_from_file_name(p("data/BRK.B.csv")).unwrap().as_str(),
+            "BRK.B"
+        );
+        assert_eq!(
+            symbol_from_file_name(p("aapl.us.txt")).unwrap().as_str(),
+            "AAPL"
+        );
+        assert_eq!(symbol_from_file_name(p("..csv")), None);
+        let e = refused("symbol,date,close\n-,2024-03-01,10\n");
+        assert!(e.contains("column symbol"), "{e}");
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 use rust_decimal::Decimal;
 
-use crate::domain::analyzer::{Analysis, CheckMode, HoldingRow};
+use crate::domain::analyzer::{Analysis, HoldingRow};
 use crate::domain::risk::Regime;
 
 fn pct(v: Option<f64>) -> String {
@@ -17,7 +17,7 @@ fn num(v: Option<f64>, dp: usize) -> String {
     v.map(|x| format!("{x:.dp$}")).unwrap_or_else(|| "—".into())
 }
 
-fn money(v: Option<Decimal>) -> String {
+pub(super) fn money(v: Option<Decimal>) -> String {
     v.map(|d| {
         if d.is_sign_negative() {
             format!("-${:.2}", d.abs())
@@ -28,7 +28,7 @@ fn money(v: Option<Decimal>) -> String {
     .unwrap_or_else(|| "—".into())
 }
 
-fn strength(v: Option<f64>, complete: bool) -> String {
+pub(super) fn strength(v: Option<f64>, complete: bool) -> String {
     v.map(|s| format!("{s:.0}{}", if complete { "" } else { "?" }))
         .unwrap_or_else(|| "—".into())
 }
@@ -48,7 +48,17 @@ pub(crate) fn table(header: Vec<&str>, rows: Vec<Vec<String>>, right_from: usize
     t
 }
 
-fn account(out: &mut String, a: &Analysis) {
+/// What must be read before any figure: one `!` line each.
+pub(super) fn warnings(out: &mut String, a: &Analysis) {
+    for w in &a.warnings {
+        let _ = writeln!(out, "! {w}");
+    }
+    if !a.warnings.is_empty() {
+        let _ = writeln!(out);
+    }
+}
+
+pub(super) fn account(out: &mut String, a: &Analysis) {
     let acc = &a.account;
     let _ = writeln!(out, "=== ACCOUNT SUMMARY ({}) ===", a.as_of);
     if acc.balance_as_of.is_none() {
@@ -85,7 +95,7 @@ fn account(out: &mut String, a: &Analysis) {
     );
 }
 
-fn market(out: &mut String, a: &Analysis) {
+pub(super) fn market(out: &mut String, a: &Analysis) {
     let _ = writeln!(out, "=== MARKET DIRECTION ===");
     if a.market.is_empty() {
         let _ = writeln!(
@@ -228,10 +238,7 @@ fn optimization(out: &mut String, a: &Analysis) {
         let _ = writeln!(out, "  ! {}", issue.message);
     }
     if a.swaps.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n✓ No rebalancing needed - portfolio is well optimized\n"
-        );
+        let _ = writeln!(out, "\n{}\n", a.no_swap_message());
         return;
     }
     for (i, s) in a.swaps.iter().enumerate() {
@@ -299,76 +306,12 @@ fn game_plan(out: &mut String, a: &Analysis) {
 
 pub fn morning_text(a: &Analysis) -> String {
     let mut out = String::new();
+    warnings(&mut out, a);
     account(&mut out, a);
     market(&mut out, a);
     holdings(&mut out, a);
     opportunities(&mut out, a);
     optimization(&mut out, a);
     game_plan(&mut out, a);
-    out
-}
-
-pub fn intraday_text(a: &Analysis) -> String {
-    debug_assert_eq!(a.mode, CheckMode::Intraday);
-    let mut out = String::new();
-    account(&mut out, a);
-    market(&mut out, a);
-    let _ = writeln!(out, "=== HOLDINGS SELL CHECK ===");
-    let stopped: Vec<&HoldingRow> = a.holdings.iter().filter(|h| !h.alerts.is_empty()).collect();
-    if stopped.is_empty() {
-        let _ = writeln!(out, "No stops hit.");
-    }
-    for h in stopped {
-        for alert in &h.alerts {
-            let _ = writeln!(
-                out,
-                "  {} {}: {}",
-                h.symbol,
-                alert.kind.label(),
-                alert.message
-            );
-        }
-    }
-    out.push('\n');
-    opportunities(&mut out, a);
-    let _ = writeln!(out, "=== PORTFOLIO REBALANCING ALERTS ===");
-    if a.underperformers.is_empty() {
-        let _ = writeln!(out, "✓ No positions flagged");
-    } else {
-        let _ = writeln!(
-            out,
-            "⚠️  {} position(s) flagged for review:",
-            a.underperformers.len()
-        );
-        let rows = a
-            .underperformers
-            .iter()
-            .map(|u| {
-                vec![
-                    u.symbol.to_string(),
-                    money(Some(u.value)),
-                    u.alpha.map_or("—".into(), |x| format!("{x:+.1}%")),
-                    strength(Some(u.strength), u.strength_complete),
-                    serde_json::to_value(u.action)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                ]
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            table(
-                vec!["Symbol", "Value", "Alpha", "Signal", "Action"],
-                rows,
-                1
-            )
-        );
-    }
-    let _ = writeln!(
-        out,
-        "Review full optimization in morning check for swap recommendations"
-    );
     out
 }

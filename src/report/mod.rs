@@ -3,6 +3,8 @@
 pub mod backtest;
 pub mod check;
 pub mod db_check;
+pub mod intraday;
 pub mod portfolio;
 pub mod prices;
 pub mod signals;
+pub mod swaps;

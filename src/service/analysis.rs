@@ -6,8 +6,9 @@ use color_eyre::eyre::Result;
 
 use super::{user_error, Context};
 use crate::domain::analyzer::{analyze, history_days, Analysis, CheckMode};
+use crate::domain::calendar;
 use crate::domain::symbol::Symbol;
-use crate::store::{self, Store};
+use crate::store::{self, Store, STALE_AFTER_TRADING_DAYS};
 
 /// Everything `analyze` reads, loaded once so both check modes can share it.
 pub struct AnalysisInputs {
@@ -16,18 +17,37 @@ pub struct AnalysisInputs {
     pub account: Option<crate::domain::portfolio::AccountBalance>,
     pub snapshot: crate::domain::analyzer::MarketSnapshot,
     pub rules: crate::domain::analyzer::AnalysisRules,
+    /// The day asked for (default today); the snapshot is as of the last benchmark bar on
+    /// or before it.
+    pub requested: NaiveDate,
 }
 
 impl AnalysisInputs {
     pub fn analyze(&self, mode: CheckMode) -> Analysis {
-        analyze(
+        let mut a = analyze(
             &self.holdings,
             &self.watchlist,
             self.account.as_ref(),
             &self.snapshot,
             &self.rules,
             mode,
-        )
+        );
+        a.warnings.extend(self.stale_warning());
+        a
+    }
+
+    /// Said first by every check when the newest benchmark bar lags the requested day by
+    /// more than `STALE_AFTER_TRADING_DAYS` sessions: every figure is from that older day.
+    pub fn stale_warning(&self) -> Option<String> {
+        let as_of = self.snapshot.as_of;
+        let behind = calendar::trading_days_between(as_of, self.requested);
+        (behind > STALE_AFTER_TRADING_DAYS).then(|| {
+            format!(
+                "STALE PRICES: the newest {} bar is {as_of}, {behind} trading days before {}; \
+                 every figure below is as of {as_of}. Run `ducklens fetch` for current prices",
+                self.rules.general.benchmark, self.requested
+            )
+        })
     }
 }
 
@@ -43,9 +63,15 @@ pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<
             "no {benchmark} prices on or before {wanted}: run `ducklens fetch {benchmark}` or `ducklens import prices FILE`"
         ))
     })?;
-    let holdings = store.holdings()?;
+    // The world of the requested day: positions opened by then and the balances recorded
+    // on or before it, never later ones.
+    let holdings: Vec<_> = store
+        .holdings()?
+        .into_iter()
+        .filter(|h| h.opened.is_none_or(|opened| opened <= wanted))
+        .collect();
     let watchlist = store.watchlist()?;
-    let account = store.latest_balance()?;
+    let account = store.balance_on_or_before(wanted)?;
     let mut market: Vec<Symbol> = vec![benchmark];
     market.extend(
         rules
@@ -60,17 +86,20 @@ pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<
         .chain(watchlist.iter().map(|w| w.symbol.clone()))
         .collect();
     let days = history_days(&rules);
-    let snapshot = store::load_snapshot_windows(
+    let mut snapshot = store::load_snapshot_windows(
         store.conn(),
         &[(&market, days.market), (&others, days.other)],
         as_of,
     )?;
+    let held: Vec<Symbol> = holdings.iter().map(|h| h.symbol.clone()).collect();
+    snapshot.splits_after = store::splits_after(store.conn(), &held, as_of)?;
     Ok(AnalysisInputs {
         holdings,
         watchlist,
         account,
         snapshot,
         rules,
+        requested: wanted,
     })
 }
 

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use super::Context;
 use crate::domain::analyzer::SymbolSeries;
-use crate::domain::journal::{judge_not_taken, Outcome, SignalRecord, SignalType};
+use crate::domain::journal::{
+    judge_not_taken, judge_not_taken_exit, Outcome, SignalRecord, SignalType,
+};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker;
 use crate::store::{self, Store};
@@ -48,30 +50,22 @@ fn bars_from_first_signal(
         .collect()
 }
 
-/// Judges every BUY signal not taken whose horizon has passed, in one transaction.
+/// Judges every signal not taken whose horizon has passed, in one transaction: a BUY by
+/// whether its target came before its stop, a SELL or HOLD by whether the price fell
+/// through its stop (see `judge_not_taken_exit`).
 pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
     let horizon = ctx.config.journal.horizon_trading_days;
     let pending: Vec<SignalRecord> = store::signals(store.conn())?
         .into_iter()
-        .filter(|s| !s.action_taken && s.outcome.is_none() && s.signal_type == SignalType::Buy)
+        .filter(|s| !s.action_taken && s.outcome.is_none())
         .collect();
     let bars = bars_from_first_signal(store, &pending)?;
     let mut judged = Vec::new();
     for mut s in pending {
         let all = bars.get(&s.symbol).map_or(&[][..], Vec::as_slice);
-        let after = &all[all.partition_point(|b| b.date <= s.signal_date)..];
-        let (Some(price), true) = (s.price_at_signal, after.len() >= horizon) else {
-            continue;
-        };
-        let stop = s
-            .stop_loss
-            .unwrap_or(price * (Decimal::ONE - Decimal::new(8, 2)));
-        let target = s.target_exit.unwrap_or(price * Decimal::new(110, 2));
-        let qty = Decimal::from(s.suggested_quantity.unwrap_or(1).max(1));
-        let (outcome, potential) = judge_not_taken(&after[..horizon], price, target, stop, qty);
-        s.outcome = Some(outcome);
-        s.max_profit_potential = Some(potential);
-        judged.push(s);
+        if judge(&mut s, all, horizon) {
+            judged.push(s);
+        }
     }
     store.in_transaction(|tx| {
         for s in &judged {
@@ -92,13 +86,78 @@ pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
     })
 }
 
+/// Judges one untaken signal when `bars` cover its horizon; false when they do not yet.
+fn judge(s: &mut SignalRecord, bars: &[crate::domain::bar::Bar], horizon: usize) -> bool {
+    let after = &bars[bars.partition_point(|b| b.date <= s.signal_date)..];
+    let (Some(price), true) = (s.price_at_signal, after.len() >= horizon) else {
+        return false;
+    };
+    let stop = s
+        .stop_loss
+        .unwrap_or(price * (Decimal::ONE - Decimal::new(8, 2)));
+    let qty = Decimal::from(s.suggested_quantity.unwrap_or(1).max(1));
+    let (outcome, potential) = if s.signal_type == SignalType::Buy {
+        let target = s.target_exit.unwrap_or(price * Decimal::new(110, 2));
+        judge_not_taken(&after[..horizon], price, target, stop, qty)
+    } else {
+        judge_not_taken_exit(&after[..horizon], price, stop, qty)
+    };
+    s.outcome = Some(outcome);
+    s.max_profit_potential = Some(potential);
+    true
+}
+
+/// The journal as it stood at the end of `as_of`: signals of that day and before, exits
+/// after it still open, and untaken signals judged again with bars dated ≤ `as_of` only.
+/// Nothing is written.
+pub fn journal_as_of(
+    ctx: &Context,
+    store: &Store,
+    signals: &[SignalRecord],
+    as_of: NaiveDate,
+) -> Result<Vec<SignalRecord>> {
+    let mut view: Vec<SignalRecord> = signals
+        .iter()
+        .filter(|s| s.signal_date <= as_of)
+        .cloned()
+        .collect();
+    let bars = bars_from_first_signal(store, &view)?;
+    let horizon = ctx.config.journal.horizon_trading_days;
+    for s in &mut view {
+        if s.action_taken && s.actual_entry_date.is_some_and(|d| d > as_of) {
+            s.action_taken = false;
+            s.actual_entry_date = None;
+            s.actual_entry_price = None;
+            s.actual_quantity = None;
+        }
+        if s.exit_date.is_some_and(|d| d > as_of) || !s.action_taken {
+            s.exit_date = None;
+            s.exit_price = None;
+            s.actual_profit = None;
+            s.days_held = None;
+            s.outcome = None;
+            s.max_profit_potential = None;
+        }
+        if !s.action_taken {
+            let all = bars.get(&s.symbol).map_or(&[][..], Vec::as_slice);
+            let known = &all[..all.partition_point(|b| b.date <= as_of)];
+            judge(s, known, horizon);
+        }
+    }
+    Ok(view)
+}
+
 /// Paper-trading record of every swap older than the follow-up window, executed or not:
 /// the increase symbol's return minus the reduce symbol's since the recommendation.
 fn follow_up_recommendations(ctx: &Context, store: &mut Store) -> Result<usize> {
-    let cutoff = ctx.today - chrono::Duration::days(i64::from(ctx.config.journal.followup_days));
-    let pending = store::pending_follow_ups(store.conn(), cutoff)?;
+    let window = chrono::Duration::days(i64::from(ctx.config.journal.followup_days));
+    let pending = store::pending_follow_ups(store.conn(), ctx.today - window)?;
     let mut measured = Vec::new();
     for rec in pending {
+        // Exactly `followup_days` after the recommendation (the last bar on or before that
+        // day), measured once a bar on or after that day exists, so the figure never
+        // depends on when `evaluate` happens to run.
+        let end = rec.date + window;
         let ret = |raw: &str| -> Result<Option<f64>> {
             let Ok(symbol) = Symbol::parse(raw) else {
                 return Ok(None);
@@ -107,7 +166,10 @@ fn follow_up_recommendations(ctx: &Context, store: &mut Store) -> Result<usize> 
                 indicators: Vec::new(),
                 bars: store.bars(&symbol)?,
             };
-            Ok(series.return_between_pct(rec.date, ctx.today))
+            if series.bars.last().is_none_or(|b| b.date < end) {
+                return Ok(None);
+            }
+            Ok(series.return_between_pct(rec.date, end))
         };
         if let (Some(up), Some(down)) = (ret(&rec.increase)?, ret(&rec.reduce)?) {
             if let Some(pct) = Decimal::from_f64(up - down) {
@@ -133,7 +195,12 @@ pub fn journal_stats(
     let closes: BTreeMap<String, Vec<(NaiveDate, f64)>> = bars_from_first_signal(store, signals)?
         .into_iter()
         .map(|(symbol, bars)| {
-            let closes = bars.iter().map(|b| (b.date, b.adjusted().close)).collect();
+            // A view at `as_of` sees only the bars of that day and before.
+            let closes = bars
+                .iter()
+                .filter(|b| b.date <= as_of)
+                .map(|b| (b.date, b.adjusted().close))
+                .collect();
             (symbol.to_string(), closes)
         })
         .collect();

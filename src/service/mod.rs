@@ -5,8 +5,10 @@
 
 pub mod analysis;
 pub mod backtest;
+pub mod intraday;
 pub mod journal;
 pub mod record;
+pub mod swap;
 
 use std::path::PathBuf;
 
@@ -35,7 +37,23 @@ pub struct Context {
 }
 
 impl Context {
+    /// Opens the database; when the open upgraded its schema, says on stderr where the
+    /// copy of the old file is (before any screen is drawn).
     pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.db_path)?)
+        let store = Store::open(&self.db_path)?;
+        announce_upgrade(&store);
+        Ok(store)
+    }
+}
+
+/// One line on stderr naming the copy an upgrade left beside the database.
+pub fn announce_upgrade(store: &Store) {
+    if let Some(copy) = store.upgrade_backup() {
+        eprintln!(
+            "note: {} was upgraded to schema version {}; the file as it was is kept at {}",
+            store.path().display(),
+            crate::store::LATEST_VERSION,
+            copy.display()
+        );
     }
 }

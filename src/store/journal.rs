@@ -178,3 +178,42 @@ pub fn hide_signal(conn: &Connection, id: i64) -> Result<bool> {
         [id],
     )? > 0)
 }
+
+/// The journal legs a stored swap wrote: the morning check's signal of `kind` on `day` for
+/// `symbol`, if any.
+pub fn swap_leg(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    symbol: &Symbol,
+    kind: SignalType,
+) -> Result<Option<SignalRecord>> {
+    use duckdb::OptionalExt;
+    Ok(conn
+        .query_row(
+            &format!(
+                "{SELECT_SIGNALS} AND signal_date = ? AND symbol = ? AND signal_type = ?
+                   AND signal_source = ? ORDER BY id LIMIT 1"
+            ),
+            params![
+                day,
+                symbol.as_str(),
+                kind.as_str(),
+                super::recommendations::MORNING_SOURCE
+            ],
+            signal_from_row,
+        )
+        .optional()?)
+}
+
+/// The visible signals of `source` dated `day`, oldest first.
+pub fn signals_on(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    source: &str,
+) -> Result<Vec<SignalRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT_SIGNALS} AND signal_date = ? AND signal_source = ? ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![day, source], signal_from_row)?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

@@ -92,8 +92,21 @@ pub fn load_snapshot_windows(
         }
         let from = as_of - Duration::days(*days);
         series.extend(read_window(conn, &fresh, from, as_of)?);
+        // A symbol whose data stopped before the window is read at its last bar, so it is
+        // valued (and flagged stale) instead of vanishing from the portfolio.
+        let vanished: Vec<&Symbol> = fresh.iter().filter(|s| !series.contains_key(*s)).collect();
+        for symbol in vanished {
+            if let Some(last) = last_bar_on_or_before(conn, symbol, as_of)? {
+                let from = last - Duration::days(*days);
+                series.extend(read_window(conn, std::slice::from_ref(symbol), from, last)?);
+            }
+        }
     }
-    Ok(MarketSnapshot { as_of, series })
+    Ok(MarketSnapshot {
+        as_of,
+        series,
+        splits_after: std::collections::BTreeMap::new(),
+    })
 }
 
 /// The series of `symbols` with bars in `from..=to`.
@@ -356,3 +369,43 @@ fn assemble(bars: Vec<Bar>, rows: &[(NaiveDate, IndicatorRow)]) -> SymbolSeries 
 #[cfg(test)]
 #[path = "market_tests.rs"]
 mod tests;
+
+/// For each of `symbols`, how many of today's shares one share on `as_of` became: the
+/// splits found in its bars from `as_of` on (`bar::split_multiplier`). Symbols without a
+/// split since are left out. One query; on the last bar's day it reads one row a symbol.
+pub fn splits_after(
+    conn: &Connection,
+    symbols: &[Symbol],
+    as_of: NaiveDate,
+) -> Result<std::collections::BTreeMap<Symbol, Decimal>> {
+    if symbols.is_empty() {
+        return Ok(Default::default());
+    }
+    let wanted = Wanted::new(symbols);
+    let mut stmt = conn.prepare(
+        "SELECT symbol, date, close, adj_close FROM prices
+         WHERE symbol IN (SELECT unnest(?::VARCHAR[])) AND date >= ?
+         ORDER BY symbol, date",
+    )?;
+    let mut rows = stmt.query(params![wanted.as_param(), as_of])?;
+    let mut by_symbol: std::collections::BTreeMap<String, Vec<Bar>> = Default::default();
+    while let Some(r) = rows.next()? {
+        by_symbol.entry(r.get(0)?).or_default().push(Bar {
+            date: r.get(1)?,
+            open: None,
+            high: None,
+            low: None,
+            close: r.get(2)?,
+            adj_close: r.get(3)?,
+            volume: None,
+        });
+    }
+    Ok(by_symbol
+        .into_iter()
+        .filter_map(|(raw, bars)| {
+            let m = crate::domain::bar::split_multiplier(&bars);
+            let symbol = Symbol::parse(&raw).ok()?;
+            (m != Decimal::ONE).then_some((symbol, m))
+        })
+        .collect())
+}

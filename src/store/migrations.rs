@@ -27,9 +27,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "backtest",
         sql: include_str!("../../migrations/0003_backtest.sql"),
     },
+    Migration {
+        version: 4,
+        name: "meta",
+        sql: include_str!("../../migrations/0004_meta.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: u32 = 3;
+pub const LATEST_VERSION: u32 = 4;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,

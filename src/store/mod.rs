@@ -6,33 +6,41 @@ mod check;
 mod indicators;
 mod journal;
 mod market;
+mod meta;
 mod migrations;
 mod portfolio;
 mod prices;
 mod recommendations;
+mod safety;
+
+pub use safety::wal_of;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use duckdb::{AccessMode, Config, Connection};
+use duckdb::Connection;
 
 pub use backtest::{
     backtest_bars, backtest_run_count, save_backtest_report, save_backtest_run, SymbolBars,
 };
-pub use check::{DbCheck, Problem, TableCount};
+pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};
 pub use indicators::{indicators_since, recompute_indicators};
-pub use journal::{hide_signal, insert_signal, signal, signals, update_signal_progress};
-pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows};
+pub use journal::{
+    hide_signal, insert_signal, signal, signals, signals_on, swap_leg, update_signal_progress,
+};
+pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
+pub use meta::{mark_demo, Ownership};
 pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};
 pub use portfolio::{
-    add_watch, clear_holdings, latest_balance, record_balance, remove_holding, remove_watch,
-    upsert_holding,
+    add_watch, balance_on_or_before, clear_holdings, holdings, latest_balance, record_balance,
+    remove_holding, remove_watch, upsert_holding,
 };
 pub use prices::{append_bars, bars, bars_since, last_dates, upsert_bars, UpsertCounts};
 pub use recommendations::{
-    is_executed, mark_executed, pending_follow_ups, record_swaps, set_actual_improvement,
-    PendingFollowUp, Recorded, MORNING_SOURCE,
+    is_executed, mark_swap_executed, pending_follow_ups, record_swaps, set_actual_improvement,
+    stored_swap, stored_swap_id, stored_swaps, PendingFollowUp, Recorded, StoredSwap,
+    MORNING_SOURCE,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +60,16 @@ pub enum StoreError {
     },
     #[error("cannot open {path}: {message}")]
     Open { path: PathBuf, message: String },
+    #[error(
+        "{path} is damaged or is not a DuckDB database ({message}); nothing was written to it. \
+         Restore it from a copy (an upgrade leaves NAME.before-vN beside it) or choose another --db"
+    )]
+    Damaged { path: PathBuf, message: String },
+    #[error(
+        "{path} is a DuckDB database of another program (tables: {tables}); DuckLens does not \
+         change it. Choose another --db"
+    )]
+    Foreign { path: PathBuf, tables: String },
     #[error("database error: {0}")]
     Db(#[from] duckdb::Error),
     #[error("{0}")]
@@ -68,6 +86,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     registered: Option<PathBuf>,
+    /// Where the file was copied before this open upgraded its schema.
+    upgrade_backup: Option<PathBuf>,
 }
 
 impl Store {
@@ -86,27 +106,30 @@ impl Store {
         if result.is_err() {
             unregister(&registered);
         }
-        let (conn, path) = result?;
+        let (conn, upgrade_backup) = result?;
         Ok(Store {
             conn,
-            path,
+            path: path.to_path_buf(),
             registered: Some(registered),
+            upgrade_backup,
         })
     }
 
-    fn open_registered(path: &Path, version: u32) -> Result<(Connection, PathBuf)> {
-        if path.exists() {
-            let read_only = Config::default().access_mode(AccessMode::ReadOnly)?;
-            let conn =
-                Connection::open_with_flags(path, read_only).map_err(|e| open_error(path, e))?;
-            let found = migrations::current_version(&conn)?;
-            drop(conn);
+    /// Inspects an existing file through a read-only handle before anything may write to
+    /// it: refused when it is not a regular file, damaged, newer, or another program's
+    /// database; copied beside itself when a migration is about to change it.
+    fn open_registered(path: &Path, version: u32) -> Result<(Connection, Option<PathBuf>)> {
+        let mut upgrade_backup = None;
+        if let Some(found) = safety::inspect_existing(path)? {
             if found > LATEST_VERSION {
                 return Err(StoreError::NewerSchema {
                     path: path.to_path_buf(),
                     found,
                     supported: LATEST_VERSION,
                 });
+            }
+            if found > 0 && found < version {
+                upgrade_backup = Some(safety::copy_before_upgrade(path, version)?);
             }
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
@@ -116,7 +139,15 @@ impl Store {
         }
         let mut conn = Connection::open(path).map_err(|e| open_error(path, e))?;
         apply_migrations_up_to(&mut conn, version)?;
-        Ok((conn, path.to_path_buf()))
+        if let Some(copy) = &upgrade_backup {
+            tracing::info!(path = %path.display(), copy = %copy.display(), "schema upgraded");
+        }
+        Ok((conn, upgrade_backup))
+    }
+
+    /// The copy made before this open upgraded the schema, if it did.
+    pub fn upgrade_backup(&self) -> Option<&Path> {
+        self.upgrade_backup.as_deref()
     }
 
     /// An in-memory database with the full schema, for tests and benchmarks.
@@ -127,6 +158,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             registered: None,
+            upgrade_backup: None,
         })
     }
 
@@ -191,7 +223,18 @@ fn open_error(path: &Path, err: duckdb::Error) -> StoreError {
             path: path.to_path_buf(),
         };
     }
-    let first_line = raw.lines().next().unwrap_or("unknown error").to_string();
+    let first_line = raw
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("unknown error")
+        .to_string();
+    if safety::looks_damaged(&raw) {
+        return StoreError::Damaged {
+            path: path.to_path_buf(),
+            message: first_line,
+        };
+    }
     StoreError::Open {
         path: path.to_path_buf(),
         message: first_line,

@@ -113,6 +113,18 @@ pub fn latest_balance(conn: &Connection) -> Result<Option<AccountBalance>> {
         .optional()?)
 }
 
+/// The balances a check dated `day` may know: the last recorded on or before it.
+pub fn balance_on_or_before(conn: &Connection, day: NaiveDate) -> Result<Option<AccountBalance>> {
+    Ok(conn
+        .query_row(
+            "SELECT as_of, cash, margin_available, margin_used, notes
+             FROM account_snapshots WHERE as_of <= ? ORDER BY as_of DESC LIMIT 1",
+            [day],
+            balance_from_row,
+        )
+        .optional()?)
+}
+
 pub fn balance_history(conn: &Connection) -> Result<Vec<AccountBalance>> {
     let mut stmt = conn.prepare(
         "SELECT as_of, cash, margin_available, margin_used, notes
@@ -163,6 +175,10 @@ impl Store {
 
     pub fn latest_balance(&self) -> Result<Option<AccountBalance>> {
         latest_balance(&self.conn)
+    }
+
+    pub fn balance_on_or_before(&self, day: NaiveDate) -> Result<Option<AccountBalance>> {
+        balance_on_or_before(&self.conn, day)
     }
 
     pub fn balance_history(&self) -> Result<Vec<AccountBalance>> {

@@ -27,6 +27,7 @@ pub fn record_swaps(
 ) -> Result<Recorded> {
     let mut recorded = Recorded::default();
     for swap in &analysis.swaps {
+        supersede(conn, analysis, swap, time)?;
         if insert_recommendation(conn, analysis, swap, time)? {
             recorded.recommendations += 1;
         }
@@ -38,6 +39,44 @@ pub fn record_swaps(
         }
     }
     Ok(recorded)
+}
+
+/// A re-run on the same day that pairs a holding with another opportunity replaces the
+/// earlier, unexecuted swap of that holding (and hides its untaken buy leg), so two stored
+/// swaps never sell the same shares.
+fn supersede(conn: &Connection, a: &Analysis, s: &Swap, time: NaiveDateTime) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, symbol_to_increase FROM rebalancing_recommendations
+         WHERE recommendation_date::DATE = ? AND symbol_to_reduce = ? AND symbol_to_increase <> ?
+           AND NOT coalesce(executed, FALSE)",
+    )?;
+    let old: Vec<(i64, String)> = stmt
+        .query_map(
+            params![
+                time.date(),
+                s.reduce.symbol.as_str(),
+                s.increase.symbol.as_str()
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<std::result::Result<_, _>>()?;
+    for (id, increase) in old {
+        conn.execute("DELETE FROM rebalancing_recommendations WHERE id = ?", [id])?;
+        // The symbol may be bought by another of today's swaps: its leg stays then.
+        if a.swaps
+            .iter()
+            .any(|x| x.increase.symbol.as_str() == increase)
+        {
+            continue;
+        }
+        conn.execute(
+            "UPDATE trading_signals SET deleted = TRUE
+             WHERE signal_date = ? AND symbol = ? AND signal_type = 'BUY' AND signal_source = ?
+               AND NOT coalesce(action_taken, FALSE) AND NOT deleted",
+            params![time.date(), increase, MORNING_SOURCE],
+        )?;
+    }
+    Ok(())
 }
 
 fn insert_recommendation(
@@ -187,26 +226,6 @@ pub fn set_actual_improvement(conn: &Connection, id: i64, pct: Decimal) -> Resul
     Ok(())
 }
 
-/// Marks the swap recommended on `day` from `reduce` to `increase` executed, with the
-/// quantities actually traded. Returns false when no such recommendation is stored.
-pub fn mark_executed(
-    conn: &Connection,
-    day: chrono::NaiveDate,
-    reduce: &crate::domain::symbol::Symbol,
-    increase: &crate::domain::symbol::Symbol,
-    quantities: (Decimal, Decimal),
-    time: NaiveDateTime,
-) -> Result<bool> {
-    let note = format!("executed: sold {}, bought {}", quantities.0, quantities.1);
-    let changed = conn.execute(
-        "UPDATE rebalancing_recommendations
-         SET executed = TRUE, execution_date = ?, notes = ?
-         WHERE recommendation_date::DATE = ? AND symbol_to_reduce = ? AND symbol_to_increase = ?",
-        params![time, note, day, reduce.as_str(), increase.as_str()],
-    )?;
-    Ok(changed > 0)
-}
-
 /// Whether the swap recommended on `day` is already marked executed.
 pub fn is_executed(
     conn: &Connection,
@@ -221,4 +240,103 @@ pub fn is_executed(
         params![day, reduce.as_str(), increase.as_str()],
         |r| r.get(0),
     )?)
+}
+
+/// One stored swap recommendation, as `swap list` shows it and `swap execute` acts on it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredSwap {
+    pub id: i64,
+    pub date: chrono::NaiveDate,
+    pub reduce: crate::domain::symbol::Symbol,
+    pub increase: crate::domain::symbol::Symbol,
+    pub reduce_quantity: Option<i64>,
+    pub increase_quantity: Option<i64>,
+    pub expected_improvement_pct: Option<Decimal>,
+    pub executed: bool,
+    pub execution_date: Option<NaiveDateTime>,
+    pub actual_improvement_pct: Option<Decimal>,
+    pub notes: Option<String>,
+}
+
+const SELECT_SWAPS: &str = "SELECT id, recommendation_date::DATE, symbol_to_reduce,
+        symbol_to_increase, reduce_quantity, increase_quantity, expected_improvement_pct,
+        coalesce(executed, FALSE), execution_date, actual_improvement_pct, notes
+     FROM rebalancing_recommendations
+     WHERE symbol_to_reduce IS NOT NULL AND symbol_to_increase IS NOT NULL";
+
+fn swap_from_row(r: &duckdb::Row<'_>) -> duckdb::Result<StoredSwap> {
+    let symbol = |i: usize| -> duckdb::Result<crate::domain::symbol::Symbol> {
+        let raw: String = r.get(i)?;
+        crate::domain::symbol::Symbol::parse(&raw).map_err(|e| {
+            duckdb::Error::FromSqlConversionFailure(
+                i,
+                duckdb::types::Type::Text,
+                e.to_string().into(),
+            )
+        })
+    };
+    Ok(StoredSwap {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        reduce: symbol(2)?,
+        increase: symbol(3)?,
+        reduce_quantity: r.get(4)?,
+        increase_quantity: r.get(5)?,
+        expected_improvement_pct: r.get(6)?,
+        executed: r.get(7)?,
+        execution_date: r.get(8)?,
+        actual_improvement_pct: r.get(9)?,
+        notes: r.get(10)?,
+    })
+}
+
+/// The stored swaps, newest first, at most `limit`.
+pub fn stored_swaps(conn: &Connection, limit: usize) -> Result<Vec<StoredSwap>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT_SWAPS} ORDER BY recommendation_date DESC, id DESC LIMIT ?"
+    ))?;
+    let rows = stmt.query_map([limit as i64], swap_from_row)?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+pub fn stored_swap(conn: &Connection, id: i64) -> Result<Option<StoredSwap>> {
+    use duckdb::OptionalExt;
+    Ok(conn
+        .query_row(&format!("{SELECT_SWAPS} AND id = ?"), [id], swap_from_row)
+        .optional()?)
+}
+
+/// The id of the swap recommended on `day` from `reduce` to `increase`.
+pub fn stored_swap_id(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    reduce: &crate::domain::symbol::Symbol,
+    increase: &crate::domain::symbol::Symbol,
+) -> Result<Option<i64>> {
+    use duckdb::OptionalExt;
+    Ok(conn
+        .query_row(
+            "SELECT id FROM rebalancing_recommendations
+             WHERE recommendation_date::DATE = ? AND symbol_to_reduce = ? AND symbol_to_increase = ?
+             ORDER BY id LIMIT 1",
+            params![day, reduce.as_str(), increase.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Marks swap `id` executed at `time`, with the quantities actually traded.
+pub fn mark_swap_executed(
+    conn: &Connection,
+    id: i64,
+    quantities: (Decimal, Decimal),
+    time: NaiveDateTime,
+) -> Result<()> {
+    let note = format!("executed: sold {}, bought {}", quantities.0, quantities.1);
+    conn.execute(
+        "UPDATE rebalancing_recommendations SET executed = TRUE, execution_date = ?, notes = ?
+         WHERE id = ?",
+        params![time, note, id],
+    )?;
+    Ok(())
 }

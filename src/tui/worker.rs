@@ -12,11 +12,12 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
 use crate::domain::analyzer::Analysis;
-use crate::domain::execution::{execute_swap, Fill};
+use crate::domain::execution::Fill;
 use crate::domain::journal::SignalRecord;
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker;
+use crate::service::swap::{execute_in, SwapFills};
 use crate::service::Context;
 use crate::store::{self, Store};
 
@@ -309,8 +310,8 @@ impl Worker {
         ))
     }
 
-    /// Records the swap (if not yet), applies both legs to the holdings and the cash and
-    /// marks the recommendation executed, all in one transaction.
+    /// Records the swap (if not yet) and executes it through the same use-case as
+    /// `ducklens swap execute`, in one transaction.
     fn execute(
         &self,
         store: &mut Store,
@@ -319,44 +320,30 @@ impl Worker {
         date: NaiveDate,
     ) -> Result<String> {
         let a = self.analysis()?;
-        let holdings = store.holdings()?;
-        let balance = store
-            .latest_balance()?
-            .ok_or_else(|| eyre!("no account balances: record them on the Account tab first"))?;
-        let exec = execute_swap(&holdings, &balance, sell, buy, date).map_err(|e| eyre!("{e}"))?;
         let time = a
             .as_of
             .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
-        let now = date.and_time(NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default());
-        store.in_transaction(|tx| {
+        let fills = SwapFills {
+            sell_quantity: Some(sell.quantity),
+            sell_price: Some(sell.price),
+            buy_quantity: Some(buy.quantity),
+            buy_price: Some(buy.price),
+            date: Some(date),
+        };
+        let today = self.ctx.today;
+        let done = store.in_transaction(|tx| {
             store::record_swaps(tx, &a, time)?;
-            for h in &exec.upserts {
-                store::upsert_holding(tx, h)?;
-            }
-            for s in &exec.removals {
-                store::remove_holding(tx, s)?;
-            }
-            store::record_balance(tx, &exec.balance)?;
-            let marked = store::mark_executed(
-                tx,
-                a.as_of,
-                &sell.symbol,
-                &buy.symbol,
-                (sell.quantity, buy.quantity),
-                now,
+            let id = store::stored_swap_id(tx, a.as_of, &sell.symbol, &buy.symbol)?.ok_or_else(
+                || {
+                    store::StoreError::Invalid(format!(
+                        "no recommendation {} → {} on {}",
+                        sell.symbol, buy.symbol, a.as_of
+                    ))
+                },
             )?;
-            if !marked {
-                return Err(store::StoreError::Invalid(format!(
-                    "no recommendation {} → {} on {}",
-                    sell.symbol, buy.symbol, a.as_of
-                )));
-            }
-            Ok(())
+            execute_in(tx, today, id, &fills)
         })?;
-        Ok(format!(
-            "Executed: sold {} {}, bought {} {}; cash {:+}",
-            sell.quantity, sell.symbol, buy.quantity, buy.symbol, exec.cash_change
-        ))
+        Ok(done.summary())
     }
 }
 

@@ -20,6 +20,7 @@ use super::holdings::{HoldingRow, StopKind};
 use super::screens::Opportunity;
 use super::sizing::{Budget, SizingContext};
 use super::swaps::Swap;
+use crate::domain::portfolio::to_cents;
 use crate::domain::symbol::Symbol;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,7 +90,11 @@ fn swap_step(swap: &Swap) -> PlanStep {
     let buy = match &s.reason {
         None => format!(
             "buy {} {} at {} ({:.2}, {:.1} % of portfolio)",
-            s.quantity, i.symbol, i.price, s.value, s.allocation_pct
+            s.quantity,
+            i.symbol,
+            to_cents(i.price),
+            s.value,
+            s.allocation_pct
         ),
         Some(reason) => format!("{} cannot be bought yet: {reason}", i.symbol),
     };
@@ -129,7 +134,14 @@ fn buy_steps(
         steps.push(PlanStep {
             text: format!(
                 "Buy {} {} at {} ({:.2}, {:.1} % of portfolio{margin}) — strength {:.0}, stop {}, target {}",
-                size.quantity, o.symbol, o.price, size.value, size.allocation_pct, o.strength, size.exit.stop_loss, size.exit.target_exit
+                size.quantity,
+                o.symbol,
+                to_cents(o.price),
+                size.value,
+                size.allocation_pct,
+                o.strength,
+                to_cents(size.exit.stop_loss),
+                to_cents(size.exit.target_exit)
             ),
             action: PlanAction::Buy {
                 symbol: o.symbol.clone(),

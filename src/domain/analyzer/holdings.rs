@@ -1,6 +1,10 @@
 //! One row per holding, with its stop alerts (DESIGN §5 "Stops").
 //!
-//! - value = quantity × adjusted close, to the cent; weight = value / P;
+//! - price basis: a holding's quantity and average cost are in today's shares, as a broker
+//!   shows them (splits applied, dividends not). So it is valued at the close **as traded on
+//!   the as-of day**, divided by the splits since then (`splits_after`): the same basis as
+//!   its cost. Later dividends never lower a past day's value or fake a percentage stop.
+//! - value = quantity × that price, to the cent; weight = value / P;
 //! - unrealized P&L = value − cost basis; in percent, price / average cost − 1;
 //! - lookback return over `general.lookback_days`, the benchmark's return over the same two
 //!   dates, alpha = the difference in percentage points;
@@ -18,7 +22,7 @@ use serde::Serialize;
 use super::series::Facts;
 use super::{AnalysisRules, SymbolSeries};
 use crate::domain::indicators::Trend;
-use crate::domain::portfolio::{to_cents, Holding};
+use crate::domain::portfolio::{to_cents, to_price, Holding};
 use crate::domain::risk::RiskLevel;
 use crate::domain::signal::{Band, SignalInputs};
 use crate::domain::sizer::pct_of;
@@ -62,7 +66,8 @@ pub struct HoldingRow {
     pub avg_cost: Decimal,
     pub cost_basis: Decimal,
     pub opened: Option<NaiveDate>,
-    /// Adjusted close of the last bar on or before the as-of date.
+    /// The close as traded on the last bar on or before the as-of date, in today's shares
+    /// (÷ the splits since): the basis of `avg_cost`.
     pub price: Option<Decimal>,
     /// That bar's date; earlier than the as-of date when the data is stale.
     pub price_date: Option<NaiveDate>,
@@ -137,6 +142,7 @@ impl HoldingRow {
 pub(super) fn holding_row(
     h: &Holding,
     facts: Option<&Facts>,
+    splits_after: Option<Decimal>,
     benchmark: Option<&SymbolSeries>,
     rules: &AnalysisRules,
 ) -> HoldingRow {
@@ -144,14 +150,14 @@ pub(super) fn holding_row(
     let Some(f) = facts else {
         return row;
     };
-    let value = cents(h.quantity * f.price);
+    let price = cost_basis_price(f.bar_close, splits_after);
+    let value = cents(h.quantity * price);
     let (benchmark_return, alpha) = f.versus(benchmark);
-    row.price = Some(f.price);
+    row.price = Some(price);
     row.price_date = Some(f.date);
     row.value = Some(value);
     row.unrealized_pnl = Some(value - row.cost_basis);
-    row.unrealized_pnl_pct =
-        ((f.price / h.avg_cost - Decimal::ONE) * Decimal::ONE_HUNDRED).to_f64();
+    row.unrealized_pnl_pct = ((price / h.avg_cost - Decimal::ONE) * Decimal::ONE_HUNDRED).to_f64();
     row.lookback_from = f.lookback.map(|l| l.from);
     row.lookback_return_pct = f.lookback.map(|l| l.return_pct);
     row.benchmark_return_pct = benchmark_return;
@@ -164,7 +170,7 @@ pub(super) fn holding_row(
     row.band = Some(f.strength.band());
     row.risk_level = Some(f.risk.level);
     row.volatility_pct = f.risk.volatility_pct;
-    row.alerts = stop_alerts(h, f, alpha, rules);
+    row.alerts = stop_alerts(h, f, price, alpha, rules);
     row.note = missing_note(f, alpha, benchmark.is_some());
     row
 }
@@ -183,9 +189,19 @@ fn missing_note(f: &Facts, alpha: Option<f64>, has_benchmark: bool) -> Option<St
     }
 }
 
+/// The day's traded close in today's shares, to the stored four decimals.
+fn cost_basis_price(bar_close: Decimal, splits_after: Option<Decimal>) -> Decimal {
+    match splits_after.filter(|s| *s > Decimal::ZERO && *s != Decimal::ONE) {
+        Some(splits) => to_price(bar_close / splits),
+        None => bar_close,
+    }
+}
+
+/// `price` is the holding's price on its cost's basis (see the module docs).
 fn stop_alerts(
     h: &Holding,
     f: &Facts,
+    price: Decimal,
     alpha: Option<f64>,
     rules: &AnalysisRules,
 ) -> Vec<StopAlert> {
@@ -193,8 +209,8 @@ fn stop_alerts(
     let mut alerts = Vec::new();
     let mut alert = |kind, message| alerts.push(StopAlert { kind, message });
     let stop_price = h.avg_cost - pct_of(h.avg_cost, stops.loss_pct);
-    if f.price <= stop_price {
-        let loss = ((f.price / h.avg_cost - Decimal::ONE) * Decimal::ONE_HUNDRED).to_f64();
+    if price <= stop_price {
+        let loss = ((price / h.avg_cost - Decimal::ONE) * Decimal::ONE_HUNDRED).to_f64();
         alert(
             StopKind::Percentage,
             format!(
@@ -227,6 +243,20 @@ fn stop_alerts(
         );
     }
     alerts
+}
+
+/// A holding whose last bar is older than the as-of date keeps its value at that bar and
+/// says so first in its note: "stale since DATE".
+pub(super) fn flag_stale(rows: &mut [HoldingRow], as_of: NaiveDate) {
+    for row in rows {
+        if let Some(date) = row.price_date.filter(|d| *d < as_of) {
+            let stale = format!("stale since {date}: valued at that day's close");
+            row.note = Some(match row.note.take() {
+                Some(other) => format!("{stale}; {other}"),
+                None => stale,
+            });
+        }
+    }
 }
 
 /// Money to the cent, always shown with two decimals (`"950.00"` in JSON).
@@ -277,7 +307,7 @@ mod tests {
         );
         let f = facts(&aaa, as_of, &r).unwrap();
         let h = holding(dec!(3), dec!(104.123));
-        let mut rows = vec![holding_row(&h, Some(&f), Some(&spy), &r)];
+        let mut rows = vec![holding_row(&h, Some(&f), None, Some(&spy), &r)];
         let x = &rows[0];
         // Value 3 × 108 = 324; cost 3 × 104.123 = 312.369 → 312.37; P&L 11.63.
         assert_eq!(
@@ -312,7 +342,7 @@ mod tests {
         let spy = scripted(as_of, &[200.0; 31], row(0.5, true, 200.0));
         let f = facts(&aaa, as_of, &r).unwrap();
         assert_eq!(f.sma(50), None);
-        let x = holding_row(&holding(dec!(1), dec!(100)), Some(&f), Some(&spy), &r);
+        let x = holding_row(&holding(dec!(1), dec!(100)), Some(&f), None, Some(&spy), &r);
         let kinds: Vec<StopKind> = x.alerts.iter().map(|a| a.kind).collect();
         assert_eq!(
             kinds,
@@ -328,7 +358,7 @@ mod tests {
         // 92.01 is above the 92 stop: no percentage stop.
         let above_stop = scripted(as_of, &closes(92.01), row(-0.5, false, 95.0));
         let f = facts(&above_stop, as_of, &r).unwrap();
-        let y = holding_row(&holding(dec!(1), dec!(100)), Some(&f), Some(&spy), &r);
+        let y = holding_row(&holding(dec!(1), dec!(100)), Some(&f), None, Some(&spy), &r);
         assert!(y.alerts.iter().all(|a| a.kind != StopKind::Percentage));
     }
 
@@ -341,7 +371,7 @@ mod tests {
         c.push(99.0);
         let series = scripted(as_of, &c, row(0.5, true, 90.0));
         let f = facts(&series, as_of, &r).unwrap();
-        let x = holding_row(&holding(dec!(1), dec!(99)), Some(&f), None, &r);
+        let x = holding_row(&holding(dec!(1), dec!(99)), Some(&f), None, None, &r);
         assert_eq!(x.alerts.len(), 1);
         assert_eq!(x.alerts[0].message, "close 99.00 below SMA50 99.98");
         // Without a benchmark the alpha is unknown and the row says why.
@@ -351,7 +381,7 @@ mod tests {
 
     #[test]
     fn no_data_is_a_row_with_a_note() {
-        let x = holding_row(&holding(dec!(2), dec!(10)), None, None, &rules());
+        let x = holding_row(&holding(dec!(2), dec!(10)), None, None, None, &rules());
         assert_eq!((x.price, x.value, x.strength), (None, None, None));
         assert_eq!(x.cost_basis, dec!(20));
         assert_eq!(

@@ -102,6 +102,7 @@ mod tests {
         MarketSnapshot {
             as_of,
             series: BTreeMap::from([(sym("SPY"), daily(as_of, closes))]),
+            splits_after: Default::default(),
         }
     }
 

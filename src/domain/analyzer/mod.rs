@@ -9,6 +9,7 @@ mod account;
 mod game_plan;
 mod health;
 mod holdings;
+mod intraday;
 mod issues;
 mod market_direction;
 mod screens;
@@ -23,6 +24,8 @@ pub(crate) mod fixtures;
 mod scenario;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +46,7 @@ pub use account::AccountSummary;
 pub use game_plan::{PlanAction, PlanStep};
 pub use health::{grade, health_score, Grade, Health, HealthTerms};
 pub use holdings::{HoldingRow, StopAlert, StopKind};
+pub use intraday::{intraday_plan, IntradayPlan, MorningBuyCheck, NewBuy};
 pub use issues::{HealthIssue, IssueKind};
 pub use market_direction::MarketDirection;
 pub use screens::{FlagAction, Opportunity, Underperformer};
@@ -55,6 +59,11 @@ pub use watch::{watch_rows, WatchRow};
 pub struct MarketSnapshot {
     pub as_of: NaiveDate,
     pub series: BTreeMap<Symbol, SymbolSeries>,
+    /// For a past as-of date: how many of today's shares one share on that date became
+    /// (splits since, see `bar::split_multiplier`); a symbol not listed had none. Holdings
+    /// are recorded in today's shares, so this puts the day's close on their cost's basis.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub splits_after: BTreeMap<Symbol, rust_decimal::Decimal>,
 }
 
 /// One symbol's bars, ascending by date, and the indicators of its last bars. Bars after
@@ -110,6 +119,10 @@ pub struct MissingData {
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
     pub as_of: NaiveDate,
+    /// What the reader must know before trusting any figure (e.g. stale prices); shown
+    /// first. Left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub mode: CheckMode,
     /// The benchmark every alpha is measured against.
     pub benchmark: String,
@@ -125,6 +138,27 @@ pub struct Analysis {
     pub swaps: Vec<Swap>,
     pub game_plan: Vec<PlanStep>,
     pub missing_data: Vec<MissingData>,
+}
+
+impl Analysis {
+    /// What to say when there is no swap: "well optimized" only without underperformers;
+    /// with them, that no stronger opportunity could replace them, naming them.
+    pub fn no_swap_message(&self) -> String {
+        if self.underperformers.is_empty() {
+            return "✓ No rebalancing needed - portfolio is well optimized".into();
+        }
+        let names: Vec<&str> = self
+            .underperformers
+            .iter()
+            .map(|u| u.symbol.as_str())
+            .collect();
+        format!(
+            "No swap: no stronger opportunity can replace the {} underperformer(s) ({}); \
+             review them",
+            names.len(),
+            names.join(", ")
+        )
+    }
 }
 
 /// Runs the whole analysis. See the module docs of each part for its rules.
@@ -143,9 +177,11 @@ pub fn analyze(
         .iter()
         .map(|h| {
             let facts = facts_of(market, &h.symbol, rules);
-            holdings::holding_row(h, facts.as_ref(), benchmark, rules)
+            let splits = market.splits_after.get(&h.symbol).copied();
+            holdings::holding_row(h, facts.as_ref(), splits, benchmark, rules)
         })
         .collect();
+    holdings::flag_stale(&mut rows, as_of);
     let account = account::account_summary(account, &rows, &rules.sizing, &rules.margin);
     holdings::set_weights(&mut rows, account.portfolio_value);
     let market_regime = benchmark
@@ -169,6 +205,7 @@ pub fn analyze(
         swaps: advice.swaps,
         game_plan: advice.game_plan,
         missing_data,
+        warnings: Vec::new(),
     }
 }
 
@@ -180,7 +217,8 @@ fn facts_of<'a>(
     series::facts(market.series.get(symbol)?, market.as_of, rules)
 }
 
-/// Watchlist symbols not held, with data.
+/// Watchlist symbols not held, with a bar on the as-of date: a buy is never proposed from
+/// a price that stopped days ago.
 fn watch_candidates<'a>(
     holdings: &[Holding],
     watchlist: &[WatchItem],
@@ -192,6 +230,7 @@ fn watch_candidates<'a>(
         .iter()
         .filter(|w| !held.contains(&w.symbol))
         .filter_map(|w| facts_of(market, &w.symbol, rules).map(|f| (w.symbol.clone(), f)))
+        .filter(|(_, f)| f.date >= market.as_of)
         .collect()
 }
 

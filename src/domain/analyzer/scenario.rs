@@ -73,6 +73,7 @@ pub(super) fn market() -> MarketSnapshot {
             (sym("NICE"), s(closes(30.0, 31.5), row(0.5, true, 30.0))),
             (sym("MEH"), s(closes(20.0, 20.0), row(-0.5, true, 20.0))),
         ]),
+        splits_after: Default::default(),
     }
 }
 

@@ -69,6 +69,8 @@ pub(super) struct Facts<'a> {
     pub date: NaiveDate,
     /// Adjusted close, as money.
     pub price: Decimal,
+    /// The bar's close as traded that day (raw, before any later adjustment).
+    pub bar_close: Decimal,
     pub close: f64,
     pub row: IndicatorRow,
     pub lookback: Option<Lookback>,
@@ -161,6 +163,11 @@ pub(super) fn facts<'a>(
         bars,
         date: day,
         price: bars[last].adjusted_close(),
+        // Shown like the adjusted close used to be: normalised when the source adjusts.
+        bar_close: match bars[last].adj_close {
+            Some(_) => bars[last].close.normalize(),
+            None => bars[last].close,
+        },
         close: closes[end],
         row,
         lookback,

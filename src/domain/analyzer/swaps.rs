@@ -82,6 +82,10 @@ fn increase_reason(o: &Opportunity) -> String {
     )
 }
 
+/// Each underperformer, worst alpha first, takes the first unused opportunity more than
+/// `swap_min_improvement` points stronger **that the sizer can buy at least one share of**
+/// (with the reduce leg's proceeds); one it cannot buy is skipped for the next, and an
+/// underperformer left with none gets no swap. A 0-share increase leg is never proposed.
 pub(super) fn swaps(
     underperformers: &[Underperformer],
     opportunities: &[Opportunity],
@@ -89,37 +93,48 @@ pub(super) fn swaps(
     budget: &mut Budget,
     rules: &AnalysisRules,
 ) -> Vec<Swap> {
-    let weak: Vec<f64> = underperformers.iter().map(|u| u.strength).collect();
-    let strong: Vec<f64> = opportunities.iter().map(|o| o.strength).collect();
-    pair_swaps(&weak, &strong, rules.screens.swap_min_improvement)
-        .into_iter()
-        .map(|(u, o)| {
-            let (u, o) = (&underperformers[u], &opportunities[o]);
-            let size = ctx.size(&o.entry(), budget, u.value);
-            budget.spend(&size, u.value);
-            Swap {
-                reduce: SwapReduce {
-                    symbol: u.symbol.clone(),
-                    quantity: u.quantity,
-                    price: u.price,
-                    value: u.value,
-                    strength: u.strength,
-                    alpha: u.alpha,
-                    reason: u.reason.clone(),
-                },
-                increase: SwapIncrease {
-                    symbol: o.symbol.clone(),
-                    price: o.price,
-                    strength: o.strength,
-                    alpha: o.alpha,
-                    reason: increase_reason(o),
-                },
-                improvement_points: o.strength - u.strength,
-                risk_level: o.risk_level,
-                size,
+    let mut used = vec![false; opportunities.len()];
+    let mut out = Vec::new();
+    for u in underperformers {
+        for (i, o) in opportunities.iter().enumerate() {
+            if used[i] || o.strength - u.strength <= rules.screens.swap_min_improvement {
+                continue;
             }
-        })
-        .collect()
+            let size = ctx.size(&o.entry(), budget, u.value);
+            if size.quantity == 0 {
+                continue;
+            }
+            used[i] = true;
+            budget.spend(&size, u.value);
+            out.push(swap(u, o, size));
+            break;
+        }
+    }
+    out
+}
+
+fn swap(u: &Underperformer, o: &Opportunity, size: PositionSize) -> Swap {
+    Swap {
+        reduce: SwapReduce {
+            symbol: u.symbol.clone(),
+            quantity: u.quantity,
+            price: u.price,
+            value: u.value,
+            strength: u.strength,
+            alpha: u.alpha,
+            reason: u.reason.clone(),
+        },
+        increase: SwapIncrease {
+            symbol: o.symbol.clone(),
+            price: o.price,
+            strength: o.strength,
+            alpha: o.alpha,
+            reason: increase_reason(o),
+        },
+        improvement_points: o.strength - u.strength,
+        risk_level: o.risk_level,
+        size,
+    }
 }
 
 #[cfg(test)]

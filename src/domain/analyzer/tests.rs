@@ -88,7 +88,7 @@ fn morning_game_plan() {
     assert_eq!(buy, ("NICE", 61, dec!(1921.5)));
     assert_eq!(
         a.game_plan[0].text,
-        "Swap: sell 10 WEAK (950.00), buy 39 STAR at 44.4 (1731.60, 17.3 % of portfolio) \
+        "Swap: sell 10 WEAK (950.00), buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio) \
          — expected improvement +65 points"
     );
 }
@@ -159,7 +159,7 @@ fn intraday_uses_the_tighter_screens_and_no_swaps() {
     // Stop 44.4 × 0.92 = 40.848; the 60-day high is today's close → target 44.4 + 2 × 3.552.
     assert_eq!(
         a.game_plan[1].text,
-        "Buy 39 STAR at 44.4 (1731.60, 17.3 % of portfolio) — strength 90, stop 40.848, target 51.504"
+        "Buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio) — strength 90, stop 40.85, target 51.50"
     );
 }
 
@@ -179,6 +179,7 @@ fn benchmark_return_uses_the_holdings_own_dates() {
                 daily(date(2026, 3, 20), &closes(100.0, 105.0)),
             ),
         ]),
+        splits_after: Default::default(),
     };
     let a = analyze(
         &[holding("STALE", dec!(1), dec!(100))],
@@ -215,6 +216,7 @@ fn no_holdings_no_account_is_not_an_error() {
     let empty = MarketSnapshot {
         as_of: date(2026, 3, 31),
         series: BTreeMap::new(),
+        splits_after: Default::default(),
     };
     let b = analyze(&holdings(), &[], None, &empty, &rules(), CheckMode::Morning);
     assert!(b.market.is_empty() && b.market_regime.is_none());

@@ -276,6 +276,7 @@ fn the_window_gives_the_analysis_of_the_full_history() {
                     (p.symbol.clone(), series)
                 })
                 .collect(),
+            splits_after: Default::default(),
         };
         let a = |m: &MarketSnapshot| {
             let x = analyze(&holdings, &watch, None, m, &rules, CheckMode::Morning);

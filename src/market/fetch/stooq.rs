@@ -78,10 +78,14 @@ pub fn parse_stooq(body: &str, symbol: &Symbol) -> Result<Vec<Bar>, FetchError> 
         });
     }
     let name = format!("{}.csv", symbol.as_str());
-    let file = parse_prices(body, Path::new(&name), false).map_err(|e| FetchError::Malformed {
-        provider: NAME,
-        message: e.to_string(),
-    })?;
+    // The provider's own dates are taken as they come (its clock, not the user's typing).
+    let file =
+        parse_prices(body, Path::new(&name), false, chrono::NaiveDate::MAX).map_err(|e| {
+            FetchError::Malformed {
+                provider: NAME,
+                message: e.to_string(),
+            }
+        })?;
     Ok(file.bars.into_values().next().unwrap_or_default())
 }
 

@@ -205,9 +205,14 @@ fn render_swaps(frame: &mut Frame, area: Rect, a: &Analysis, selected: usize) {
     if a.swaps.is_empty() {
         return frame.render_widget(
             Paragraph::new(Line::styled(
-                "✓ No rebalancing needed - portfolio is well optimized",
-                theme::good(),
+                a.no_swap_message(),
+                if a.underperformers.is_empty() {
+                    theme::good()
+                } else {
+                    theme::warn()
+                },
             ))
+            .wrap(ratatui::widgets::Wrap { trim: true })
             .block(panel("Swap recommendations")),
             area,
         );

@@ -1,0 +1,60 @@
+//! The intraday check: the analysis with the intraday thresholds, the plan against the
+//! morning's buy signals, and the day's new buy signals recorded once (source
+//! `intraday_monitor`).
+
+use chrono::NaiveDate;
+use color_eyre::eyre::Result;
+
+use super::analysis::inputs;
+use super::record::{record, SignalDraft};
+use super::Context;
+use crate::domain::analyzer::{intraday_plan, Analysis, CheckMode, IntradayPlan};
+use crate::store::{self, Store, MORNING_SOURCE};
+
+pub const INTRADAY_SOURCE: &str = "intraday_monitor";
+
+pub struct Intraday {
+    pub analysis: Analysis,
+    pub plan: IntradayPlan,
+    /// New buy signals written to the journal by this run (0 when already recorded today).
+    pub recorded: usize,
+}
+
+pub fn intraday(ctx: &Context, store: &mut Store, as_of: Option<NaiveDate>) -> Result<Intraday> {
+    let inputs = inputs(ctx, store, as_of)?;
+    let analysis = inputs.analyze(CheckMode::Intraday);
+    let morning = store::signals_on(store.conn(), analysis.as_of, MORNING_SOURCE)?;
+    let plan = intraday_plan(&analysis, &morning, &inputs.snapshot, &inputs.rules);
+    let already = store::signals_on(store.conn(), analysis.as_of, INTRADAY_SOURCE)?;
+    let mut fresh = Vec::new();
+    for buy in &plan.new_buys {
+        if already.iter().any(|s| s.symbol == buy.symbol) {
+            continue;
+        }
+        let draft = SignalDraft {
+            symbol: buy.symbol.to_string(),
+            signal_type: "BUY".into(),
+            source: INTRADAY_SOURCE.into(),
+            date: Some(analysis.as_of),
+            ..SignalDraft::default()
+        };
+        let mut s = record(ctx, store, draft)?;
+        // The brief's intraday glance runs at 3 PM.
+        s.signal_time = analysis
+            .as_of
+            .and_time(chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap_or_default());
+        s.suggested_quantity = i32::try_from(buy.quantity).ok();
+        fresh.push(s);
+    }
+    store.in_transaction(|tx| {
+        for s in &fresh {
+            store::insert_signal(tx, s)?;
+        }
+        Ok(())
+    })?;
+    Ok(Intraday {
+        analysis,
+        plan,
+        recorded: fresh.len(),
+    })
+}

@@ -1,0 +1,202 @@
+//! What is checked before DuckLens writes to an existing file: that it is a regular file,
+//! not damaged, DuckLens's own (not another program's database), and, before a migration
+//! changes it, that a copy of it exists beside it.
+
+use std::path::{Path, PathBuf};
+
+use duckdb::{AccessMode, Config, Connection};
+
+use super::{migrations, open_error, Result, StoreError};
+
+/// DuckDB's file layout: a main header and two database headers of 4 KiB each, then blocks
+/// of `block_alloc_size` bytes. Each database header starts with an 8-byte checksum, then
+/// iteration, meta block pointer, free list, block count and block size (8 bytes each).
+const HEADER_SIZE: u64 = 4096;
+const MAGIC: &[u8; 4] = b"DUCK";
+/// The block id is the low 56 bits of a meta block pointer; all ones means none.
+const BLOCK_ID_BITS: u64 = (1 << 56) - 1;
+
+/// `None` when nothing is at `path` (or an empty file, which DuckDB initialises); else the
+/// schema version found, after refusing what must not be written to.
+pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(open_failure(path, e.to_string())),
+    };
+    if !meta.is_file() {
+        return Err(open_failure(
+            path,
+            "not a regular file (a folder, FIFO or device); give the path of a database file"
+                .into(),
+        ));
+    }
+    if meta.len() == 0 {
+        return Ok(None);
+    }
+    let block_size = check_layout(path, meta.len())?;
+    let read_only = Config::default().access_mode(AccessMode::ReadOnly)?;
+    let conn = Connection::open_with_flags(path, read_only).map_err(|e| open_error(path, e))?;
+    let found = migrations::current_version(&conn).map_err(|e| damaged(path, &e.to_string()))?;
+    if let Some(block_size) = block_size {
+        check_blocks_present(&conn, path, meta.len(), block_size)?;
+    }
+    if found == 0 {
+        let tables = own_tables(&conn).map_err(|e| damaged(path, &e.to_string()))?;
+        if !tables.is_empty() {
+            return Err(StoreError::Foreign {
+                path: path.to_path_buf(),
+                tables: tables.join(", "),
+            });
+        }
+    }
+    Ok(Some(found))
+}
+
+/// Refuses a file that is not a DuckDB file, or whose current metadata block lies past its
+/// end (a truncated file opens, but its missing blocks would be lost on the next write).
+/// DuckDB may legitimately shorten a file by its free tail, so the block count alone
+/// proves nothing; the metadata block is always in use.
+fn check_layout(path: &Path, len: u64) -> Result<Option<u64>> {
+    use std::io::Read;
+    let mut head = vec![0u8; (HEADER_SIZE * 3) as usize];
+    let mut file = std::fs::File::open(path).map_err(|e| open_failure(path, e.to_string()))?;
+    let read = file
+        .read(&mut head)
+        .map_err(|e| open_failure(path, e.to_string()))?;
+    if read < head.len() || &head[8..12] != MAGIC {
+        return Err(damaged(path, "no DuckDB header"));
+    }
+    let field = |header: usize, index: usize| -> u64 {
+        let at = HEADER_SIZE as usize * header + 8 + index * 8;
+        u64::from_le_bytes(head[at..at + 8].try_into().unwrap_or([0; 8]))
+    };
+    // The header with the higher iteration is the current one.
+    let current = if field(1, 0) >= field(2, 0) { 1 } else { 2 };
+    let (meta, block_size) = (field(current, 1), field(current, 4));
+    if meta == u64::MAX || block_size == 0 {
+        return Ok(None);
+    }
+    let block = meta & BLOCK_ID_BITS;
+    let needed = block
+        .checked_add(1)
+        .and_then(|n| n.checked_mul(block_size))
+        .and_then(|b| b.checked_add(HEADER_SIZE * 3));
+    match needed {
+        Some(needed) if len >= needed => Ok(Some(block_size)),
+        _ => Err(damaged(
+            path,
+            &format!("{len} bytes, but its catalog lies in block {block}: the file was cut short"),
+        )),
+    }
+}
+
+/// Refuses a file that lacks a block its tables use: the highest block any table's
+/// storage points to must lie inside the file. Reads table metadata only, not the data.
+fn check_blocks_present(conn: &Connection, path: &Path, len: u64, block_size: u64) -> Result<()> {
+    let tables = own_tables(conn).map_err(|e| damaged(path, &e.to_string()))?;
+    let mut highest: Option<i64> = None;
+    for table in tables {
+        // The name comes from the catalog; quotes are doubled as SQL requires.
+        let sql = format!(
+            "SELECT max(block_id) FROM pragma_storage_info('{}') WHERE persistent",
+            table.replace('\'', "''")
+        );
+        let top: Option<i64> = conn
+            .query_row(&sql, [], |r| r.get(0))
+            .map_err(|e| damaged(path, &e.to_string()))?;
+        highest = highest.max(top);
+    }
+    let Some(top) = highest.and_then(|b| u64::try_from(b).ok()) else {
+        return Ok(());
+    };
+    let needed = (top + 1)
+        .checked_mul(block_size)
+        .and_then(|b| b.checked_add(HEADER_SIZE * 3));
+    match needed {
+        Some(needed) if len >= needed => Ok(()),
+        _ => Err(damaged(
+            path,
+            &format!("{len} bytes, but its data uses block {top}: the file was cut short"),
+        )),
+    }
+}
+
+/// Tables in the file that DuckLens did not make (a DuckLens file always has the ledger).
+fn own_tables(conn: &Connection) -> duckdb::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT table_name FROM information_schema.tables
+         WHERE table_catalog = current_database() ORDER BY table_name",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.collect()
+}
+
+/// Copies the file (and its write-ahead log) to `NAME.before-vVERSION` beside it, never
+/// over an earlier copy.
+pub(super) fn copy_before_upgrade(path: &Path, version: u32) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "ducklens.duckdb".into());
+    let base = format!("{name}.before-v{version}");
+    let mut copy = path.with_file_name(&base);
+    let mut n = 2;
+    while copy.exists() {
+        copy = path.with_file_name(format!("{base}.{n}"));
+        n += 1;
+    }
+    let fail = |e: std::io::Error| {
+        open_failure(
+            path,
+            format!(
+                "cannot copy it to {} before upgrading its schema: {e}; nothing was changed",
+                copy.display()
+            ),
+        )
+    };
+    std::fs::copy(path, &copy).map_err(fail)?;
+    let wal = wal_of(path);
+    if wal.exists() {
+        std::fs::copy(&wal, wal_of(&copy)).map_err(fail)?;
+    }
+    Ok(copy)
+}
+
+/// DuckDB's write-ahead log: the database path with `.wal` appended.
+pub fn wal_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".wal");
+    PathBuf::from(name)
+}
+
+/// Whether DuckDB's message says the file's bytes are wrong (as opposed to a lock, a
+/// permission or a missing folder).
+pub(super) fn looks_damaged(raw: &str) -> bool {
+    let lower = raw.to_ascii_lowercase();
+    [
+        "not a valid duckdb database",
+        "corrupt",
+        "checksum",
+        "invalid database header",
+        "could not read enough bytes",
+        "unexpected end of file",
+        "failed to read",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
+}
+
+fn damaged(path: &Path, message: &str) -> StoreError {
+    StoreError::Damaged {
+        path: path.to_path_buf(),
+        message: message.lines().next().unwrap_or("unreadable").to_string(),
+    }
+}
+
+fn open_failure(path: &Path, message: String) -> StoreError {
+    StoreError::Open {
+        path: path.to_path_buf(),
+        message,
+    }
+}

@@ -1,0 +1,297 @@
+//! Real data is never destroyed: the demo refuses every kind of user database, an upgrade
+//! copies the file first, and damaged, foreign or non-regular files are refused unchanged.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ducklens::store::{Store, StoreError};
+
+/// `ducklens --db DB ARGS…` with the platform dirs inside `dir`.
+fn run(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ducklens"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HOME", dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("DUCKLENS_DB")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
+}
+
+/// Row counts of every table a user writes to, to compare before and after.
+fn counts(db: &Path) -> Vec<i64> {
+    let store = Store::open(db).unwrap();
+    [
+        "prices",
+        "holdings",
+        "watchlist",
+        "account_snapshots",
+        "trading_signals",
+        "rebalancing_recommendations",
+    ]
+    .iter()
+    .map(|t| {
+        store
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
+}
+
+fn refuses_demo(dir: &Path, db: &Path) {
+    let before = counts(db);
+    let out = run(dir, db, &["demo", "--as-of", "2026-11-20", "--no-tui"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("holds real data"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(counts(db), before, "the demo changed a user's database");
+}
+
+#[test]
+fn demo_refuses_a_journal_watchlist_or_balances_without_holdings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A journal of one signal and nothing else (the case that lost a real journal).
+    let journal = d.join("journal.duckdb");
+    ok(&run(
+        d,
+        &journal,
+        &[
+            "signals",
+            "record",
+            "--symbol",
+            "AAPL",
+            "--type",
+            "BUY",
+            "--price",
+            "190",
+            "--date",
+            "2026-11-02",
+        ],
+    ));
+    refuses_demo(d, &journal);
+    // Two watchlist symbols.
+    let watch = d.join("watch.duckdb");
+    ok(&run(d, &watch, &["watch", "add", "NVDA", "AMD"]));
+    refuses_demo(d, &watch);
+    // Balances only.
+    let balances = d.join("balances.duckdb");
+    ok(&run(
+        d,
+        &balances,
+        &["account", "set", "--cash", "6200", "--date", "2026-11-02"],
+    ));
+    refuses_demo(d, &balances);
+    // Holdings only.
+    let held = d.join("held.duckdb");
+    ok(&run(d, &held, &["holding", "add", "MSFT", "3", "400"]));
+    refuses_demo(d, &held);
+}
+
+#[test]
+fn demo_refuses_imported_prices_and_a_demo_a_user_added_holdings_to_is_still_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let prices = d.join("prices.duckdb");
+    let csv = d.join("SPY.csv");
+    std::fs::write(
+        &csv,
+        "date,open,high,low,close,volume\n2026-11-02,100,101,99,100.5,1000\n",
+    )
+    .unwrap();
+    ok(&run(
+        d,
+        &prices,
+        &["import", "prices", csv.to_str().unwrap()],
+    ));
+    refuses_demo(d, &prices);
+
+    // The demo's own file stays the demo's, whatever was done in it: it may be rebuilt.
+    let demo = d.join("demo.duckdb");
+    ok(&run(
+        d,
+        &demo,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    ok(&run(d, &demo, &["watch", "add", "ZZZZ"]));
+    ok(&run(
+        d,
+        &demo,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    assert_eq!(
+        counts(&demo)[2],
+        20,
+        "the rebuilt demo has its own 20 watch symbols"
+    );
+}
+
+#[test]
+fn demo_rebuilds_an_empty_database_and_an_unmarked_demo_from_before_the_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let empty = d.join("empty.duckdb");
+    drop(Store::open(&empty).unwrap());
+    ok(&run(
+        d,
+        &empty,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    assert_eq!(counts(&empty)[1], 7);
+
+    // A demo written by the previous version carries no mark, only its labels.
+    {
+        let store = Store::open(&empty).unwrap();
+        store
+            .conn()
+            .execute("DELETE FROM ducklens_meta", [])
+            .unwrap();
+    }
+    ok(&run(
+        d,
+        &empty,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+}
+
+#[test]
+fn demo_refuses_a_date_it_cannot_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.duckdb");
+    let out = run(
+        dir.path(),
+        &db,
+        &["demo", "--as-of", "0001-01-01", "--no-tui"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--as-of"), "{}", stderr(&out));
+}
+
+fn v3_database(path: &Path) {
+    let old = Store::open_up_to(path, 3).unwrap();
+    old.conn()
+        .execute(
+            "INSERT INTO holdings VALUES ('AAPL', 10, 150.25, DATE '2024-01-02', 'kept')",
+            [],
+        )
+        .unwrap();
+}
+
+#[test]
+fn an_upgrade_copies_the_file_first_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.duckdb");
+    v3_database(&db);
+    let out = run(dir.path(), &db, &["holding", "list"]);
+    ok(&out);
+    let copy: PathBuf = dir.path().join("mine.duckdb.before-v4");
+    assert!(
+        stderr(&out).contains(&copy.display().to_string()),
+        "{}",
+        stderr(&out)
+    );
+    let old = Store::open_up_to(&copy, 3).unwrap();
+    assert_eq!(old.schema_version().unwrap(), 3);
+    assert_eq!(old.holdings().unwrap().len(), 1);
+    drop(old);
+    // The next open changes nothing and copies nothing.
+    let again = run(dir.path(), &db, &["holding", "list"]);
+    ok(&again);
+    assert!(!stderr(&again).contains("upgraded"), "{}", stderr(&again));
+    assert!(!dir.path().join("mine.duckdb.before-v4.2").exists());
+}
+
+#[test]
+fn another_programs_duckdb_file_is_refused_and_not_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("theirs.duckdb");
+    {
+        let conn = duckdb::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE orders (id INTEGER); INSERT INTO orders VALUES (1);")
+            .unwrap();
+    }
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+    assert!(err.to_string().contains("orders"), "{err}");
+    let conn = duckdb::Connection::open(&path).unwrap();
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 1, "DuckLens added tables to another program's file");
+}
+
+#[test]
+fn a_text_file_and_a_truncated_file_are_reported_damaged_and_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.duckdb");
+    std::fs::write(&text, "this is not a database\n".repeat(600)).unwrap();
+    let out = run(dir.path(), &text, &["account", "set", "--cash", "100"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("internal error"), "{}", stderr(&out));
+
+    let db = dir.path().join("cut.duckdb");
+    let demo = run(
+        dir.path(),
+        &db,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    );
+    ok(&demo);
+    let bytes = std::fs::read(&db).unwrap();
+    std::fs::write(&db, &bytes[..bytes.len() / 2]).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    for args in [
+        &["account", "set", "--cash", "100"][..],
+        &["db-check"][..],
+        &["holding", "list"][..],
+    ] {
+        let out = run(dir.path(), &db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("Restore it"), "{}", stderr(&out));
+    }
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "a damaged file was written to"
+    );
+}
+
+#[test]
+fn a_path_that_is_not_a_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.duckdb");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder.duckdb");
+    std::fs::create_dir(&folder).unwrap();
+    for path in [&fifo, &folder] {
+        let out = run(dir.path(), path, &["db-check"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
