@@ -14,7 +14,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::strategy::Costs;
@@ -135,10 +135,12 @@ impl Ledger {
             let notional = to_cents(Decimal::from(q) * price);
             (notional, Self::commission(costs, notional))
         };
+        // Whole cents, rounded down: the reserve is a percentage of P, not a cent amount.
         let cash_room = funding
             .cash
             .min(self.cash - funding.reserve)
-            .max(Decimal::ZERO);
+            .max(Decimal::ZERO)
+            .round_dp_with_strategy(2, RoundingStrategy::ToZero);
         let limit = cash_room + funding.margin.max(Decimal::ZERO);
         let per_share = price * (Decimal::ONE + pct_of(Decimal::ONE, bps(costs.commission_bps)));
         let affordable = ((limit - costs.commission_per_trade).max(Decimal::ZERO) / per_share)
@@ -338,5 +340,18 @@ mod tests {
         assert_eq!((m.debt, m.interest), (dec!(54), dec!(4)));
         m.sell_all(&none, 0, dec!(100), day(3), "t");
         assert_eq!((m.cash, m.debt), (dec!(246), dec!(0)));
+        // A reserve in fractions of a cent: 250 − 0.004 leaves 249.99 of cash to spend, so
+        // 3 shares (300) borrow 50.01 — debt stays in cents and cash above the reserve.
+        let mut c = Ledger::new(dec!(250));
+        let funding = Funding {
+            cash: dec!(250),
+            margin: dec!(60),
+            reserve: dec!(0.004),
+        };
+        assert_eq!(
+            c.buy(&none, funding, (0, &sym), 4, dec!(100), day(2), "t"),
+            3
+        );
+        assert_eq!((c.cash, c.debt), (dec!(0.01), dec!(50.01)));
     }
 }
