@@ -3,7 +3,8 @@
 //! For each trading day t, in order:
 //! 1. interest on margin debt for the calendar days since the previous trading day;
 //! 2. the orders decided earlier fill at t's open (margin-call and other sales first, then
-//!    buys); an order whose symbol has no bar dated t waits for its next bar;
+//!    buys, each within the cash and margin its sizing planned); an order whose symbol has
+//!    no bar dated t waits for its next bar;
 //! 3. the account is valued at t's close: equity = cash + Σ quantity × adjusted close − debt;
 //! 4. a margin call (debt and equity < maintenance % of the positions' value) queues sales
 //!    of the largest positions for t+1's open, until the call would be met;
@@ -20,7 +21,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::ledger::{Ledger, Side, Trade};
+use super::ledger::{Funding, Ledger, Side, Trade};
 use super::rebalance::sell_order;
 use super::strategy::StrategyParams;
 use super::universe::{BacktestError, Universe};
@@ -52,6 +53,8 @@ pub struct Order {
     pub side: Side,
     /// Shares to buy; a sale always sells the whole position.
     pub quantity: u64,
+    /// A buy's planned cash, margin and reserve; zero for a sale.
+    pub funding: Funding,
     pub reason: String,
 }
 
@@ -61,6 +64,8 @@ pub struct BacktestRun {
     pub equity: Vec<EquityPoint>,
     pub trades: Vec<Trade>,
     pub orders: Vec<Order>,
+    /// Interest charged on margin debt over the run.
+    pub interest: Decimal,
 }
 
 pub(super) struct Run<'a> {
@@ -106,6 +111,7 @@ pub(super) fn run_with(
             equity: Vec::with_capacity(universe.days.len()),
             trades: Vec::new(),
             orders: Vec::new(),
+            interest: Decimal::ZERO,
         },
     };
     let days = &universe.days;
@@ -137,6 +143,7 @@ pub(super) fn run_with(
         }
     }
     r.run.trades = std::mem::take(&mut r.ledger.trades);
+    r.run.interest = r.ledger.interest;
     Ok(r.run)
 }
 
@@ -167,7 +174,7 @@ impl Run<'_> {
                 Side::Buy => {
                     self.ledger.buy(
                         costs,
-                        self.params.margin,
+                        order.funding,
                         (order.index, &order.symbol),
                         order.quantity,
                         raw,

@@ -1,8 +1,11 @@
 //! The simulated account: cash, margin debt, positions, and fills with costs.
 //!
-//! - A buy pays quantity × fill price (to the cent) plus commission from cash. Without
-//!   margin a buy that no longer fits the cash at the fill price is cut to the shares the
-//!   cash pays for; with margin the shortfall is borrowed.
+//! - A buy spends what the sizer planned for it ([`Funding`]): cash first, at most its
+//!   planned cash and never below the cash reserve, then debt, at most the planned
+//!   `margin_needed` (DESIGN §5 "Margin"). It pays quantity × fill price (to the cent) plus
+//!   commission; a buy that no longer fits at the fill price is cut to the whole shares the
+//!   funding pays for. At the decision price without costs a margin buy borrows exactly the
+//!   planned margin and leaves cash at the reserve.
 //! - A sale receives quantity × fill price minus commission (never more commission than
 //!   the notional); the proceeds repay margin debt first.
 //! - Fill price = the open (the close when the bar has no open) moved against the trade by
@@ -11,7 +14,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::strategy::Costs;
@@ -64,10 +67,24 @@ pub struct Position {
     pub opened: NaiveDate,
 }
 
+/// What a buy may spend, as the sizer planned it at the decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Funding {
+    /// The most cash the buy takes: the sizer's cash part, plus the cash above the reserve
+    /// that no buy of the same decision planned to spend.
+    pub cash: Decimal,
+    /// The most it borrows: the sizer's `margin_needed`.
+    pub margin: Decimal,
+    /// The cash reserve at the decision; a buy never takes cash below it.
+    pub reserve: Decimal,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub cash: Decimal,
     pub debt: Decimal,
+    /// Interest charged on the debt so far.
+    pub interest: Decimal,
     pub positions: Vec<Position>,
     pub trades: Vec<Trade>,
 }
@@ -97,12 +114,13 @@ impl Ledger {
         })
     }
 
-    /// Buys up to `quantity` shares at `raw` (before slippage). Returns the shares bought.
+    /// Buys up to `quantity` shares at `raw` (before slippage) with what `funding` allows:
+    /// cash first, then debt. Returns the shares bought.
     #[allow(clippy::too_many_arguments)]
     pub fn buy(
         &mut self,
         costs: &Costs,
-        margin: bool,
+        funding: Funding,
         (index, symbol): (usize, &Symbol),
         quantity: u64,
         raw: Decimal,
@@ -117,26 +135,28 @@ impl Ledger {
             let notional = to_cents(Decimal::from(q) * price);
             (notional, Self::commission(costs, notional))
         };
-        let mut quantity = quantity;
-        if !margin {
-            let per_share =
-                price * (Decimal::ONE + pct_of(Decimal::ONE, bps(costs.commission_bps)));
-            let affordable = ((self.cash - costs.commission_per_trade).max(Decimal::ZERO)
-                / per_share)
-                .floor()
-                .to_u64()
-                .unwrap_or(0);
-            quantity = quantity.min(affordable);
-            while quantity > 0 && total(quantity).0 + total(quantity).1 > self.cash {
-                quantity -= 1;
-            }
+        // Whole cents, rounded down: the reserve is a percentage of P, not a cent amount.
+        let cash_room = funding
+            .cash
+            .min(self.cash - funding.reserve)
+            .max(Decimal::ZERO)
+            .round_dp_with_strategy(2, RoundingStrategy::ToZero);
+        let limit = cash_room + funding.margin.max(Decimal::ZERO);
+        let per_share = price * (Decimal::ONE + pct_of(Decimal::ONE, bps(costs.commission_bps)));
+        let affordable = ((limit - costs.commission_per_trade).max(Decimal::ZERO) / per_share)
+            .floor()
+            .to_u64()
+            .unwrap_or(0);
+        let mut quantity = quantity.min(affordable);
+        while quantity > 0 && total(quantity).0 + total(quantity).1 > limit {
+            quantity -= 1;
         }
         if quantity == 0 {
             return 0;
         }
         let (notional, commission) = total(quantity);
         let paid = notional + commission;
-        let from_cash = paid.min(self.cash);
+        let from_cash = paid.min(cash_room);
         self.cash -= from_cash;
         self.debt += paid - from_cash;
         self.add_to_position(index, symbol, quantity, price, paid, date);
@@ -220,7 +240,9 @@ impl Ledger {
     pub fn accrue_interest(&mut self, apr_pct: f64, days: i64) {
         if self.debt > Decimal::ZERO && days > 0 {
             let daily = pct_of(self.debt, apr_pct) / Decimal::from(365);
-            self.debt += to_cents(daily * Decimal::from(days));
+            let interest = to_cents(daily * Decimal::from(days));
+            self.debt += interest;
+            self.interest += interest;
         }
     }
 
@@ -238,6 +260,14 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
     }
 
+    /// All the cash, no margin, no reserve.
+    fn cash_only(cash: Decimal) -> Funding {
+        Funding {
+            cash,
+            ..Funding::default()
+        }
+    }
+
     #[test]
     fn buy_and_sell_with_costs() {
         let costs = Costs {
@@ -248,8 +278,9 @@ mod tests {
         let sym = Symbol::parse("AAA").unwrap();
         let mut l = Ledger::new(dec!(1000));
         // Fill 100 + 0.5 % = 100.50; 5 shares = 502.50; commission 1 + 0.1 % = 1.50 (1.5025 → 1.50).
+        let funding = cash_only(dec!(1000));
         assert_eq!(
-            l.buy(&costs, false, (0, &sym), 5, dec!(100), day(2), "t"),
+            l.buy(&costs, funding, (0, &sym), 5, dec!(100), day(2), "t"),
             5
         );
         assert_eq!(l.cash, dec!(1000) - dec!(502.50) - dec!(1.50));
@@ -263,25 +294,64 @@ mod tests {
     }
 
     #[test]
-    fn cash_caps_a_buy_without_margin_and_margin_borrows() {
+    fn a_buy_spends_its_funding_cash_first_and_never_the_reserve() {
         let sym = Symbol::parse("AAA").unwrap();
-        let mut l = Ledger::new(dec!(250));
+        let none = Costs::NONE;
         // 10 shares wanted at 100: only 2 fit in 250.
+        let mut l = Ledger::new(dec!(250));
         assert_eq!(
-            l.buy(&Costs::NONE, false, (0, &sym), 10, dec!(100), day(2), "t"),
+            l.buy(
+                &none,
+                cash_only(dec!(250)),
+                (0, &sym),
+                10,
+                dec!(100),
+                day(2),
+                "t"
+            ),
             2
         );
         assert_eq!(l.cash, dec!(50));
-        let mut m = Ledger::new(dec!(250));
+        // Reserve 200 of 1 000: 8 shares at 100 fit in the 800 above it, not 10.
+        let mut r = Ledger::new(dec!(1000));
+        let reserved = Funding {
+            reserve: dec!(200),
+            ..cash_only(dec!(1000))
+        };
         assert_eq!(
-            m.buy(&Costs::NONE, true, (0, &sym), 3, dec!(100), day(2), "t"),
+            r.buy(&none, reserved, (0, &sym), 10, dec!(100), day(2), "t"),
+            8
+        );
+        assert_eq!(r.cash, dec!(200));
+        // Planned: 250 of cash and 50 of margin. 4 shares (400) would need 150 of debt: cut
+        // to 3 = 250 cash + 50 borrowed.
+        let mut m = Ledger::new(dec!(250));
+        let funding = Funding {
+            margin: dec!(50),
+            ..cash_only(dec!(250))
+        };
+        assert_eq!(
+            m.buy(&none, funding, (0, &sym), 4, dec!(100), day(2), "t"),
             3
         );
         assert_eq!((m.cash, m.debt), (dec!(0), dec!(50)));
         // 8 % APR on 50 for 365 days = 4.00; the sale repays the debt first.
         m.accrue_interest(8.0, 365);
-        assert_eq!(m.debt, dec!(54));
-        m.sell_all(&Costs::NONE, 0, dec!(100), day(3), "t");
+        assert_eq!((m.debt, m.interest), (dec!(54), dec!(4)));
+        m.sell_all(&none, 0, dec!(100), day(3), "t");
         assert_eq!((m.cash, m.debt), (dec!(246), dec!(0)));
+        // A reserve in fractions of a cent: 250 − 0.004 leaves 249.99 of cash to spend, so
+        // 3 shares (300) borrow 50.01 — debt stays in cents and cash above the reserve.
+        let mut c = Ledger::new(dec!(250));
+        let funding = Funding {
+            cash: dec!(250),
+            margin: dec!(60),
+            reserve: dec!(0.004),
+        };
+        assert_eq!(
+            c.buy(&none, funding, (0, &sym), 4, dec!(100), day(2), "t"),
+            3
+        );
+        assert_eq!((c.cash, c.debt), (dec!(0.01), dec!(50.01)));
     }
 }

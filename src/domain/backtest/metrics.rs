@@ -63,6 +63,10 @@ pub struct Metrics {
     pub volatility_pct: Option<f64>,
     pub sharpe: Option<f64>,
     pub sortino: Option<f64>,
+    /// The largest margin debt at a close; 0 for the benchmark.
+    pub max_debt: Decimal,
+    /// Interest charged on margin debt over the run; 0 for the benchmark.
+    pub interest_paid: Decimal,
     #[serde(flatten)]
     pub trade_stats: TradeStats,
 }
@@ -211,6 +215,8 @@ pub fn metrics(
         volatility_pct: volatility_pct(&returns),
         sharpe: sharpe(&returns, risk_free_pct),
         sortino: sortino(&returns, risk_free_pct),
+        max_debt: Decimal::ZERO,
+        interest_paid: Decimal::ZERO,
         trade_stats,
     }
 }
@@ -265,14 +271,18 @@ pub fn run_metrics(run: &BacktestRun, risk_free_pct: f64) -> Metrics {
     let values: Vec<f64> = run.equity.iter().map(|p| f(p.equity)).collect();
     let bench: Vec<f64> = run.equity.iter().map(|p| f(p.benchmark)).collect();
     let last = run.equity.last().map(|p| p.equity).unwrap_or_default();
-    metrics(
-        &dates,
-        &values,
-        &bench,
-        last,
-        trade_stats(run),
-        risk_free_pct,
-    )
+    Metrics {
+        max_debt: run.equity.iter().map(|p| p.debt).max().unwrap_or_default(),
+        interest_paid: run.interest,
+        ..metrics(
+            &dates,
+            &values,
+            &bench,
+            last,
+            trade_stats(run),
+            risk_free_pct,
+        )
+    }
 }
 
 /// The benchmark bought at the first close and held: the same code, itself as benchmark.

@@ -39,6 +39,8 @@ mod window;
 #[cfg(test)]
 mod accounting_tests;
 #[cfg(test)]
+mod margin_tests;
+#[cfg(test)]
 mod metrics_tests;
 #[cfg(test)]
 mod tests;

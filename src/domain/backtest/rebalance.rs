@@ -5,6 +5,9 @@
 //! 2. If positions are free, the buys: the analyzer's opportunities in its order (strength,
 //!    then alpha), each sized by the real sizer against what earlier buys left, the sales'
 //!    proceeds counted as cash.
+//! 3. Each buy carries its funding for the fill: the sizer's cash part plus the cash above
+//!    the reserve that no buy planned, the sizer's `margin_needed`, and the reserve itself,
+//!    which no buy spends (DESIGN §5 "Margin").
 //!
 //! Speed without a second set of rules: step 2 does not hand the analyzer all 500
 //! symbols. It first computes each symbol's strength and risk with the analyzer's own
@@ -19,7 +22,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::engine::{Order, Run};
-use super::ledger::Side;
+use super::ledger::{Funding, Side};
 use super::universe::Prepared;
 use crate::domain::analyzer::sizing::{Budget, Entry, SizingContext};
 use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
@@ -66,13 +69,23 @@ impl Run<'_> {
         let ctx = SizingContext::new(&rules, &analysis.account, analysis.market_regime);
         let mut budget = Budget::from_account(&analysis.account);
         budget.cash += proceeds;
-        match self.screen {
-            None => orders.extend(self.buys(&analysis, &ctx, &mut budget, day, slots)),
+        let mut buys = match self.screen {
+            None => self.buys(&analysis, &ctx, &mut budget, day, slots),
             Some(factor) => {
                 let ranked = self.ranked(i, &rules, &ctx, &budget);
-                orders.extend(self.chunked_buys(i, day, &ranked, factor, &ctx, &mut budget, slots));
+                self.chunked_buys(i, day, &ranked, factor, &ctx, &mut budget, slots)
             }
+        };
+        let reserve = pct_of(
+            analysis.account.portfolio_value,
+            rules.sizing.cash_reserve_pct,
+        );
+        let unplanned = (budget.cash - reserve).max(Decimal::ZERO);
+        for buy in &mut buys {
+            buy.funding.cash += unplanned;
+            buy.funding.reserve = reserve;
         }
+        orders.extend(buys);
         orders
     }
 
@@ -161,7 +174,7 @@ impl Run<'_> {
     }
 
     /// The opportunities in the analyzer's order, each sized by the real sizer against what
-    /// earlier buys left.
+    /// earlier buys left, funded with its planned cash and margin (`decide` adds the rest).
     fn buys(
         &self,
         analysis: &Analysis,
@@ -195,6 +208,11 @@ impl Run<'_> {
                 symbol: o.symbol.clone(),
                 side: Side::Buy,
                 quantity: size.quantity,
+                funding: Funding {
+                    cash: size.cash_needed,
+                    margin: size.margin_needed,
+                    reserve: Decimal::ZERO,
+                },
                 reason: format!(
                     "opportunity: strength {:.0}, {} bound{margin}",
                     o.strength,
@@ -269,6 +287,7 @@ pub(super) fn sell_order(day: NaiveDate, index: usize, symbol: &Symbol, reason: 
         symbol: symbol.clone(),
         side: Side::Sell,
         quantity: 0,
+        funding: Funding::default(),
         reason,
     }
 }
