@@ -22,7 +22,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use app::{App, Msg};
-use worker::{Command, Event};
+use worker::{Event, Job};
 
 use crate::service::Context;
 
@@ -47,13 +47,13 @@ pub fn run(ctx: Context, demo: bool) -> Result<()> {
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
-    commands: UnboundedSender<Command>,
+    commands: UnboundedSender<Job>,
     mut events: UnboundedReceiver<Event>,
 ) -> Result<()> {
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(120));
-    for command in App::start() {
-        let _ = commands.send(command);
+    for job in app.start() {
+        let _ = commands.send(job);
     }
     while !app.quit {
         terminal.draw(|frame| ui::render(&app, frame))?;
@@ -67,8 +67,8 @@ async fn event_loop(
             Some(event) = events.recv() => Msg::Worker(event),
             _ = tick.tick(), if app.status.busy.is_some() => Msg::Tick,
         };
-        for command in app.update(msg) {
-            let _ = commands.send(command);
+        for job in app.update(msg) {
+            let _ = commands.send(job);
         }
     }
     Ok(())
