@@ -81,6 +81,10 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+fn ctrl_c() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+}
+
 /// Types `keys`; the jobs they sent, ids included.
 fn press_jobs(app: &mut App, keys: &str) -> Vec<Job> {
     keys.chars()
@@ -466,6 +470,135 @@ fn a_failed_save_keeps_the_form_and_what_was_typed() {
     );
     assert!(app.form.is_none());
     assert_eq!(app.status.message.as_deref(), Some("Balances saved"));
+}
+
+#[test]
+fn a_save_closes_only_the_form_that_waits_for_it() {
+    let mut app = app();
+    // A first save, left with Esc while it is under way…
+    press(&mut app, "1n");
+    focus(&mut app, 1);
+    retype(&mut app, "12000.50");
+    let first = enter(&mut app);
+    special(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
+    // …then a second form submitted before the first save answers.
+    press(&mut app, "n");
+    focus(&mut app, 1);
+    retype(&mut app, "13000");
+    let second = enter(&mut app);
+    assert_ne!(first.id, second.id, "each submission is its own job");
+    answer(
+        &mut app,
+        Event::Saved {
+            job: first.id,
+            message: "Balances of 2026-11-20 saved".into(),
+        },
+    );
+    let form = app
+        .form
+        .as_ref()
+        .expect("another job's answer leaves the form");
+    assert_eq!(
+        form.saving,
+        Some(second.id),
+        "still waiting for its own job"
+    );
+    assert_eq!(form.value("Cash"), "13000");
+    assert_eq!(
+        app.status.message.as_deref(),
+        Some("Balances of 2026-11-20 saved"),
+        "the first save's answer shows in the status bar"
+    );
+    // Nor does another job's failure touch it.
+    answer(
+        &mut app,
+        Event::Failed {
+            job: first.id,
+            message: "stale".into(),
+        },
+    );
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        (form.saving, form.error.as_deref()),
+        (Some(second.id), None)
+    );
+    answer(
+        &mut app,
+        Event::Saved {
+            job: second.id,
+            message: "Balances of 2026-11-20 saved".into(),
+        },
+    );
+    assert!(app.form.is_none(), "its own answer closes it");
+}
+
+#[test]
+fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
+    let mut app = app();
+    press(&mut app, "3e");
+    focus(&mut app, 1);
+    retype(&mut app, "90");
+    let job = enter(&mut app);
+    assert!(matches!(job.command, Command::SaveHolding(_)), "{job:?}");
+    // Typing is locked while the save is under way…
+    press(&mut app, "5");
+    assert_eq!(app.form.as_ref().unwrap().value("Quantity"), "90");
+    assert!(screen(&app, 120, 40).contains("Esc closes, the save carries on"));
+    // …but Esc leaves at once, without asking about the changes: they are being saved.
+    assert!(special(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.form.is_none());
+    press(&mut app, "j");
+    assert_eq!(app.holdings.selected, 1, "the keys are the tab's again");
+    answer(
+        &mut app,
+        Event::Failed {
+            job: job.id,
+            message: "database is read-only".into(),
+        },
+    );
+    assert!(app.form.is_none());
+    assert_eq!(app.status.error.as_deref(), Some("database is read-only"));
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    // From a form that is saving.
+    let mut app = app();
+    press(&mut app, "1n");
+    focus(&mut app, 1);
+    retype(&mut app, "12000.50");
+    enter(&mut app);
+    assert!(app.form.as_ref().unwrap().saving.is_some());
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in a saving form");
+    // From a form being edited.
+    let mut app = self::app();
+    press(&mut app, "3a");
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in a form");
+    // From the help overlay.
+    let mut app = self::app();
+    press(&mut app, "?");
+    assert!(app.help);
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C over the help");
+    // From the watchlist filter.
+    let mut app = self::app();
+    press(&mut app, "2/qu");
+    assert!(app.market.filtering);
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in the filter");
+    // From the Backtest parameters form waiting for its run to start.
+    let mut app = self::app();
+    backtest_tab(&mut app);
+    press(&mut app, "p");
+    enter(&mut app);
+    assert!(app.form.as_ref().unwrap().saving.is_some());
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in the backtest parameters form");
 }
 
 #[test]

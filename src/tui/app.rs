@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::data::Dashboard;
 use super::forms::{self, Form, FormResult};
-use super::keys::{action_for, Action};
+use super::keys::{action_for, is_interrupt, Action};
 use super::tabs::{account, backtest, holdings, market, optimization, signals};
 use super::worker::{Command, Event, Job, JobId};
 
@@ -217,6 +217,11 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Job> {
+        // Ctrl-C quits from anywhere: a form (saving or not), the help, the filter line.
+        if is_interrupt(key) {
+            self.quit = true;
+            return Vec::new();
+        }
         if let Some(form) = self.form.as_mut() {
             return match form.on_key(key) {
                 FormResult::Stay => Vec::new(),

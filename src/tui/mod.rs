@@ -27,8 +27,8 @@ use worker::{Event, Job};
 use crate::service::Context;
 
 /// Opens the store (errors such as "database in use" print before the screen changes),
-/// then runs the app until `q`. The terminal is restored on every way out, panics included
-/// (ratatui's hook chains to color-eyre's).
+/// then runs the app until `q`, or Ctrl-C from anywhere. The terminal is restored on every
+/// way out, panics included (ratatui's hook chains to color-eyre's).
 pub fn run(ctx: Context, demo: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -1,6 +1,7 @@
 //! Forms: one `TextArea` per field, each validated as it is typed. A submitted form waits
 //! for the answer to its own job: that job's success closes it, its failure keeps it open
-//! with what was typed.
+//! with what was typed. Esc leaves a waiting form (the job carries on and its answer shows
+//! in the status bar).
 
 pub mod checks;
 mod specs;
@@ -114,7 +115,11 @@ impl Form {
 
     pub fn on_key(&mut self, key: KeyEvent) -> FormResult {
         if self.saving.is_some() {
-            return FormResult::Stay;
+            // The fields are sent: only leaving is left to do, and the job carries on.
+            return match key.code {
+                KeyCode::Esc => FormResult::Close,
+                _ => FormResult::Stay,
+            };
         }
         if self.confirm_discard {
             return match key.code {

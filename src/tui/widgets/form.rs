@@ -137,8 +137,8 @@ fn footer(form: &Form, extra: Vec<String>) -> Vec<Line<'static>> {
         ));
     } else if form.saving.is_some() {
         let waiting = match form.kind {
-            FormKind::BacktestParams => "Starting the backtest…",
-            _ => "Saving…",
+            FormKind::BacktestParams => "Starting the backtest… · Esc closes, it carries on",
+            _ => "Saving… · Esc closes, the save carries on",
         };
         lines.push(Line::styled(waiting, theme::dim()));
     } else if let Some(e) = &form.error {
