@@ -1,6 +1,7 @@
 //! End to end, like a person: the real binary in a pseudo-terminal on a demo database.
 //! Press 5, mark the first open signal taken through the form, record its exit, quit; then
-//! check the row in DuckDB and that the terminal was given back.
+//! check the row in DuckDB and that the terminal was given back. And run a backtest from its
+//! parameters form, then leave with Ctrl-C from a form.
 
 mod common;
 
@@ -33,6 +34,21 @@ impl Screen {
         }
         panic!(
             "timed out waiting for {text:?}; screen:\n{}",
+            self.contents()
+        );
+    }
+
+    /// Waits until the screen no longer shows `text`; fails with the screen after 20 s.
+    fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if !self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "timed out waiting for {text:?} to go; screen:\n{}",
             self.contents()
         );
     }
@@ -79,15 +95,65 @@ fn spawn_app(dir: &Path) -> (Screen, Box<dyn portable_pty::Child + Send + Sync>)
     (Screen { parser, input }, child)
 }
 
-#[test]
-fn take_and_close_a_signal_in_the_app() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = common::run(dir.path(), &["demo", "--as-of", "2026-11-20", "--no-tui"]);
+/// Waits for the app to exit by itself: it succeeded and gave the terminal back.
+fn exits_cleanly(screen: &Screen, child: &mut Box<dyn portable_pty::Child + Send + Sync>) {
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the app did not quit; screen:\n{}",
+            screen.contents()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let parser = screen.parser.lock().unwrap();
+    let term = parser.screen();
+    assert!(!term.alternate_screen(), "left the alternate screen");
+    assert!(!term.hide_cursor(), "the cursor is visible again");
+}
+
+fn demo_database(dir: &Path) {
+    let out = common::run(dir, &["demo", "--as-of", "2026-11-20", "--no-tui"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn the_backtest_parameters_form_never_traps_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_database(dir.path());
+    let (mut screen, mut child) = spawn_app(dir.path());
+    screen.wait_for("Account (n records balances)");
+    // The tab's first run, to the end; Esc then clears its message.
+    screen.send("6");
+    screen.wait_for("Backtest done");
+    screen.send("\x1b");
+    screen.wait_gone("Backtest done");
+    // p, Enter: the form closes once the run starts, and the run finishes.
+    screen.send("p");
+    screen.wait_for("Backtest parameters");
+    screen.send("\r");
+    screen.wait_for("Backtest done");
+    screen.wait_gone("Backtest parameters");
+    // A form open again, and Ctrl-C quits from it.
+    screen.send("p");
+    screen.wait_for("Backtest parameters");
+    screen.send("\x03");
+    exits_cleanly(&screen, &mut child);
+}
+
+#[test]
+fn take_and_close_a_signal_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_database(dir.path());
 
     let (mut screen, mut child) = spawn_app(dir.path());
     screen.wait_for("Account (n records balances)");
@@ -105,26 +171,7 @@ fn take_and_close_a_signal_in_the_app() {
     screen.send("150\r");
     screen.wait_for("Signal 40: closed");
     screen.send("q");
-
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the app did not quit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
-    std::thread::sleep(Duration::from_millis(200));
-    {
-        let parser = screen.parser.lock().unwrap();
-        let term = parser.screen();
-        assert!(!term.alternate_screen(), "left the alternate screen");
-        assert!(!term.hide_cursor(), "the cursor is visible again");
-    }
+    exits_cleanly(&screen, &mut child);
 
     let db = Store::open(&dir.path().join("demo.duckdb")).unwrap();
     let s = store::signal(db.conn(), 40).unwrap().unwrap();

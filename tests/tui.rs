@@ -15,7 +15,7 @@ use ducklens::tui::app::{App, Msg, Tab};
 use ducklens::tui::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use ducklens::tui::data::{self, ChartData, Dashboard};
 use ducklens::tui::ui;
-use ducklens::tui::worker::{Command, Event};
+use ducklens::tui::worker::{Command, Event, Job, JobId};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -50,11 +50,11 @@ fn demo() -> &'static Demo {
         let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
         let cancel = AtomicBool::new(false);
         let mut request = BacktestRequest::default();
-        let backtest = backtest_job::run(&ctx, &store, &request, &cancel, &events)
+        let backtest = backtest_job::run(&ctx, &store, JobId(1), &request, &cancel, &events)
             .unwrap()
             .unwrap();
         request.sweep = true;
-        let sweep = backtest_job::run(&ctx, &store, &request, &cancel, &events)
+        let sweep = backtest_job::run(&ctx, &store, JobId(2), &request, &cancel, &events)
             .unwrap()
             .unwrap();
         Demo {
@@ -81,10 +81,36 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn press(app: &mut App, keys: &str) -> Vec<Command> {
+fn ctrl_c() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+}
+
+/// Types `keys`; the jobs they sent, ids included.
+fn press_jobs(app: &mut App, keys: &str) -> Vec<Job> {
     keys.chars()
         .flat_map(|c| app.update(key(KeyCode::Char(c))))
         .collect()
+}
+
+fn commands(jobs: Vec<Job>) -> Vec<Command> {
+    jobs.into_iter().map(|j| j.command).collect()
+}
+
+fn press(app: &mut App, keys: &str) -> Vec<Command> {
+    commands(press_jobs(app, keys))
+}
+
+/// Presses Enter on a valid form: the one job it sends.
+fn enter(app: &mut App) -> Job {
+    let sent = app.update(key(KeyCode::Enter));
+    let [job] = &sent[..] else {
+        panic!("Enter sent {sent:?}")
+    };
+    job.clone()
+}
+
+fn answer(app: &mut App, event: Event) {
+    app.update(Msg::Worker(event));
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {
@@ -112,16 +138,36 @@ fn snap(name: &str, app: &App, width: u16, height: u16) {
 fn every_tab_at_120x40_and_80x24() {
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let mut app = app();
-        let sent = press(&mut app, &(i + 1).to_string());
+        let sent = press_jobs(&mut app, &(i + 1).to_string());
         assert_eq!(app.tab, *tab);
         if *tab == Tab::Backtest {
             // The first visit starts the default comparison in the background.
-            assert_eq!(sent, vec![Command::RunBacktest(BacktestRequest::default())]);
-            app.update(Msg::Worker(Event::Progress { done: 2, total: 4 }));
+            let [Job {
+                id: job,
+                command: Command::RunBacktest(request),
+            }] = &sent[..]
+            else {
+                panic!("{sent:?}")
+            };
+            assert_eq!(*request, BacktestRequest::default());
+            let job = *job;
+            answer(&mut app, Event::Accepted { job });
+            answer(
+                &mut app,
+                Event::Progress {
+                    job,
+                    done: 2,
+                    total: 4,
+                },
+            );
             snap("tui_backtest_running", &app, 120, 40);
-            app.update(Msg::Worker(Event::Backtest(Box::new(
-                demo().backtest.clone(),
-            ))));
+            answer(
+                &mut app,
+                Event::Backtest {
+                    job,
+                    outcome: Box::new(demo().backtest.clone()),
+                },
+            );
         }
         let name = tab.title().to_lowercase();
         snap(&format!("tui_{name}_120x40"), &app, 120, 40);
@@ -177,7 +223,7 @@ fn too_small_terminal_says_so() {
 }
 
 fn special(app: &mut App, code: KeyCode) -> Vec<Command> {
-    app.update(key(code))
+    commands(app.update(key(code)))
 }
 
 /// Empties the focused field and types `text` into it.
@@ -265,9 +311,20 @@ const FORMS: &[FormCase] = &[
     },
 ];
 
+/// Tabs to `field`, as a person would, and retypes it.
+fn focus(app: &mut App, field: usize) {
+    for _ in 0..20 {
+        if app.form.as_ref().unwrap().focus == field {
+            return;
+        }
+        special(app, KeyCode::Tab);
+    }
+    panic!("no field {field}");
+}
+
 fn edit(app: &mut App, edits: &[(usize, &str)]) {
     for (field, text) in edits {
-        app.form.as_mut().unwrap().focus = *field;
+        focus(app, *field);
         retype(app, text);
     }
 }
@@ -370,7 +427,7 @@ fn a_changed_form_asks_before_discarding() {
     special(&mut app, KeyCode::Esc);
     assert!(app.form.is_none(), "an unchanged form closes at once");
     press(&mut app, "e");
-    app.form.as_mut().unwrap().focus = 1;
+    focus(&mut app, 1);
     retype(&mut app, "99");
     special(&mut app, KeyCode::Esc);
     assert!(app.form.as_ref().unwrap().confirm_discard);
@@ -385,22 +442,163 @@ fn a_changed_form_asks_before_discarding() {
 fn a_failed_save_keeps_the_form_and_what_was_typed() {
     let mut app = app();
     press(&mut app, "1n");
-    app.form.as_mut().unwrap().focus = 1;
+    focus(&mut app, 1);
     retype(&mut app, "12000.50");
-    let sent = special(&mut app, KeyCode::Enter);
-    let Command::SaveBalance(b) = &sent[0] else {
-        panic!("{sent:?}")
+    let job = enter(&mut app);
+    let Command::SaveBalance(b) = &job.command else {
+        panic!("{job:?}")
     };
     assert_eq!(b.cash.to_string(), "12000.50");
-    assert!(app.form.as_ref().unwrap().saving);
-    app.update(Msg::Worker(Event::Failed("database is read-only".into())));
+    assert_eq!(app.form.as_ref().unwrap().saving, Some(job.id));
+    answer(
+        &mut app,
+        Event::Failed {
+            job: job.id,
+            message: "database is read-only".into(),
+        },
+    );
     let form = app.form.as_ref().expect("the form stays open");
     assert_eq!(form.error.as_deref(), Some("database is read-only"));
     assert_eq!(form.value("Cash"), "12000.50");
-    special(&mut app, KeyCode::Enter);
-    app.update(Msg::Worker(Event::Saved("Balances saved".into())));
+    let again = enter(&mut app);
+    answer(
+        &mut app,
+        Event::Saved {
+            job: again.id,
+            message: "Balances saved".into(),
+        },
+    );
     assert!(app.form.is_none());
     assert_eq!(app.status.message.as_deref(), Some("Balances saved"));
+}
+
+#[test]
+fn a_save_closes_only_the_form_that_waits_for_it() {
+    let mut app = app();
+    // A first save, left with Esc while it is under way…
+    press(&mut app, "1n");
+    focus(&mut app, 1);
+    retype(&mut app, "12000.50");
+    let first = enter(&mut app);
+    special(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
+    // …then a second form submitted before the first save answers.
+    press(&mut app, "n");
+    focus(&mut app, 1);
+    retype(&mut app, "13000");
+    let second = enter(&mut app);
+    assert_ne!(first.id, second.id, "each submission is its own job");
+    answer(
+        &mut app,
+        Event::Saved {
+            job: first.id,
+            message: "Balances of 2026-11-20 saved".into(),
+        },
+    );
+    let form = app
+        .form
+        .as_ref()
+        .expect("another job's answer leaves the form");
+    assert_eq!(
+        form.saving,
+        Some(second.id),
+        "still waiting for its own job"
+    );
+    assert_eq!(form.value("Cash"), "13000");
+    assert_eq!(
+        app.status.message.as_deref(),
+        Some("Balances of 2026-11-20 saved"),
+        "the first save's answer shows in the status bar"
+    );
+    // Nor does another job's failure touch it.
+    answer(
+        &mut app,
+        Event::Failed {
+            job: first.id,
+            message: "stale".into(),
+        },
+    );
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        (form.saving, form.error.as_deref()),
+        (Some(second.id), None)
+    );
+    answer(
+        &mut app,
+        Event::Saved {
+            job: second.id,
+            message: "Balances of 2026-11-20 saved".into(),
+        },
+    );
+    assert!(app.form.is_none(), "its own answer closes it");
+}
+
+#[test]
+fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
+    let mut app = app();
+    press(&mut app, "3e");
+    focus(&mut app, 1);
+    retype(&mut app, "90");
+    let job = enter(&mut app);
+    assert!(matches!(job.command, Command::SaveHolding(_)), "{job:?}");
+    // Typing is locked while the save is under way…
+    press(&mut app, "5");
+    assert_eq!(app.form.as_ref().unwrap().value("Quantity"), "90");
+    assert!(screen(&app, 120, 40).contains("Esc closes, the save carries on"));
+    // …but Esc leaves at once, without asking about the changes: they are being saved.
+    assert!(special(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.form.is_none());
+    press(&mut app, "j");
+    assert_eq!(app.holdings.selected, 1, "the keys are the tab's again");
+    answer(
+        &mut app,
+        Event::Failed {
+            job: job.id,
+            message: "database is read-only".into(),
+        },
+    );
+    assert!(app.form.is_none());
+    assert_eq!(app.status.error.as_deref(), Some("database is read-only"));
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    // From a form that is saving.
+    let mut app = app();
+    press(&mut app, "1n");
+    focus(&mut app, 1);
+    retype(&mut app, "12000.50");
+    enter(&mut app);
+    assert!(app.form.as_ref().unwrap().saving.is_some());
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in a saving form");
+    // From a form being edited.
+    let mut app = self::app();
+    press(&mut app, "3a");
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in a form");
+    // From the help overlay.
+    let mut app = self::app();
+    press(&mut app, "?");
+    assert!(app.help);
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C over the help");
+    // From the watchlist filter.
+    let mut app = self::app();
+    press(&mut app, "2/qu");
+    assert!(app.market.filtering);
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in the filter");
+    // From the Backtest parameters form waiting for its run to start.
+    let mut app = self::app();
+    backtest_tab(&mut app);
+    press(&mut app, "p");
+    enter(&mut app);
+    assert!(app.form.as_ref().unwrap().saving.is_some());
+    app.update(ctrl_c());
+    assert!(app.quit, "Ctrl-C in the backtest parameters form");
 }
 
 #[test]
@@ -414,7 +612,7 @@ fn taking_a_signal_sends_the_prefilled_trade() {
         "price at signal, to the cent"
     );
     assert_eq!(form.value("Entry date"), "2026-11-20");
-    app.form.as_mut().unwrap().focus = 2;
+    focus(&mut app, 2);
     retype(&mut app, "10");
     let sent = special(&mut app, KeyCode::Enter);
     assert!(
@@ -427,7 +625,7 @@ fn taking_a_signal_sends_the_prefilled_trade() {
 fn the_exit_form_computes_pnl_as_you_type() {
     let mut app = app();
     press(&mut app, "5jjx");
-    app.form.as_mut().unwrap().focus = 1;
+    focus(&mut app, 1);
     retype(&mut app, "131.40");
     let text = screen(&app, 120, 40);
     assert!(text.contains("P&L"), "{text}");
@@ -469,10 +667,41 @@ fn optimization_records_and_executes_swaps() {
     );
 }
 
+/// Opens the Backtest tab and cancels its first run: nothing shown, nothing running.
+fn cancelled_backtest_tab(app: &mut App) {
+    let first = press_jobs(app, "6").remove(0);
+    special(app, KeyCode::Esc);
+    answer(app, Event::Cancelled { job: first.id });
+    special(app, KeyCode::Esc);
+    assert!(app.backtest.running.is_none());
+    assert_eq!(app.status.message, None);
+}
+
+/// Opens the Backtest tab and lets its first run finish.
+fn backtest_tab(app: &mut App) {
+    let first = press_jobs(app, "6").remove(0);
+    answer(app, Event::Accepted { job: first.id });
+    answer(
+        app,
+        Event::Backtest {
+            job: first.id,
+            outcome: Box::new(demo().backtest.clone()),
+        },
+    );
+    assert!(app.backtest.running.is_none());
+}
+
 #[test]
 fn backtest_sweep_cancel_and_keys_while_running() {
     let mut app = app();
-    press(&mut app, "6");
+    let sent = press_jobs(&mut app, "6");
+    let [Job {
+        id: first,
+        command: Command::RunBacktest(_),
+    }] = &sent[..]
+    else {
+        panic!("{sent:?}")
+    };
     assert!(app.backtest.running.is_some());
     // Keys still work while it runs: move to another tab and back.
     press(&mut app, "1");
@@ -483,31 +712,72 @@ fn backtest_sweep_cancel_and_keys_while_running() {
     );
     assert_eq!(
         special(&mut app, KeyCode::Esc),
-        vec![Command::CancelBacktest]
+        vec![Command::CancelBacktest(*first)],
+        "Esc cancels the run under way, by its job"
     );
-    app.update(Msg::Worker(Event::Cancelled));
+    answer(&mut app, Event::Cancelled { job: *first });
     assert!(app.backtest.running.is_none());
     assert_eq!(app.status.message.as_deref(), Some("Backtest cancelled"));
     // With nothing running, Esc clears the status line as on every tab.
     assert!(special(&mut app, KeyCode::Esc).is_empty());
     assert_eq!(app.status.message, None);
+    // w runs the sweep; its results show in the bottom panel.
+    let sent = press_jobs(&mut app, "w");
+    let [Job {
+        id: sweep,
+        command: Command::RunBacktest(r),
+    }] = &sent[..]
+    else {
+        panic!("{sent:?}")
+    };
+    assert!(r.sweep);
+    answer(&mut app, Event::Accepted { job: *sweep });
+    answer(
+        &mut app,
+        Event::Backtest {
+            job: *sweep,
+            outcome: Box::new(demo().sweep.clone()),
+        },
+    );
+    assert_eq!(
+        app.status.message.as_deref(),
+        Some("Sweep done: 64 points ranked by Sharpe")
+    );
+    answer(
+        &mut app,
+        Event::Backtest {
+            job: *first,
+            outcome: Box::new(demo().backtest.clone()),
+        },
+    );
+    assert_eq!(
+        app.status.message.as_deref(),
+        Some("Sweep done: 64 points ranked by Sharpe"),
+        "a cancelled run's late result is not this tab's any more"
+    );
+}
+
+#[test]
+fn the_backtest_parameters_form_closes_once_its_run_starts() {
+    let mut app = app();
+    cancelled_backtest_tab(&mut app);
     // p opens the parameters; a bad strategy name is refused beside the field.
     press(&mut app, "p");
-    app.form.as_mut().unwrap().focus = 0;
+    focus(&mut app, 0);
     retype(&mut app, "daily");
     snap("form_backtest_params_invalid", &app, 120, 40);
     retype(&mut app, "monthly");
     // Thirteen fields: one row each on a small terminal.
-    app.form.as_mut().unwrap().focus = 8;
+    focus(&mut app, 8);
     retype(&mut app, "0");
     snap("form_backtest_params_invalid_80x24", &app, 80, 24);
     retype(&mut app, "3");
-    app.form.as_mut().unwrap().focus = 4;
+    focus(&mut app, 4);
     retype(&mut app, "14");
     snap("form_backtest_params_valid", &app, 120, 40);
-    let sent = special(&mut app, KeyCode::Enter);
-    let [Command::RunBacktest(r)] = &sent[..] else {
-        panic!("{sent:?}")
+    let job = enter(&mut app);
+    let Command::RunBacktest(r) = &job.command else {
+        panic!("{job:?}")
     };
     assert!(!r.sweep);
     assert_eq!(
@@ -517,17 +787,109 @@ fn backtest_sweep_cancel_and_keys_while_running() {
         ),
         (Some("14"), Some(3))
     );
-    app.form = None;
-    app.update(Msg::Worker(Event::Backtest(Box::new(
-        demo().backtest.clone(),
-    ))));
-    // w runs the sweep; its results show in the bottom panel.
-    let sent = press(&mut app, "w");
-    assert!(
-        matches!(&sent[..], [Command::RunBacktest(r)] if r.sweep),
-        "{sent:?}"
+    assert!(screen(&app, 120, 40).contains("Starting the backtest…"));
+    // The worker answers a backtest with Accepted, Progress…, then its result; no Saved.
+    answer(&mut app, Event::Accepted { job: job.id });
+    assert!(app.form.is_none(), "the run started: the form is done");
+    assert!(app.backtest.running.is_some());
+    answer(
+        &mut app,
+        Event::Progress {
+            job: job.id,
+            done: 1,
+            total: 4,
+        },
     );
-    app.update(Msg::Worker(Event::Backtest(Box::new(demo().sweep.clone()))));
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("running 1/4 · Esc cancels"), "{text}");
+    answer(
+        &mut app,
+        Event::Backtest {
+            job: job.id,
+            outcome: Box::new(demo().backtest.clone()),
+        },
+    );
+    assert!(app.backtest.running.is_none());
+    assert!(
+        app.status
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Backtest done")),
+        "{:?}",
+        app.status.message
+    );
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("strategy monthly"),
+        "the head shows the run's parameters: {text}"
+    );
+    // The keys are the tab's again: j selects the next strategy, q quits.
+    press(&mut app, "j");
+    assert_eq!(app.backtest.selected, 1);
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn a_backtest_that_cannot_start_reports_in_its_form() {
+    let mut app = app();
+    cancelled_backtest_tab(&mut app);
+    press(&mut app, "p");
+    focus(&mut app, 1);
+    retype(&mut app, "2001-01-01");
+    focus(&mut app, 2);
+    retype(&mut app, "2001-06-30");
+    let job = enter(&mut app);
+    answer(
+        &mut app,
+        Event::Failed {
+            job: job.id,
+            message: "no SPY prices between 2001-01-01 and 2001-06-30".into(),
+        },
+    );
+    let form = app
+        .form
+        .as_ref()
+        .expect("the form stays with what was typed");
+    assert_eq!(form.saving, None);
+    assert_eq!(
+        form.error.as_deref(),
+        Some("no SPY prices between 2001-01-01 and 2001-06-30")
+    );
+    assert_eq!(form.value("From"), "2001-01-01");
+    assert!(app.backtest.running.is_none(), "nothing runs");
+    // The form is live again: Esc asks about the changes, y leaves, p opens it anew.
+    special(&mut app, KeyCode::Esc);
+    press(&mut app, "y");
+    assert!(app.form.is_none());
+    press(&mut app, "p");
+    assert!(
+        app.form.is_some(),
+        "a failed start does not block the next run"
+    );
+}
+
+#[test]
+fn the_sweep_shows_in_the_bottom_panel() {
+    let mut app = app();
+    backtest_tab(&mut app);
+    let sent = press_jobs(&mut app, "w");
+    let [Job {
+        id: job,
+        command: Command::RunBacktest(r),
+    }] = &sent[..]
+    else {
+        panic!("{sent:?}")
+    };
+    assert!(r.sweep);
+    answer(&mut app, Event::Accepted { job: *job });
+    answer(
+        &mut app,
+        Event::Backtest {
+            job: *job,
+            outcome: Box::new(demo().sweep.clone()),
+        },
+    );
     assert_eq!(
         app.status.message.as_deref(),
         Some("Sweep done: 64 points ranked by Sharpe")

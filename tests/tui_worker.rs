@@ -1,18 +1,22 @@
-//! The app's worker against a real demo database: what each command writes, and that a
-//! refusal changes nothing and says why.
+//! The app's worker against a real demo database: what each command writes, that a refusal
+//! changes nothing and says why, that every answer names its job, and the app driven by keys
+//! against the real worker.
 
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ducklens::config::Config;
+use ducklens::domain::backtest::StrategyKind;
 use ducklens::domain::execution::Fill;
 use ducklens::domain::symbol::Symbol;
 use ducklens::service::Context;
 use ducklens::store::{self, Store};
+use ducklens::tui::app::{App, Msg};
 use ducklens::tui::backtest_job::{BacktestOutcome, BacktestRequest};
-use ducklens::tui::worker::{self, Command, Event};
+use ducklens::tui::worker::{self, Command, Event, Job, JobId};
 use rust_decimal_macros::dec;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
@@ -40,6 +44,13 @@ fn sym(s: &str) -> Symbol {
     Symbol::parse(s).unwrap()
 }
 
+fn job(id: u64, command: Command) -> Job {
+    Job {
+        id: JobId(id),
+        command,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together() {
     let dir = tempfile::tempdir().unwrap();
@@ -48,7 +59,7 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
     let store = Store::open(&path).unwrap();
     let (commands, mut events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
 
-    commands.send(Command::Refresh).unwrap();
+    commands.send(job(1, Command::Refresh)).unwrap();
     let Event::Loaded(d) = next(&mut events).await else {
         panic!("expected Loaded")
     };
@@ -71,15 +82,23 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
         price: dec!(716.90),
     };
     commands
-        .send(Command::ExecuteSwap {
-            sell: too_many,
-            buy: buy.clone(),
-            date: today(),
-        })
+        .send(job(
+            2,
+            Command::ExecuteSwap {
+                sell: too_many,
+                buy: buy.clone(),
+                date: today(),
+            },
+        ))
         .unwrap();
-    let Event::Failed(message) = next(&mut events).await else {
+    let Event::Failed {
+        job: failed,
+        message,
+    } = next(&mut events).await
+    else {
         panic!("expected Failed")
     };
+    assert_eq!(failed, JobId(2));
     assert_eq!(message, "cannot sell 500 DRFT: only 68 held");
 
     let sell = Fill {
@@ -88,18 +107,26 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
         price: dec!(34.84),
     };
     commands
-        .send(Command::ExecuteSwap {
-            sell,
-            buy,
-            date: today(),
-        })
+        .send(job(
+            3,
+            Command::ExecuteSwap {
+                sell,
+                buy,
+                date: today(),
+            },
+        ))
         .unwrap();
     let Event::Loaded(after) = next(&mut events).await else {
         panic!("expected Loaded first")
     };
-    let Event::Saved(message) = next(&mut events).await else {
+    let Event::Saved {
+        job: saved,
+        message,
+    } = next(&mut events).await
+    else {
         panic!("expected Saved")
     };
+    assert_eq!(saved, JobId(3), "the answer names its job");
     assert!(
         message.contains("sold 68 DRFT @ 34.84, bought 7 ZNTH @ 716.90"),
         "{message}"
@@ -143,40 +170,61 @@ async fn refusals_name_the_problem_and_keep_the_data() {
     let store = Store::open(&ctx.db_path).unwrap();
     let (commands, mut events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
     commands
-        .send(Command::TakeSignal {
-            id: 9999,
-            date: today(),
-            price: dec!(1),
-            quantity: dec!(1),
-        })
+        .send(job(
+            1,
+            Command::TakeSignal {
+                id: 9999,
+                date: today(),
+                price: dec!(1),
+                quantity: dec!(1),
+            },
+        ))
         .unwrap();
-    let Event::Failed(m) = next(&mut events).await else {
+    let Event::Failed {
+        job: JobId(1),
+        message: m,
+    } = next(&mut events).await
+    else {
         panic!()
     };
     assert_eq!(m, "signal 9999 not found");
     // Signal 38 is taken already.
     commands
-        .send(Command::TakeSignal {
-            id: 38,
-            date: today(),
-            price: dec!(1),
-            quantity: dec!(1),
-        })
+        .send(job(
+            2,
+            Command::TakeSignal {
+                id: 38,
+                date: today(),
+                price: dec!(1),
+                quantity: dec!(1),
+            },
+        ))
         .unwrap();
-    let Event::Failed(m) = next(&mut events).await else {
+    let Event::Failed {
+        job: JobId(2),
+        message: m,
+    } = next(&mut events).await
+    else {
         panic!()
     };
     assert_eq!(m, "signal 38 is already taken");
     // An exit before the entry.
     commands
-        .send(Command::CloseSignal {
-            id: 38,
-            date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-            price: dec!(100),
-            outcome: None,
-        })
+        .send(job(
+            3,
+            Command::CloseSignal {
+                id: 38,
+                date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                price: dec!(100),
+                outcome: None,
+            },
+        ))
         .unwrap();
-    let Event::Failed(m) = next(&mut events).await else {
+    let Event::Failed {
+        job: JobId(3),
+        message: m,
+    } = next(&mut events).await
+    else {
         panic!()
     };
     assert!(
@@ -190,20 +238,20 @@ fn kind(e: &Event) -> &'static str {
     match e {
         Event::Loaded(_) => "Loaded",
         Event::Chart(_) => "Chart",
-        Event::Saved(_) => "Saved",
-        Event::Failed(_) => "Failed",
+        Event::Accepted { .. } => "Accepted",
+        Event::Saved { .. } => "Saved",
+        Event::Failed { .. } => "Failed",
         Event::Progress { .. } => "Progress",
-        Event::Backtest(_) => "Backtest",
-        Event::Cancelled => "Cancelled",
-        Event::BacktestFailed(_) => "BacktestFailed",
+        Event::Backtest { .. } => "Backtest",
+        Event::Cancelled { .. } => "Cancelled",
     }
 }
 
-/// The next event that is not a progress report.
+/// The next event that is not a step of a running backtest (its acceptance or progress).
 async fn next_result(events: &mut UnboundedReceiver<Event>) -> Event {
     loop {
         match next(events).await {
-            Event::Progress { .. } => continue,
+            Event::Accepted { .. } | Event::Progress { .. } => continue,
             other => return other,
         }
     }
@@ -219,30 +267,169 @@ async fn a_backtest_runs_beside_other_commands_and_can_be_cancelled() {
         sweep: true,
         ..BacktestRequest::default()
     };
-    commands.send(Command::RunBacktest(sweep.clone())).unwrap();
     commands
-        .send(Command::LoadChart(Symbol::parse("SPY").unwrap()))
+        .send(job(1, Command::RunBacktest(sweep.clone())))
+        .unwrap();
+    commands
+        .send(job(2, Command::LoadChart(Symbol::parse("SPY").unwrap())))
         .unwrap();
     // A chart (milliseconds) does not wait for the 64-point sweep (hundreds of them).
     let first = next_result(&mut events).await;
     assert!(matches!(first, Event::Chart(_)), "{}", kind(&first));
     let second = next_result(&mut events).await;
-    assert!(matches!(second, Event::Backtest(_)), "{}", kind(&second));
+    assert!(
+        matches!(second, Event::Backtest { job: JobId(1), .. }),
+        "{}",
+        kind(&second)
+    );
 
-    commands.send(Command::RunBacktest(sweep)).unwrap();
-    commands.send(Command::CancelBacktest).unwrap();
-    let outcome = next_result(&mut events).await;
-    assert!(matches!(outcome, Event::Cancelled), "{}", kind(&outcome));
-
+    // A cancel names the run it stops (job 1 is long done: nothing to stop there).
+    commands.send(job(3, Command::RunBacktest(sweep))).unwrap();
     commands
-        .send(Command::RunBacktest(BacktestRequest::default()))
+        .send(job(4, Command::CancelBacktest(JobId(1))))
         .unwrap();
-    let Event::Backtest(done) = next_result(&mut events).await else {
-        panic!()
+    commands
+        .send(job(5, Command::CancelBacktest(JobId(3))))
+        .unwrap();
+    let outcome = next_result(&mut events).await;
+    assert!(
+        matches!(outcome, Event::Cancelled { job: JobId(3) }),
+        "{}",
+        kind(&outcome)
+    );
+
+    // A run answers Accepted, then Progress, then its result, each under its job.
+    commands
+        .send(job(6, Command::RunBacktest(BacktestRequest::default())))
+        .unwrap();
+    let accepted = next(&mut events).await;
+    assert!(
+        matches!(accepted, Event::Accepted { job: JobId(6) }),
+        "{}",
+        kind(&accepted)
+    );
+    let done = loop {
+        match next(&mut events).await {
+            Event::Progress { job, .. } => assert_eq!(job, JobId(6)),
+            Event::Backtest { job, outcome } => {
+                assert_eq!(job, JobId(6));
+                break outcome;
+            }
+            other => panic!("{}", kind(&other)),
+        }
     };
     let BacktestOutcome::Report { report, run_ids } = *done else {
         panic!()
     };
     assert_eq!(report.strategies.len(), 4);
     assert_eq!(run_ids.len(), 4, "each strategy is saved");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backtest_that_cannot_start_fails_without_being_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path());
+    let store = Store::open(&ctx.db_path).unwrap();
+    let (commands, mut events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
+    let mut request = BacktestRequest::default();
+    request.plan.to = NaiveDate::from_ymd_opt(2000, 1, 1);
+    commands
+        .send(job(7, Command::RunBacktest(request)))
+        .unwrap();
+    let answer = next(&mut events).await;
+    let Event::Failed { job, message } = answer else {
+        panic!("{}", kind(&answer))
+    };
+    assert_eq!(job, JobId(7));
+    assert!(
+        message.starts_with("no SPY prices on or before 2000-01-01"),
+        "{message}"
+    );
+}
+
+/// The app and the real worker, wired as the event loop wires them.
+struct Running {
+    app: App,
+    commands: UnboundedSender<Job>,
+    events: UnboundedReceiver<Event>,
+}
+
+impl Running {
+    fn send(&self, jobs: Vec<Job>) {
+        for job in jobs {
+            self.commands.send(job).unwrap();
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        let jobs = self
+            .app
+            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.send(jobs);
+    }
+
+    fn press(&mut self, keys: &str) {
+        for c in keys.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Feeds the worker's events to the app until `until` holds; fails after 30 s of silence.
+    async fn settle(&mut self, what: &str, until: impl Fn(&App) -> bool) {
+        while !until(&self.app) {
+            let event = tokio::time::timeout(Duration::from_secs(30), self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("waiting for {what}: no event within 30 s"))
+                .expect("the worker is alive");
+            let jobs = self.app.update(Msg::Worker(event));
+            self.send(jobs);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backtest_parameters_form_closes_and_its_run_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path());
+    let store = Store::open(&ctx.db_path).unwrap();
+    let mut app = App::new(ctx.db_path.clone(), true, today());
+    let (commands, events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
+    let start = app.start();
+    let mut run = Running {
+        app,
+        commands,
+        events,
+    };
+    run.send(start);
+    run.settle("the data", |app| app.data.is_some()).await;
+    // The tab's first run, to the end.
+    run.press("6");
+    run.settle("the first run", |app| app.backtest.report.is_some())
+        .await;
+    // p, monthly only, Enter: the form waits for its run to start…
+    run.press("p");
+    for _ in 0..20 {
+        run.key(KeyCode::Backspace);
+    }
+    run.press("monthly");
+    run.key(KeyCode::Enter);
+    assert!(run.app.form.as_ref().unwrap().saving.is_some());
+    // …and closes once the worker accepted it; the tab follows the run to its result.
+    run.settle("the form to close", |app| app.form.is_none())
+        .await;
+    run.settle("the run to finish", |app| app.backtest.running.is_none())
+        .await;
+    let message = run.app.status.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("Backtest done: 1 strategies"),
+        "{message} / {:?}",
+        run.app.status.error
+    );
+    assert_eq!(
+        run.app.backtest.request.plan.strategy,
+        Some(StrategyKind::Monthly),
+        "the tab shows what it ran"
+    );
+    run.press("q");
+    assert!(run.app.quit);
 }

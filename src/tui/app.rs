@@ -8,9 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::data::Dashboard;
 use super::forms::{self, Form, FormResult};
-use super::keys::{action_for, Action};
+use super::keys::{action_for, is_interrupt, Action};
 use super::tabs::{account, backtest, holdings, market, optimization, signals};
-use super::worker::{Command, Event};
+use super::worker::{Command, Event, Job, JobId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -93,6 +93,8 @@ pub struct App {
     pub optimization: optimization::State,
     pub signals: signals::State,
     pub backtest: backtest::State,
+    /// The id of the last job sent; each command gets the next one.
+    last_job: u64,
 }
 
 impl App {
@@ -115,15 +117,31 @@ impl App {
             optimization: optimization::State::default(),
             signals: signals::State::default(),
             backtest: backtest::State::default(),
+            last_job: 0,
         }
     }
 
-    /// The commands to send when the app starts.
-    pub fn start() -> Vec<Command> {
-        vec![Command::Refresh]
+    /// The jobs to send when the app starts.
+    pub fn start(&mut self) -> Vec<Job> {
+        vec![self.send(Command::Refresh)]
     }
 
-    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+    /// The only way a command leaves the app: under a fresh job id, which its answers carry.
+    /// A backtest's id goes to the Backtest tab, so that its answers move its gauge.
+    fn send(&mut self, command: Command) -> Job {
+        self.last_job += 1;
+        let id = JobId(self.last_job);
+        if let Command::RunBacktest(request) = &command {
+            self.backtest.submitted(id, request.clone());
+        }
+        Job { id, command }
+    }
+
+    fn form_waits_for(&self, job: JobId) -> bool {
+        self.form.as_ref().is_some_and(|f| f.waits_for(job))
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Job> {
         match msg {
             Msg::Tick => {
                 self.status.spinner = self.status.spinner.wrapping_add(1);
@@ -134,57 +152,76 @@ impl App {
         }
     }
 
-    fn on_event(&mut self, event: Event) -> Vec<Command> {
+    /// A worker event. Each answer names its job: a form closes on the success (or, for a
+    /// backtest, the acceptance) of the job it waits for and on nothing else; the Backtest tab
+    /// follows only the run it started.
+    fn on_event(&mut self, event: Event) -> Vec<Job> {
         match event {
             Event::Loaded(d) => {
                 self.status.busy = None;
                 let first = self.data.is_none();
                 self.data = Some(*d);
                 if first {
-                    return self.market.initial_chart(self.data.as_ref());
+                    let charts = self.market.initial_chart(self.data.as_ref());
+                    return charts.into_iter().map(|c| self.send(c)).collect();
                 }
             }
             Event::Chart(c) => self.market.chart = Some(c),
-            Event::Saved(message) => {
-                if self.form.as_ref().is_some_and(|f| f.saving) {
+            Event::Accepted { job } => {
+                // A backtest's parameters form closes once the run has started; the tab
+                // shows its progress, Esc cancels it.
+                if self.form_waits_for(job) {
+                    self.form = None;
+                }
+                if self.backtest.accepted(job) {
+                    self.status.busy = Some("backtest running".into());
+                }
+            }
+            Event::Saved { job, message } => {
+                if self.form_waits_for(job) {
                     self.form = None;
                 }
                 self.status.message = Some(message);
                 self.status.error = None;
                 self.status.busy = None;
             }
-            Event::Progress { done, total } => {
-                self.backtest.running = Some((done, total));
-                self.status.busy = Some(format!("backtest {done}/{total}"));
+            Event::Progress { job, done, total } => {
+                if self.backtest.progress(job, done, total) {
+                    self.status.busy = Some(format!("backtest {done}/{total}"));
+                }
             }
-            Event::Backtest(outcome) => {
-                self.status.busy = None;
-                self.status.message = Some(self.backtest.finished(*outcome));
-                self.status.error = None;
+            Event::Backtest { job, outcome } => {
+                if let Some(message) = self.backtest.finished(job, *outcome) {
+                    self.status.busy = None;
+                    self.status.message = Some(message);
+                    self.status.error = None;
+                }
             }
-            Event::Cancelled => {
-                self.backtest.running = None;
-                self.status.busy = None;
-                self.status.message = Some("Backtest cancelled".into());
+            Event::Cancelled { job } => {
+                if self.backtest.stopped(job) {
+                    self.status.busy = None;
+                    self.status.message = Some("Backtest cancelled".into());
+                }
             }
-            Event::BacktestFailed(message) => {
-                self.backtest.running = None;
+            Event::Failed { job, message } => {
                 self.status.busy = None;
-                self.status.error = Some(message);
-            }
-            Event::Failed(message) => {
-                self.status.busy = None;
-                if let Some(form) = self.form.as_mut().filter(|f| f.saving) {
-                    form.saving = false;
+                if let Some(form) = self.form.as_mut().filter(|f| f.waits_for(job)) {
+                    form.saving = None;
                     form.error = Some(message.clone());
                 }
+                self.backtest.stopped(job);
                 self.status.error = Some(message);
             }
         }
         Vec::new()
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Job> {
+        // Ctrl-C quits from anywhere: a form (saving or not), the help, the filter line.
+        if is_interrupt(key) {
+            self.quit = true;
+            return Vec::new();
+        }
         if let Some(form) = self.form.as_mut() {
             return match form.on_key(key) {
                 FormResult::Stay => Vec::new(),
@@ -192,14 +229,7 @@ impl App {
                     self.form = None;
                     Vec::new()
                 }
-                FormResult::Submit => match forms::command(form) {
-                    Some(cmd) => {
-                        form.saving = true;
-                        self.status.busy = Some("saving".into());
-                        vec![cmd]
-                    }
-                    None => Vec::new(),
-                },
+                FormResult::Submit => self.submit(),
             };
         }
         if self.help {
@@ -221,7 +251,25 @@ impl App {
         }
     }
 
-    fn on_action(&mut self, action: Action) -> Vec<Command> {
+    /// Sends the open form's command; the form then waits for the answer to that job.
+    fn submit(&mut self) -> Vec<Job> {
+        let Some(command) = self.form.as_ref().and_then(forms::command) else {
+            return Vec::new();
+        };
+        let busy = match command {
+            Command::RunBacktest(_) => "backtest starting",
+            _ => "saving",
+        };
+        self.status.busy = Some(busy.into());
+        let job = self.send(command);
+        if let Some(form) = self.form.as_mut() {
+            form.saving = Some(job.id);
+            form.error = None;
+        }
+        vec![job]
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Job> {
         match action {
             Action::Quit => self.quit = true,
             Action::NextTab => return self.show(self.tab.offset(1)),
@@ -230,7 +278,7 @@ impl App {
             Action::Help => self.help = true,
             Action::Refresh => {
                 self.status.busy = Some("refreshing".into());
-                return vec![Command::Refresh];
+                return vec![self.send(Command::Refresh)];
             }
             Action::Back => {
                 self.status.error = None;
@@ -241,7 +289,7 @@ impl App {
         Vec::new()
     }
 
-    fn show(&mut self, tab: Tab) -> Vec<Command> {
+    fn show(&mut self, tab: Tab) -> Vec<Job> {
         self.tab = tab;
         if tab == Tab::Backtest {
             let effect = self.backtest.on_show();
@@ -250,7 +298,7 @@ impl App {
         Vec::new()
     }
 
-    fn tab_action(&mut self, action: Action) -> Vec<Command> {
+    fn tab_action(&mut self, action: Action) -> Vec<Job> {
         if self.tab == Tab::Backtest {
             // Esc cancels a running backtest; otherwise it clears the status like everywhere.
             if action == Action::Cancel && self.backtest.running.is_none() {
@@ -274,17 +322,17 @@ impl App {
         self.with_effect(effect)
     }
 
-    fn with_effect(&mut self, effect: Effect) -> Vec<Command> {
+    fn with_effect(&mut self, effect: Effect) -> Vec<Job> {
         match effect {
             Effect::None => Vec::new(),
             Effect::Send(cmd) => {
                 let label = match cmd {
                     Command::RunBacktest(_) => "backtest starting",
-                    Command::CancelBacktest => "cancelling",
+                    Command::CancelBacktest(_) => "cancelling",
                     _ => "working",
                 };
                 self.status.busy = Some(label.into());
-                vec![cmd]
+                vec![self.send(cmd)]
             }
             Effect::Open(form) => {
                 self.form = Some(form);

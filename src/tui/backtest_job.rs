@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::worker::Event;
+use super::worker::{Event, JobId};
 use crate::domain::backtest::{
     run_strategies, run_sweep, BacktestError, BacktestReport, StrategyKind, SweepGrid, SweepPoint,
 };
@@ -49,11 +49,13 @@ pub enum BacktestOutcome {
     },
 }
 
-/// Runs the request and sends `Progress` events on the way; `Ok(None)` when cancelled.
+/// Runs the request as `job`: sends `Accepted` once the inputs are prepared (an error before
+/// that means the run never started) and `Progress` on the way; `Ok(None)` when cancelled.
 /// Symbols without prices in the range are left out, as the CLI does.
 pub fn run(
     ctx: &Context,
     store: &Mutex<Store>,
+    job: JobId,
     request: &BacktestRequest,
     cancel: &AtomicBool,
     events: &UnboundedSender<Event>,
@@ -64,10 +66,11 @@ pub fn run(
         let guard = store.lock().unwrap_or_else(|p| p.into_inner());
         prepare(ctx, &guard, &request.plan)?
     };
+    let _ = events.send(Event::Accepted { job });
     let rules = ctx.config.analysis_rules();
     let backtest = &ctx.config.backtest;
     let progress = |done: usize, total: usize| {
-        let _ = events.send(Event::Progress { done, total });
+        let _ = events.send(Event::Progress { job, done, total });
     };
     let result = if request.sweep {
         let base = sweep_base(ctx, &params);

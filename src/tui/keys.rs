@@ -216,10 +216,15 @@ pub fn tab_bindings(tab: Tab) -> &'static [Binding] {
     }
 }
 
+/// Ctrl-C: quits the app from anywhere, before any form, overlay or input sees the key.
+pub fn is_interrupt(key: KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c')
+}
+
 /// The action of `key` in `tab`: the tab's own table first, then the global one.
 pub fn action_for(tab: Tab, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return (key.code == Char('c')).then_some(Action::Quit);
+        return is_interrupt(key).then_some(Action::Quit);
     }
     tab_bindings(tab)
         .iter()

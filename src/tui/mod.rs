@@ -22,13 +22,13 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use app::{App, Msg};
-use worker::{Command, Event};
+use worker::{Event, Job};
 
 use crate::service::Context;
 
 /// Opens the store (errors such as "database in use" print before the screen changes),
-/// then runs the app until `q`. The terminal is restored on every way out, panics included
-/// (ratatui's hook chains to color-eyre's).
+/// then runs the app until `q`, or Ctrl-C from anywhere. The terminal is restored on every
+/// way out, panics included (ratatui's hook chains to color-eyre's).
 pub fn run(ctx: Context, demo: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -47,13 +47,13 @@ pub fn run(ctx: Context, demo: bool) -> Result<()> {
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
-    commands: UnboundedSender<Command>,
+    commands: UnboundedSender<Job>,
     mut events: UnboundedReceiver<Event>,
 ) -> Result<()> {
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(120));
-    for command in App::start() {
-        let _ = commands.send(command);
+    for job in app.start() {
+        let _ = commands.send(job);
     }
     while !app.quit {
         terminal.draw(|frame| ui::render(&app, frame))?;
@@ -67,8 +67,8 @@ async fn event_loop(
             Some(event) = events.recv() => Msg::Worker(event),
             _ = tick.tick(), if app.status.busy.is_some() => Msg::Tick,
         };
-        for command in app.update(msg) {
-            let _ = commands.send(command);
+        for job in app.update(msg) {
+            let _ = commands.send(job);
         }
     }
     Ok(())

@@ -1,7 +1,19 @@
 //! The background worker: the only code of the app that touches DuckDB. The UI sends
-//! [`Command`]s and renders the [`Event`]s that come back; every command runs on tokio's
-//! blocking pool so a keypress is never queued behind a query or a computation.
+//! [`Job`]s — a [`Command`] under the [`JobId`] the app gave it — and renders the [`Event`]s
+//! that come back; every command runs on tokio's blocking pool so a keypress is never queued
+//! behind a query or a computation.
+//!
+//! Every answer names its job, so the app knows which form or run it concerns:
+//!
+//! | command | answers |
+//! |---|---|
+//! | `Refresh` | `Loaded`, or `Failed { job }` |
+//! | `LoadChart` | `Chart`, or `Failed { job }` |
+//! | a write | `Loaded` (the data with the change), then `Saved { job }`; or `Failed { job }` |
+//! | `RunBacktest` | `Accepted { job }` once its inputs are ready, `Progress { job }` on the way, then `Backtest { job }`, `Cancelled { job }` or `Failed { job }`; a run that cannot start answers `Failed { job }` without `Accepted` |
+//! | `CancelBacktest(target)` | nothing itself: the target answers `Cancelled` (or its result, when the cancel came too late) |
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -20,6 +32,23 @@ use crate::domain::tracker;
 use crate::service::swap::{execute_in, SwapFills};
 use crate::service::Context;
 use crate::store::{self, Store};
+
+/// The number the app gives each command it sends; every answer of the worker carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub u64);
+
+impl std::fmt::Display for JobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "job {}", self.0)
+    }
+}
+
+/// A command as sent: what to do, and the id its answers will carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: JobId,
+    pub command: Command,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -55,8 +84,8 @@ pub enum Command {
     },
     /// Runs beside the other commands: a backtest never holds up a save or a refresh.
     RunBacktest(BacktestRequest),
-    /// Stops the running backtest at its next day.
-    CancelBacktest,
+    /// Stops the backtest run as this job at its next day.
+    CancelBacktest(JobId),
 }
 
 /// A new journal entry as typed in the form; the rest is filled from that day's data.
@@ -72,22 +101,38 @@ pub struct NewSignal {
 
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// Fresh data: the answer to a refresh, and sent by a write just before its `Saved`.
     Loaded(Box<Dashboard>),
     Chart(ChartData),
+    /// The job started: a backtest has its inputs and computes.
+    Accepted {
+        job: JobId,
+    },
     /// A write succeeded; the `Loaded` with its effect came just before.
-    Saved(String),
-    /// A command failed; the message says what to do.
-    Failed(String),
+    Saved {
+        job: JobId,
+        message: String,
+    },
+    /// The job failed, or (a backtest) could not start; the message says what to do.
+    Failed {
+        job: JobId,
+        message: String,
+    },
     /// Backtest runs (or sweep points) finished so far.
     Progress {
+        job: JobId,
         done: usize,
         total: usize,
     },
-    Backtest(Box<BacktestOutcome>),
+    /// The backtest finished.
+    Backtest {
+        job: JobId,
+        outcome: Box<BacktestOutcome>,
+    },
     /// The backtest stopped at the user's request.
-    Cancelled,
-    /// The backtest could not run; the message says why.
-    BacktestFailed(String),
+    Cancelled {
+        job: JobId,
+    },
 }
 
 struct Worker {
@@ -95,51 +140,64 @@ struct Worker {
     store: Mutex<Store>,
     /// The morning analysis of the last refresh: what "record" and "execute" act on.
     last_analysis: Mutex<Option<Analysis>>,
-    cancel: AtomicBool,
+    /// The cancel flag of each backtest under way.
+    cancels: Mutex<HashMap<JobId, Arc<AtomicBool>>>,
 }
 
 /// Starts the worker on `runtime`. Commands run one at a time, in order, off the async
-/// threads, except a backtest, which runs beside them; the returned receiver gets one or
-/// more events per command.
+/// threads, except a backtest, which runs beside them; the returned receiver gets the
+/// answers of each job (see the table above).
 pub fn spawn(
     runtime: &tokio::runtime::Handle,
     store: Store,
     ctx: Context,
-) -> (UnboundedSender<Command>, UnboundedReceiver<Event>) {
-    let (cmd_tx, mut cmd_rx) = unbounded_channel::<Command>();
+) -> (UnboundedSender<Job>, UnboundedReceiver<Event>) {
+    let (cmd_tx, mut cmd_rx) = unbounded_channel::<Job>();
     let (ev_tx, ev_rx) = unbounded_channel::<Event>();
     let worker = Arc::new(Worker {
         ctx,
         store: Mutex::new(store),
         last_analysis: Mutex::new(None),
-        cancel: AtomicBool::new(false),
+        cancels: Mutex::new(HashMap::new()),
     });
     runtime.spawn(async move {
-        while let Some(command) = cmd_rx.recv().await {
+        while let Some(Job { id: job, command }) = cmd_rx.recv().await {
             let worker = Arc::clone(&worker);
             let events = ev_tx.clone();
             match command {
-                Command::CancelBacktest => worker.cancel.store(true, Ordering::Relaxed),
+                Command::CancelBacktest(target) => {
+                    if let Some(flag) = lock(&worker.cancels).get(&target) {
+                        flag.store(true, Ordering::Relaxed);
+                    }
+                }
                 Command::RunBacktest(request) => {
-                    worker.cancel.store(false, Ordering::Relaxed);
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    lock(&worker.cancels).insert(job, Arc::clone(&cancel));
                     // Not awaited here: the queue moves on while the backtest computes.
                     tokio::spawn(async move {
                         let watched = events.clone();
-                        let run =
-                            tokio::task::spawn_blocking(move || worker.backtest(&request, &events));
-                        if run.await.is_err() {
-                            let _ = watched.send(Event::BacktestFailed(
-                                "internal error: the backtest panicked".into(),
-                            ));
+                        let done = Arc::clone(&worker);
+                        let run = tokio::task::spawn_blocking(move || {
+                            worker.backtest(job, &request, &cancel, &events)
+                        });
+                        let panicked = run.await.is_err();
+                        lock(&done.cancels).remove(&job);
+                        if panicked {
+                            let _ = watched.send(Event::Failed {
+                                job,
+                                message: "internal error: the backtest panicked".into(),
+                            });
                         }
                     });
                 }
                 command => {
-                    let run = tokio::task::spawn_blocking(move || worker.handle(command, &events));
+                    let run =
+                        tokio::task::spawn_blocking(move || worker.handle(job, command, &events));
                     if run.await.is_err() {
-                        let _ = ev_tx.send(Event::Failed(
-                            "internal error: a worker task panicked".into(),
-                        ));
+                        let _ = ev_tx.send(Event::Failed {
+                            job,
+                            message: "internal error: a worker task panicked".into(),
+                        });
                     }
                 }
             }
@@ -153,7 +211,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Worker {
-    fn handle(&self, command: Command, events: &UnboundedSender<Event>) {
+    fn handle(&self, job: JobId, command: Command, events: &UnboundedSender<Event>) {
         let outcome = match command {
             Command::Refresh => self.refresh().map(|d| Event::Loaded(Box::new(d))),
             Command::LoadChart(symbol) => {
@@ -161,24 +219,44 @@ impl Worker {
             }
             write => self.write(write).map(|message| {
                 // The fresh data goes first, so that once the user sees "saved" the tables
-                // already show the change.
-                let refreshed = self.refresh().map(|d| Event::Loaded(Box::new(d)));
-                let _ = events.send(refreshed.unwrap_or_else(|e| Event::Failed(message_of(&e))));
-                Event::Saved(message)
+                // already show the change. The write stands even when the reload fails.
+                let message = match self.refresh() {
+                    Ok(d) => {
+                        let _ = events.send(Event::Loaded(Box::new(d)));
+                        message
+                    }
+                    Err(e) => format!("{message}; reloading failed ({}): press r", message_of(&e)),
+                };
+                Event::Saved { job, message }
             }),
         };
         let event = outcome.unwrap_or_else(|e| {
             tracing::warn!("{e:?}");
-            Event::Failed(message_of(&e))
+            Event::Failed {
+                job,
+                message: message_of(&e),
+            }
         });
         let _ = events.send(event);
     }
 
-    fn backtest(&self, request: &BacktestRequest, events: &UnboundedSender<Event>) {
-        let event = match backtest_job::run(&self.ctx, &self.store, request, &self.cancel, events) {
-            Ok(Some(outcome)) => Event::Backtest(Box::new(outcome)),
-            Ok(None) => Event::Cancelled,
-            Err(e) => Event::BacktestFailed(message_of(&e)),
+    fn backtest(
+        &self,
+        job: JobId,
+        request: &BacktestRequest,
+        cancel: &AtomicBool,
+        events: &UnboundedSender<Event>,
+    ) {
+        let event = match backtest_job::run(&self.ctx, &self.store, job, request, cancel, events) {
+            Ok(Some(outcome)) => Event::Backtest {
+                job,
+                outcome: Box::new(outcome),
+            },
+            Ok(None) => Event::Cancelled { job },
+            Err(e) => Event::Failed {
+                job,
+                message: message_of(&e),
+            },
         };
         let _ = events.send(event);
     }
@@ -272,7 +350,7 @@ impl Worker {
             Command::Refresh
             | Command::LoadChart(_)
             | Command::RunBacktest(_)
-            | Command::CancelBacktest => Ok(String::new()),
+            | Command::CancelBacktest(_) => Ok(String::new()),
         }
     }
 

@@ -1,5 +1,7 @@
-//! Forms: one `TextArea` per field, each validated as it is typed. A form closes only when
-//! the worker confirms the save; a failure keeps it open with what was typed.
+//! Forms: one `TextArea` per field, each validated as it is typed. A submitted form waits
+//! for the answer to its own job: that job's success closes it, its failure keeps it open
+//! with what was typed. Esc leaves a waiting form (the job carries on and its answer shows
+//! in the status bar).
 
 pub mod checks;
 mod specs;
@@ -12,6 +14,8 @@ pub use specs::*;
 pub use submit::{command, preview};
 
 use checks::Check;
+
+use crate::tui::worker::JobId;
 
 pub struct Field {
     pub label: &'static str,
@@ -59,7 +63,8 @@ pub struct Form {
     pub confirm_discard: bool,
     /// The worker's refusal of the last save.
     pub error: Option<String>,
-    pub saving: bool,
+    /// The job sent by the last Enter, until its answer comes.
+    pub saving: Option<JobId>,
 }
 
 pub enum FormResult {
@@ -78,7 +83,7 @@ impl Form {
             focus: 0,
             confirm_discard: false,
             error: None,
-            saving: false,
+            saving: None,
         }
     }
 
@@ -103,9 +108,18 @@ impl Form {
             .unwrap_or_default()
     }
 
+    /// Whether the form waits for the answer to `job`.
+    pub fn waits_for(&self, job: JobId) -> bool {
+        self.saving == Some(job)
+    }
+
     pub fn on_key(&mut self, key: KeyEvent) -> FormResult {
-        if self.saving {
-            return FormResult::Stay;
+        if self.saving.is_some() {
+            // The fields are sent: only leaving is left to do, and the job carries on.
+            return match key.code {
+                KeyCode::Esc => FormResult::Close,
+                _ => FormResult::Stay,
+            };
         }
         if self.confirm_discard {
             return match key.code {

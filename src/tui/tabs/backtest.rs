@@ -21,7 +21,7 @@ use crate::tui::theme;
 use crate::tui::widgets::fmt::{left, money, num, pct, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
-use crate::tui::worker::Command;
+use crate::tui::worker::{Command, JobId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Panel {
@@ -35,6 +35,10 @@ pub struct State {
     pub request: BacktestRequest,
     /// `Some((done, total))` while a run is under way.
     pub running: Option<(usize, usize)>,
+    /// The job of the run under way: only its answers move the gauge or show results.
+    pub job: Option<JobId>,
+    /// What that run was asked, recorded as the tab's request once the worker accepts it.
+    pending: Option<BacktestRequest>,
     pub report: Option<BacktestOutcome>,
     pub sweep: Option<BacktestOutcome>,
     pub panel: Panel,
@@ -54,13 +58,50 @@ impl State {
 
     pub fn start(&mut self, request: BacktestRequest) -> Effect {
         self.started = true;
-        self.running = Some((0, 1));
-        if request.sweep {
-            self.panel = Panel::Sweep;
-        } else {
-            self.request = request.clone();
-        }
         Effect::Send(Command::RunBacktest(request))
+    }
+
+    /// A run was sent as `job` (from this tab or the parameters form): the gauge shows.
+    pub fn submitted(&mut self, job: JobId, request: BacktestRequest) {
+        self.started = true;
+        self.job = Some(job);
+        self.running = Some((0, 1));
+        self.pending = Some(request);
+    }
+
+    /// The worker started `job`; false when it is not this tab's run.
+    pub fn accepted(&mut self, job: JobId) -> bool {
+        if self.job != Some(job) {
+            return false;
+        }
+        if let Some(request) = self.pending.take() {
+            if request.sweep {
+                self.panel = Panel::Sweep;
+            } else {
+                self.request = request;
+            }
+        }
+        true
+    }
+
+    /// Progress of `job`; false (and ignored) when it is not this tab's run.
+    pub fn progress(&mut self, job: JobId, done: usize, total: usize) -> bool {
+        if self.job != Some(job) {
+            return false;
+        }
+        self.running = Some((done, total));
+        true
+    }
+
+    /// `job` ended without a result (cancelled or failed); false when it is not this tab's.
+    pub fn stopped(&mut self, job: JobId) -> bool {
+        if self.job != Some(job) {
+            return false;
+        }
+        self.job = None;
+        self.running = None;
+        self.pending = None;
+        true
     }
 
     pub fn on_action(&mut self, action: Action, today: NaiveDate) -> Effect {
@@ -75,8 +116,10 @@ impl State {
             Action::Run | Action::Open => {
                 Effect::Note("A backtest is running: Esc cancels it".into())
             }
-            Action::Cancel if self.running.is_some() => Effect::Send(Command::CancelBacktest),
-            Action::Cancel => Effect::None,
+            Action::Cancel => match self.job {
+                Some(job) => Effect::Send(Command::CancelBacktest(job)),
+                None => Effect::None,
+            },
             Action::NextPanel => {
                 self.panel = match self.panel {
                     Panel::Trades => Panel::Sweep,
@@ -91,9 +134,14 @@ impl State {
         }
     }
 
-    pub fn finished(&mut self, outcome: BacktestOutcome) -> String {
-        self.running = None;
-        match &outcome {
+    /// `job` finished with `outcome`: the message for the status bar, `None` (and the outcome
+    /// dropped) when it is not this tab's run.
+    pub fn finished(&mut self, job: JobId, outcome: BacktestOutcome) -> Option<String> {
+        self.accepted(job);
+        if !self.stopped(job) {
+            return None;
+        }
+        Some(match &outcome {
             BacktestOutcome::Report { run_ids, report } => {
                 let message = match (run_ids.first(), run_ids.last()) {
                     (Some(a), Some(b)) => format!(
@@ -112,7 +160,7 @@ impl State {
                 self.panel = Panel::Sweep;
                 message
             }
-        }
+        })
     }
 
     fn strategies(&self) -> &[StrategyResult] {

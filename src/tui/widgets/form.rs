@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, panel};
-use crate::tui::forms::{preview, Form};
+use crate::tui::forms::{preview, Form, FormKind};
 use crate::tui::theme;
 
 pub fn render(frame: &mut Frame, area: Rect, form: &Form) {
@@ -135,8 +135,12 @@ fn footer(form: &Form, extra: Vec<String>) -> Vec<Line<'static>> {
             "Discard the changes? y discards, any other key keeps editing",
             theme::warn(),
         ));
-    } else if form.saving {
-        lines.push(Line::styled("Saving…", theme::dim()));
+    } else if form.saving.is_some() {
+        let waiting = match form.kind {
+            FormKind::BacktestParams => "Starting the backtest… · Esc closes, it carries on",
+            _ => "Saving… · Esc closes, the save carries on",
+        };
+        lines.push(Line::styled(waiting, theme::dim()));
     } else if let Some(e) = &form.error {
         lines.push(Line::styled(format!("✗ {e}"), theme::bad()));
     } else {
