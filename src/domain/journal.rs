@@ -109,6 +109,12 @@ pub struct SignalRecord {
     pub exit_date: Option<NaiveDate>,
     pub exit_price: Option<Decimal>,
     pub outcome_overridden: bool,
+    /// The basis of the price levels (price, entry, stop, target): the adjustment factor
+    /// (adj_close / close) the signal day's bar had when they were recorded; 1 for prices
+    /// as traded that day. A later re-adjusted history is rescaled by f_now / this before
+    /// judging. `None` for rows recorded before the factor was kept: judged as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_factor: Option<Decimal>,
 }
 
 impl SignalRecord {
@@ -155,6 +161,16 @@ impl SignalRecord {
             exit_date: None,
             exit_price: None,
             outcome_overridden: false,
+            price_factor: None,
+        }
+    }
+
+    /// The multiplier that puts this signal's price levels on the basis of today's
+    /// adjusted bars, given the signal day's bar as stored now.
+    pub fn rescale_to(&self, day_bar: Option<&Bar>) -> Decimal {
+        match (self.price_factor, day_bar) {
+            (Some(then), Some(bar)) if !then.is_zero() => bar.adjustment_factor() / then,
+            _ => Decimal::ONE,
         }
     }
 }

@@ -87,23 +87,35 @@ pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
 }
 
 /// Judges one untaken signal when `bars` cover its horizon; false when they do not yet.
+/// The levels are first put on the basis of today's adjusted bars (`rescale_to`), so the
+/// verdict does not depend on when the history was last re-adjusted.
 fn judge(s: &mut SignalRecord, bars: &[crate::domain::bar::Bar], horizon: usize) -> bool {
-    let after = &bars[bars.partition_point(|b| b.date <= s.signal_date)..];
-    let (Some(price), true) = (s.price_at_signal, after.len() >= horizon) else {
+    let split = bars.partition_point(|b| b.date <= s.signal_date);
+    let after = &bars[split..];
+    let (Some(recorded), true) = (s.price_at_signal, after.len() >= horizon) else {
         return false;
     };
+    let scale = s.rescale_to(split.checked_sub(1).map(|i| &bars[i]));
+    let price = recorded * scale;
     let stop = s
         .stop_loss
-        .unwrap_or(price * (Decimal::ONE - Decimal::new(8, 2)));
+        .map_or(price * (Decimal::ONE - Decimal::new(8, 2)), |v| v * scale);
     let qty = Decimal::from(s.suggested_quantity.unwrap_or(1).max(1));
     let (outcome, potential) = if s.signal_type == SignalType::Buy {
-        let target = s.target_exit.unwrap_or(price * Decimal::new(110, 2));
+        let target = s
+            .target_exit
+            .map_or(price * Decimal::new(110, 2), |v| v * scale);
         judge_not_taken(&after[..horizon], price, target, stop, qty)
     } else {
         judge_not_taken_exit(&after[..horizon], price, stop, qty)
     };
     s.outcome = Some(outcome);
-    s.max_profit_potential = Some(potential);
+    // Back to the money of the recorded quantity (a later split scales shares, not money).
+    s.max_profit_potential = Some(if scale.is_zero() {
+        potential
+    } else {
+        (potential / scale).round_dp(2)
+    });
     true
 }
 

@@ -75,6 +75,7 @@ pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalReco
             ))
         })?;
         s.price_at_signal = Some(price);
+        s.price_factor = Some(Decimal::ONE);
         s.signal_strength = a
             .strength
             .and_then(Decimal::from_f64)
@@ -89,15 +90,21 @@ pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalReco
     let strength = a.strength.unwrap_or_else(|| {
         signal_strength(&SignalInputs::from_row(&row, lookback), &ctx.config.signal).score
     });
-    let price = given_price.unwrap_or_else(|| to_price(series.bars[i].adjusted_close()));
+    // Levels are kept as traded that day (factor 1), the basis a user sees and gives to
+    // `take --price`: the 60-day high is taken on adjusted prices, then put on that basis.
+    let day_factor = series.bars[i].adjustment_factor();
+    let price = given_price.unwrap_or_else(|| series.bars[i].close.normalize());
     let high_60d = series.bars[i.saturating_sub(TARGET_HIGH_BARS - 1)..]
         .iter()
-        .map(|b| to_price(b.high.unwrap_or(b.close) * b.adjustment_factor()))
-        .max();
+        .map(|b| b.high.unwrap_or(b.close) * b.adjustment_factor())
+        .max()
+        .filter(|_| !day_factor.is_zero())
+        .map(|high| to_price(high / day_factor));
     let exit = PositionSizer::new(&ctx.config.sizing, &ctx.config.margin, &ctx.config.stops)
         .exit_plan(price, high_60d);
     s.describe_technicals(&row, strength, SignalInputs::from_row(&row, lookback).trend);
     s.price_at_signal = Some(price);
+    s.price_factor = Some(Decimal::ONE);
     s.target_entry = Some(price);
     s.stop_loss = Some(exit.stop_loss);
     s.target_exit = Some(exit.target_exit);

@@ -17,9 +17,9 @@ pub fn insert_signal(conn: &Connection, s: &SignalRecord) -> Result<i64> {
             suggested_quantity, suggested_allocation_pct, use_margin, margin_requirement,
             risk_level, action_taken, actual_entry_date, actual_entry_price, actual_quantity,
             max_profit_potential, actual_profit, days_held, outcome, notes, exit_date,
-            exit_price, outcome_overridden, created_at)
+            exit_price, outcome_overridden, created_at, price_factor)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                 ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING id",
         params![
             s.signal_date,
@@ -57,6 +57,7 @@ pub fn insert_signal(conn: &Connection, s: &SignalRecord) -> Result<i64> {
             s.exit_price,
             s.outcome_overridden,
             s.signal_time,
+            s.price_factor,
         ],
         |r| r.get::<_, i64>(0),
     )?;
@@ -70,7 +71,7 @@ const SELECT_SIGNALS: &str =
     suggested_action, suggested_quantity, suggested_allocation_pct, use_margin,
     margin_requirement, risk_level, action_taken, actual_entry_date, actual_entry_price,
     actual_quantity, max_profit_potential, actual_profit, days_held, outcome, notes, exit_date,
-    exit_price, outcome_overridden
+    exit_price, outcome_overridden, price_factor
     FROM trading_signals WHERE NOT deleted";
 
 fn signal_from_row(r: &duckdb::Row<'_>) -> duckdb::Result<SignalRecord> {
@@ -120,6 +121,7 @@ fn signal_from_row(r: &duckdb::Row<'_>) -> duckdb::Result<SignalRecord> {
         exit_date: r.get(32)?,
         exit_price: r.get(33)?,
         outcome_overridden: r.get::<_, Option<bool>>(34)?.unwrap_or(false),
+        price_factor: r.get(35)?,
     })
 }
 

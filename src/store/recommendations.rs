@@ -31,7 +31,8 @@ pub fn record_swaps(
         if insert_recommendation(conn, analysis, swap, time)? {
             recorded.recommendations += 1;
         }
-        for leg in legs(swap, time) {
+        for mut leg in legs(swap, time) {
+            leg.price_factor = recorded_basis(conn, &leg)?;
             if !signal_exists(conn, &leg)? {
                 super::journal::insert_signal(conn, &leg)?;
                 recorded.signals += 1;
@@ -171,6 +172,23 @@ fn legs(s: &Swap, time: NaiveDateTime) -> [SignalRecord; 2] {
         s.reduce.symbol, s.increase.reason
     ));
     [sell, buy]
+}
+
+/// The basis of a leg's price: its price over the close the signal day's bar traded at
+/// (see `SignalRecord::price_factor`).
+fn recorded_basis(conn: &Connection, s: &SignalRecord) -> Result<Option<Decimal>> {
+    use duckdb::OptionalExt;
+    let close: Option<Decimal> = conn
+        .query_row(
+            "SELECT close FROM prices WHERE symbol = ? AND date <= ? ORDER BY date DESC LIMIT 1",
+            params![s.symbol.as_str(), s.signal_date],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(close
+        .filter(|c| !c.is_zero())
+        .zip(s.price_at_signal)
+        .map(|(close, price)| (price / close).round_dp(12)))
 }
 
 fn signal_exists(conn: &Connection, s: &SignalRecord) -> Result<bool> {
