@@ -149,3 +149,47 @@ fn a_swap_is_executed_once_and_bad_fills_change_nothing() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already executed"));
 }
+
+#[test]
+fn swap_legs_carry_the_same_technical_columns_as_signals_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    demo_with_recorded_swap(d);
+    ok(&run(
+        d,
+        &[
+            "signals",
+            "record",
+            "--symbol",
+            "ZNTH",
+            "--type",
+            "BUY",
+            "--source",
+            "manual",
+            "--date",
+            "2026-11-20",
+        ],
+    ));
+    let journal = json(&run(d, &["signals", "list", "--json", "--limit", "1000"]));
+    let buy = leg(&journal, "ZNTH", "BUY");
+    let manual = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["symbol"] == "ZNTH" && s["signal_source"] == "manual")
+        .unwrap();
+    for column in [
+        "confidence_level",
+        "rsi_value",
+        "macd_value",
+        "volume_ratio",
+        "trend_direction",
+        "signal_strength",
+    ] {
+        assert!(!buy[column].is_null(), "{column} missing on the swap leg");
+        assert_eq!(buy[column], manual[column], "{column}");
+    }
+    // The reduce leg too.
+    let sell = leg(&journal, "DRFT", "SELL");
+    assert!(!sell["rsi_value"].is_null() && !sell["trend_direction"].is_null());
+}

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::Result;
 use crate::domain::analyzer::{Analysis, Swap};
 use crate::domain::journal::{SignalRecord, SignalType};
+use crate::domain::signal::SignalInputs;
 
 pub const MORNING_SOURCE: &str = "morning_check";
 
@@ -141,7 +142,11 @@ fn legs(s: &Swap, time: NaiveDateTime) -> [SignalRecord; 2] {
         SignalType::Sell,
         MORNING_SOURCE,
     );
-    sell.signal_strength = dec(s.reduce.strength);
+    sell.describe_technicals(
+        &s.reduce.technicals,
+        s.reduce.strength,
+        SignalInputs::from_row(&s.reduce.technicals, None).trend,
+    );
     sell.price_at_signal = Some(s.reduce.price);
     sell.current_position_size = Some(s.reduce.value);
     sell.suggested_action = Some("SWAP".into());
@@ -156,7 +161,11 @@ fn legs(s: &Swap, time: NaiveDateTime) -> [SignalRecord; 2] {
         SignalType::Buy,
         MORNING_SOURCE,
     );
-    buy.signal_strength = dec(s.increase.strength);
+    buy.describe_technicals(
+        &s.increase.technicals,
+        s.increase.strength,
+        SignalInputs::from_row(&s.increase.technicals, None).trend,
+    );
     buy.price_at_signal = Some(s.increase.price);
     buy.target_entry = Some(s.increase.price);
     buy.stop_loss = Some(s.size.exit.stop_loss);

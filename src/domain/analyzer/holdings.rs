@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::series::Facts;
 use super::{AnalysisRules, SymbolSeries};
-use crate::domain::indicators::Trend;
+use crate::domain::indicators::{IndicatorRow, Trend};
 use crate::domain::portfolio::{to_cents, to_price, Holding};
 use crate::domain::risk::RiskLevel;
 use crate::domain::signal::{Band, SignalInputs};
@@ -94,6 +94,9 @@ pub struct HoldingRow {
     pub alerts: Vec<StopAlert>,
     /// Why figures are missing, when they are.
     pub note: Option<String>,
+    /// The indicators of the as-of bar, for the journal's technical columns.
+    #[serde(skip)]
+    pub technicals: IndicatorRow,
 }
 
 impl HoldingRow {
@@ -125,6 +128,7 @@ impl HoldingRow {
             volatility_pct: None,
             alerts: Vec::new(),
             note: Some("no price data on or before the as-of date".to_string()),
+            technicals: IndicatorRow::default(),
         }
     }
 
@@ -162,6 +166,7 @@ pub(super) fn holding_row(
     row.lookback_return_pct = f.lookback.map(|l| l.return_pct);
     row.benchmark_return_pct = benchmark_return;
     row.alpha = alpha;
+    row.technicals = f.row;
     row.rsi_14 = f.row.rsi_14;
     row.macd_hist = f.row.macd_hist;
     row.trend = SignalInputs::from_row(&f.row, None).trend;

@@ -18,6 +18,7 @@ use super::holdings::HoldingRow;
 use super::series::Facts;
 use super::sizing::{Budget, Entry, SizingContext};
 use super::{AnalysisRules, CheckMode, SymbolSeries};
+use crate::domain::indicators::IndicatorRow;
 use crate::domain::risk::RiskLevel;
 use crate::domain::signal::Band;
 use crate::domain::sizer::PositionSize;
@@ -43,6 +44,9 @@ pub struct Underperformer {
     pub risk_level: Option<RiskLevel>,
     pub reason: String,
     pub action: FlagAction,
+    /// The indicators of the as-of bar, for the journal's technical columns.
+    #[serde(skip)]
+    pub technicals: IndicatorRow,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,6 +64,9 @@ pub struct Opportunity {
     pub risk_level: RiskLevel,
     pub volatility_pct: Option<f64>,
     pub size: PositionSize,
+    /// The indicators of the as-of bar, for the journal's technical columns.
+    #[serde(skip)]
+    pub technicals: IndicatorRow,
 }
 
 impl Opportunity {
@@ -108,6 +115,7 @@ fn flag(row: &HoldingRow, alpha_limit: f64, strength_limit: f64) -> Option<Under
         } else {
             FlagAction::Review
         },
+        technicals: row.technicals,
     })
 }
 
@@ -166,6 +174,7 @@ fn opportunity(
         risk_level: f.risk.level,
         volatility_pct: f.risk.volatility_pct,
         size: ctx.size(&entry, budget, Decimal::ZERO),
+        technicals: f.row,
     }
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::screens::{Opportunity, Underperformer};
 use super::sizing::{Budget, SizingContext};
 use super::AnalysisRules;
+use crate::domain::indicators::IndicatorRow;
 use crate::domain::risk::RiskLevel;
 use crate::domain::signal::Band;
 use crate::domain::sizer::PositionSize;
@@ -26,6 +27,8 @@ pub struct SwapReduce {
     pub strength: f64,
     pub alpha: Option<f64>,
     pub reason: String,
+    #[serde(skip)]
+    pub technicals: IndicatorRow,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,6 +38,8 @@ pub struct SwapIncrease {
     pub strength: f64,
     pub alpha: Option<f64>,
     pub reason: String,
+    #[serde(skip)]
+    pub technicals: IndicatorRow,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,6 +128,7 @@ fn swap(u: &Underperformer, o: &Opportunity, size: PositionSize) -> Swap {
             strength: u.strength,
             alpha: u.alpha,
             reason: u.reason.clone(),
+            technicals: u.technicals,
         },
         increase: SwapIncrease {
             symbol: o.symbol.clone(),
@@ -130,6 +136,7 @@ fn swap(u: &Underperformer, o: &Opportunity, size: PositionSize) -> Swap {
             strength: o.strength,
             alpha: o.alpha,
             reason: increase_reason(o),
+            technicals: o.technicals,
         },
         improvement_points: o.strength - u.strength,
         risk_level: o.risk_level,
