@@ -204,6 +204,7 @@ fn db_check_reports_known_problems() {
         "non-positive price: BAD: 2026-11-24",
         "high below low: BAD: 2026-11-23: high 9.0000 < low 11.0000",
         "duplicate bar: DUP: 2026-11-24",
+        "outside the day's range: BAD: 2026-11-24: close 0.0000 outside [9.0000, 11.0000]",
         "Schema version: 4",
         "Prices:         2026-11-02 .. 2026-11-24 (3 symbols)",
     ] {
@@ -211,7 +212,7 @@ fn db_check_reports_known_problems() {
     }
     let json = env.run_db(&["db-check", "--as-of", "2026-11-25", "--json"]);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(value["problems"].as_array().unwrap().len(), 6);
+    assert_eq!(value["problems"].as_array().unwrap().len(), 7);
     assert_eq!(value["schema_version"], 4);
 }
 

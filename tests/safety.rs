@@ -295,3 +295,74 @@ fn a_path_that_is_not_a_regular_file_is_refused_at_once() {
         );
     }
 }
+
+#[test]
+fn db_check_reads_every_block_and_reports_overwritten_bytes_as_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.duckdb");
+    ok(&run(
+        dir.path(),
+        &db,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    let mut bytes = std::fs::read(&db).unwrap();
+    // Two megabytes of the middle, where the price data lives, overwritten.
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle - (1 << 20)..middle + (1 << 20)] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let out = run(dir.path(), &db, &["db-check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        bytes,
+        "db-check wrote to a damaged file"
+    );
+}
+
+#[test]
+fn db_check_flags_bars_that_got_in_before_the_import_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.duckdb");
+    {
+        let store = Store::open(&db).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO prices VALUES
+                   ('OUT', DATE '2026-11-20', 10, 11, 9, 12, 12, 100, 'csv'),
+                   ('JMP', DATE '2026-11-19', 10, 11, 9, 10, 10, 100, 'csv'),
+                   ('JMP', DATE '2026-11-20', 16, 16, 15, 16, 16, 100, 'csv'),
+                   ('SPL', DATE '2026-11-19', 40, 41, 39, 40, 10, 100, 'csv'),
+                   ('SPL', DATE '2026-11-20', 10, 11, 9, 10, 10, 100, 'csv'),
+                   ('FUT', DATE '2099-01-02', 10, 11, 9, 10, 10, 100, 'csv');",
+            )
+            .unwrap();
+    }
+    let out = run(
+        dir.path(),
+        &db,
+        &["db-check", "--as-of", "2026-11-25", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<(String, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap().to_string(),
+                p["symbol"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |kind: &str, symbol: &str| kinds.iter().any(|(k, s)| k == kind && s == symbol);
+    assert!(has("outside the day's range", "OUT"), "{kinds:?}");
+    assert!(has("unexplained move", "JMP"), "{kinds:?}");
+    // A 4:1 split moves the adjustment factor with the close: not flagged.
+    assert!(!has("unexplained move", "SPL"), "{kinds:?}");
+    assert!(has("future date", "FUT"), "{kinds:?}");
+}

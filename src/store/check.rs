@@ -69,7 +69,31 @@ impl Store {
         Ok(other_rows == 0)
     }
 
+    /// Reads every row of every table, which makes DuckDB read and verify the checksum of
+    /// every block in use: a file whose bytes were overwritten is reported as damaged.
+    pub fn verify_blocks(&self) -> Result<()> {
+        let conn = &self.conn;
+        for table in TABLES.iter().chain(&["schema_migrations", "ducklens_meta"]) {
+            // The whole row is hashed, so no column can be skipped by the scan.
+            let sql = format!("SELECT count(*), max(hash(t)) FROM {table} t");
+            conn.query_row(&sql, [], |r| r.get::<_, Option<u64>>(1))
+                .map_err(|e| {
+                    let raw = e.to_string();
+                    if super::safety::looks_damaged(&raw) {
+                        super::StoreError::Damaged {
+                            path: self.path.clone(),
+                            message: raw.lines().next().unwrap_or("unreadable").to_string(),
+                        }
+                    } else {
+                        e.into()
+                    }
+                })?;
+        }
+        Ok(())
+    }
+
     pub fn check(&self, as_of: NaiveDate) -> Result<DbCheck> {
+        self.verify_blocks()?;
         let conn = &self.conn;
         let mut tables = Vec::new();
         for table in TABLES {
@@ -134,6 +158,42 @@ fn problems(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Problem>> {
         "high below low",
         "SELECT symbol, date::VARCHAR || ': high ' || high::VARCHAR || ' < low ' || low::VARCHAR
          FROM prices WHERE high < low ORDER BY symbol, date",
+    )?);
+    found.extend(query_problems(
+        conn,
+        "outside the day's range",
+        "SELECT symbol, date::VARCHAR || ': ' ||
+                CASE WHEN close < low OR close > high THEN 'close ' || close::VARCHAR
+                     ELSE 'open ' || open::VARCHAR END
+                || ' outside [' || low::VARCHAR || ', ' || high::VARCHAR || ']'
+         FROM prices
+         WHERE high >= low AND (close < low OR close > high OR open < low OR open > high)
+         ORDER BY symbol, date",
+    )?);
+    found.extend(query_problems(
+        conn,
+        "future date",
+        &format!(
+            "SELECT symbol, date::VARCHAR || ': after {as_of}' FROM prices
+             WHERE date > DATE '{as_of}' ORDER BY symbol, date"
+        ),
+    )?);
+    // A move the adjusted close does not explain: the raw close moved by more than half
+    // in a day while the adjustment factor stayed (a split changes the factor too).
+    found.extend(query_problems(
+        conn,
+        "unexplained move",
+        "SELECT symbol, date::VARCHAR || ': close ' || prev_close::VARCHAR || ' → '
+                || close::VARCHAR || ' with no split in the adjusted close'
+         FROM (
+            SELECT symbol, date, close, lag(close) OVER w AS prev_close,
+                   coalesce(adj_close, close) / close AS f,
+                   lag(coalesce(adj_close, close) / close) OVER w AS prev_f
+            FROM prices WHERE close > 0 WINDOW w AS (PARTITION BY symbol ORDER BY date)
+         )
+         WHERE prev_close > 0 AND abs(close / prev_close - 1) > 0.5
+           AND abs(f / prev_f - 1) < 0.2
+         ORDER BY symbol, date",
     )?);
     found.extend(query_problems(
         conn,
