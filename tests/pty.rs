@@ -185,3 +185,22 @@ fn take_and_close_a_signal_in_the_app() {
     // (150 − 138.15) × 10 − commission: a win either way at the default commission.
     assert_eq!(s.outcome.map(|o| o.as_str()), Some("WIN"));
 }
+
+#[test]
+fn sigterm_and_sighup_give_the_terminal_back() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_database(dir.path());
+    for signal in ["-TERM", "-HUP"] {
+        let (mut screen, mut child) = spawn_app(dir.path());
+        screen.wait_for("Account (n records balances)");
+        // An open form must not keep the app from leaving either.
+        screen.send("n");
+        let pid = child.process_id().expect("a pid").to_string();
+        let killed = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        exits_cleanly(&screen, &mut child);
+    }
+}

@@ -52,6 +52,7 @@ async fn event_loop(
 ) -> Result<()> {
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(120));
+    let mut stop = StopSignals::new()?;
     for job in app.start() {
         let _ = commands.send(job);
     }
@@ -66,10 +67,51 @@ async fn event_loop(
             },
             Some(event) = events.recv() => Msg::Worker(event),
             _ = tick.tick(), if app.status.busy.is_some() => Msg::Tick,
+            // SIGTERM or SIGHUP: leave like `q`, so the terminal is restored.
+            _ = stop.recv() => break,
         };
         for job in app.update(msg) {
             let _ = commands.send(job);
         }
     }
     Ok(())
+}
+
+/// SIGTERM and SIGHUP end the loop like `q` does, so `run` restores the terminal.
+#[cfg(unix)]
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn new() -> Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hangup.recv() => {}
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn new() -> Result<Self> {
+        Ok(StopSignals)
+    }
+
+    async fn recv(&mut self) {
+        std::future::pending::<()>().await
+    }
 }
