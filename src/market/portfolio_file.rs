@@ -53,6 +53,13 @@ pub fn read_portfolio(path: &Path) -> Result<PortfolioFile, ImportError> {
 
 /// The previous tool's `portfolio.json`.
 pub fn parse_portfolio_json(text: &str, name: &str) -> Result<PortfolioFile, ImportError> {
+    let text = without_bom(text);
+    duplicate_position(text).map_or(Ok(()), |key| {
+        Err(err(
+            format!("{name}: $.positions.{key}"),
+            format!("{key} appears twice; keep one position per symbol"),
+        ))
+    })?;
     let root: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         err(
             format!("{name}:{}:{}", e.line(), e.column()),
@@ -160,6 +167,50 @@ fn json_position(key: &str, value: &serde_json::Value) -> Result<Holding, (Strin
 }
 
 /// A JSON number (kept as its exact text, never through `f64`) or a numeric string.
+/// Editors on Windows start UTF-8 files with a byte-order mark; it is not content.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The first key that appears twice in `positions` (a JSON object keeps only the last, which
+/// would silently drop a position).
+fn duplicate_position(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Root {
+        positions: Option<Keys>,
+    }
+    struct Keys(Vec<String>);
+    impl<'de> Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some(key) = map.next_key::<String>()? {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        keys.push(key);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_any(Visit)
+        }
+    }
+    let root: Root = serde_json::from_str(text).ok()?;
+    let mut seen = BTreeSet::new();
+    root.positions?
+        .0
+        .into_iter()
+        .find(|k| !seen.insert(k.to_ascii_uppercase()))
+}
+
 fn json_decimal(v: &serde_json::Value) -> Result<Decimal, String> {
     let text = match v {
         serde_json::Value::Number(n) => n.to_string(),
@@ -201,6 +252,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 
 /// `symbol,quantity,avg_cost,opened[,notes]` with a header row.
 pub fn parse_portfolio_csv(text: &str, name: &str) -> Result<PortfolioFile, ImportError> {
+    let text = without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
@@ -275,6 +327,7 @@ pub fn parse_watchlist(
     text: &str,
     name: &str,
 ) -> Result<Vec<(Symbol, Option<String>)>, ImportError> {
+    let text = without_bom(text);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let is_csv = first.contains(',') || first.trim().eq_ignore_ascii_case("symbol");
     let mut out: Vec<(Symbol, Option<String>)> = Vec::new();
@@ -415,5 +468,28 @@ mod tests {
 
         let e = parse_watchlist("AAPL\nBAD SYMBOL\n", "w.txt").unwrap_err();
         assert_eq!(e.location, "w.txt:2");
+    }
+
+    #[test]
+    fn duplicate_positions_a_decimal_comma_and_a_byte_order_mark() {
+        let dup = r#"{"positions": {"AAPL": {"quantity": 1, "price_paid": 10},
+                                     "aapl": {"quantity": 2, "price_paid": 11}}}"#;
+        let e = parse_portfolio_json(dup, "p.json").unwrap_err();
+        assert_eq!(e.location, "p.json: $.positions.aapl");
+        assert!(e.message.contains("appears twice"), "{e}");
+        let comma = r#"{"positions": {"AAPL": {"quantity": "1,5", "price_paid": 10}}}"#;
+        let e = parse_portfolio_json(comma, "p.json").unwrap_err();
+        assert!(e.message.contains("decimal point"), "{e}");
+        let e = parse_portfolio_json(r#"{"cash": "1,5", "positions": {}}"#, "p.json").unwrap_err();
+        assert!(e.location.ends_with("$.cash"), "{e}");
+        let bom = "\u{feff}NVDA\nAMD\n";
+        let list = parse_watchlist(bom, "w.txt").unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].0.as_str(), "NVDA");
+        assert_eq!(
+            parse_decimal("1,5").unwrap_err(),
+            "\"1,5\": write numbers with a decimal point and no thousands separator (1234.56)"
+        );
+        assert!(parse_decimal("1e20").unwrap_err().contains("too large"));
     }
 }

@@ -107,6 +107,7 @@ pub fn parse_prices(
     today: NaiveDate,
 ) -> Result<PriceFile, ImportError> {
     let name = path.display().to_string();
+    let text = super::portfolio_file::without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
