@@ -366,3 +366,98 @@ fn db_check_flags_bars_that_got_in_before_the_import_rules() {
     assert!(!has("unexplained move", "SPL"), "{kinds:?}");
     assert!(has("future date", "FUT"), "{kinds:?}");
 }
+
+#[test]
+fn values_that_cannot_be_stored_are_refused_in_one_line_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.duckdb");
+    ok(&run(
+        dir.path(),
+        &db,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    let before = counts(&db);
+    for (args, expected) in [
+        (
+            &["size", "--strength", "80", "--risk", "LOW", "--price", "0"][..],
+            "price: must be at least 0.0001",
+        ),
+        (
+            &[
+                "size",
+                "--strength",
+                "80",
+                "--risk",
+                "LOW",
+                "--price",
+                "10",
+                "--capital",
+                "0",
+            ][..],
+            "capital: must be positive",
+        ),
+        (
+            &[
+                "size",
+                "--strength",
+                "80",
+                "--risk",
+                "LOW",
+                "--price",
+                "10",
+                "--capital",
+                "7e28",
+            ][..],
+            "capital: \"7e28\" is too large",
+        ),
+        (
+            &[
+                "size",
+                "--strength",
+                "80",
+                "--risk",
+                "LOW",
+                "--price",
+                "1e-25",
+            ][..],
+            "price: must be at least 0.0001",
+        ),
+        (
+            &["account", "set", "--cash", "1,5"][..],
+            "cash: \"1,5\": write numbers with a decimal point",
+        ),
+        (&["account", "set", "--cash", "1e17"][..], "too large"),
+        (
+            &["holding", "add", "X", "1e20", "1"][..],
+            "quantity: \"1e20\" is too large",
+        ),
+        (
+            &["backtest", "--capital", "1e20"][..],
+            "--capital: \"1e20\" is too large",
+        ),
+        (
+            &[
+                "signals",
+                "record",
+                "--symbol",
+                "ZNTH",
+                "--type",
+                "BUY",
+                "--price",
+                "99999999999999",
+            ][..],
+            "too large to store, nothing was written",
+        ),
+        (
+            &["watch", "add", ".."][..],
+            "must start and end with a letter or digit",
+        ),
+    ] {
+        let out = run(dir.path(), &db, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    }
+    assert_eq!(counts(&db), before, "a refused command wrote something");
+}

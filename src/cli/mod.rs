@@ -27,6 +27,14 @@ use crate::store::StoreError;
 
 /// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2.
 pub fn exit_code_for(report: &Report) -> u8 {
+    // A value the database cannot hold (DECIMAL out of range) is the input's fault.
+    let too_large = report.chain().any(|cause| {
+        matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Db(e))
+            if e.to_string().contains("out of range"))
+    });
+    if too_large {
+        return 1;
+    }
     let is_user = report.chain().any(|cause| {
         cause.is::<UserError>()
             || cause.is::<ImportError>()

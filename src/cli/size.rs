@@ -19,6 +19,29 @@ fn money_arg(field: &str, raw: &Option<String>) -> Result<Option<Decimal>> {
 
 pub fn run(ctx: &Context, args: SizeArgs) -> Result<u8> {
     let price = parse_decimal(&args.price).map_err(|e| user_error(format!("price: {e}")))?;
+    // Prices are kept to four decimals: anything under 0.0001 is no price at all.
+    if price < Decimal::new(1, 4) {
+        return Err(user_error(format!(
+            "price: must be at least 0.0001, got {}",
+            args.price
+        )));
+    }
+    if let Some(capital) = money_arg("capital", &args.capital)? {
+        if capital <= Decimal::ZERO {
+            return Err(user_error(format!(
+                "capital: must be positive, got {capital}"
+            )));
+        }
+    }
+    for (field, raw) in [
+        ("cash", &args.cash),
+        ("margin-available", &args.margin_available),
+        ("margin-used", &args.margin_used),
+    ] {
+        if money_arg(field, raw)?.is_some_and(|v| v < Decimal::ZERO) {
+            return Err(user_error(format!("{field}: cannot be negative")));
+        }
+    }
     let risk: RiskLevel = args
         .risk
         .parse()
