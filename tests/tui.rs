@@ -540,7 +540,10 @@ fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
     focus(&mut app, 1);
     retype(&mut app, "90");
     let job = enter(&mut app);
-    assert!(matches!(job.command, Command::SaveHolding(_)), "{job:?}");
+    assert!(
+        matches!(job.command, Command::SaveHolding { .. }),
+        "{job:?}"
+    );
     // Typing is locked while the save is under way…
     press(&mut app, "5");
     assert_eq!(app.form.as_ref().unwrap().value("Quantity"), "90");

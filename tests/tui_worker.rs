@@ -233,6 +233,80 @@ async fn refusals_name_the_problem_and_keep_the_data() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_a_holdings_symbol_renames_it_and_never_overwrites_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path());
+    let path = ctx.db_path.clone();
+    let before = Store::open(&path).unwrap().holdings().unwrap();
+    let drft = before
+        .iter()
+        .find(|h| h.symbol.as_str() == "DRFT")
+        .unwrap()
+        .clone();
+    let other = before
+        .iter()
+        .find(|h| h.symbol.as_str() != "DRFT")
+        .unwrap()
+        .clone();
+    let store = Store::open(&path).unwrap();
+    let (commands, mut events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
+    // Renamed onto a symbol already held: refused, nothing changes.
+    let onto_other = ducklens::domain::portfolio::Holding {
+        symbol: other.symbol.clone(),
+        ..drft.clone()
+    };
+    commands
+        .send(job(
+            1,
+            Command::SaveHolding {
+                holding: onto_other,
+                replaces: Some(sym("DRFT")),
+            },
+        ))
+        .unwrap();
+    let Event::Failed { message, .. } = next(&mut events).await else {
+        panic!("expected Failed")
+    };
+    assert!(message.contains("is already held"), "{message}");
+    // Renamed to a new symbol: one row, under the new name, same quantity and cost.
+    let renamed = ducklens::domain::portfolio::Holding {
+        symbol: sym("DRFX"),
+        ..drft.clone()
+    };
+    commands
+        .send(job(
+            2,
+            Command::SaveHolding {
+                holding: renamed,
+                replaces: Some(sym("DRFT")),
+            },
+        ))
+        .unwrap();
+    let Event::Loaded(after) = next(&mut events).await else {
+        panic!("expected Loaded")
+    };
+    let Event::Saved { message, .. } = next(&mut events).await else {
+        panic!("expected Saved")
+    };
+    assert_eq!(message, "Holding DRFT renamed to DRFX");
+    let symbols: Vec<&str> = after.holdings.iter().map(|h| h.symbol.as_str()).collect();
+    assert!(
+        !symbols.contains(&"DRFT") && symbols.contains(&"DRFX"),
+        "{symbols:?}"
+    );
+    assert_eq!(after.holdings.len(), before.len());
+    let drfx = after
+        .holdings
+        .iter()
+        .find(|h| h.symbol.as_str() == "DRFX")
+        .unwrap();
+    assert_eq!(
+        (drfx.quantity, drfx.avg_cost),
+        (drft.quantity, drft.avg_cost)
+    );
+}
+
 /// An event's name, for assertion messages (a backtest's Debug runs to pages).
 fn kind(e: &Event) -> &'static str {
     match e {

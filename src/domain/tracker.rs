@@ -31,6 +31,10 @@ pub enum JournalError {
     ExitBeforeEntry { exit: NaiveDate, entry: NaiveDate },
     #[error("unknown outcome {0:?}; use WIN, LOSS or BREAKEVEN")]
     UnknownOutcome(String),
+    #[error("quantity must be a whole number of shares, got {0}")]
+    NotWhole(Decimal),
+    #[error("quantity {0} is too large (at most 2147483647 shares)")]
+    TooLarge(Decimal),
 }
 
 fn positive(field: &'static str, value: Decimal) -> Result<(), JournalError> {
@@ -54,13 +58,10 @@ pub fn take(
     }
     positive("price", price)?;
     positive("quantity", quantity)?;
-    let whole = quantity
-        .to_i32()
-        .filter(|q| Decimal::from(*q) == quantity)
-        .ok_or(JournalError::NotPositive {
-            field: "quantity (a whole number)",
-            value: quantity,
-        })?;
+    if quantity.fract() != Decimal::ZERO {
+        return Err(JournalError::NotWhole(quantity));
+    }
+    let whole = quantity.to_i32().ok_or(JournalError::TooLarge(quantity))?;
     signal.action_taken = true;
     signal.actual_entry_date = Some(date);
     signal.actual_entry_price = Some(price);

@@ -165,7 +165,16 @@ fn bad_journal_input_is_refused() {
             ..
         })
     ));
-    assert!(take(&mut s, d(2026, 11, 3), dec!(5), dec!(1.5)).is_err());
+    assert_eq!(
+        take(&mut s, d(2026, 11, 3), dec!(5), dec!(1.5)),
+        Err(JournalError::NotWhole(dec!(1.5)))
+    );
+    // Too many shares for the journal's INTEGER column says so, not "must be positive".
+    let too_many = take(&mut s, d(2026, 11, 3), dec!(5), dec!(3000000000)).unwrap_err();
+    assert_eq!(
+        too_many.to_string(),
+        "quantity 3000000000 is too large (at most 2147483647 shares)"
+    );
     assert!(!s.action_taken, "a refused take changes nothing");
     take(&mut s, d(2026, 11, 3), dec!(5), dec!(2)).unwrap();
     assert_eq!(

@@ -57,7 +57,12 @@ pub enum Command {
     SaveBalance(AccountBalance),
     AddWatch(WatchItem),
     RemoveWatch(Symbol),
-    SaveHolding(Holding),
+    /// Adds or replaces a holding; `replaces` names the row it was edited from, removed in
+    /// the same transaction when the symbol changed.
+    SaveHolding {
+        holding: Holding,
+        replaces: Option<Symbol>,
+    },
     RemoveHolding(Symbol),
     NewSignal(NewSignal),
     TakeSignal {
@@ -284,9 +289,27 @@ impl Worker {
                 store.remove_watch(&s)?;
                 Ok(format!("{s} removed from the watchlist"))
             }
-            Command::SaveHolding(h) => {
-                store.upsert_holding(&h)?;
-                Ok(format!("Holding {} saved", h.symbol))
+            Command::SaveHolding { holding, replaces } => {
+                let renamed = replaces.filter(|old| *old != holding.symbol);
+                store.in_transaction(|tx| {
+                    if let Some(old) = &renamed {
+                        if store::holdings(tx)?
+                            .iter()
+                            .any(|h| h.symbol == holding.symbol)
+                        {
+                            return Err(store::StoreError::Invalid(format!(
+                                "{} is already held: edit that holding instead",
+                                holding.symbol
+                            )));
+                        }
+                        store::remove_holding(tx, old)?;
+                    }
+                    store::upsert_holding(tx, &holding)
+                })?;
+                Ok(match renamed {
+                    Some(old) => format!("Holding {old} renamed to {}", holding.symbol),
+                    None => format!("Holding {} saved", holding.symbol),
+                })
             }
             Command::RemoveHolding(s) => {
                 store.remove_holding(&s)?;

@@ -34,8 +34,8 @@ pub fn command(form: &Form) -> Option<Command> {
             notes: opt(v("Notes")),
         }),
         FormKind::WatchRemove(s) => Command::RemoveWatch(s.clone()),
-        FormKind::HoldingAdd | FormKind::HoldingEdit(_) => Command::SaveHolding(
-            Holding::new(
+        FormKind::HoldingAdd | FormKind::HoldingEdit(_) => Command::SaveHolding {
+            holding: Holding::new(
                 Symbol::parse(&v("Symbol")).ok()?,
                 dec("Quantity"),
                 dec("Average cost"),
@@ -43,7 +43,12 @@ pub fn command(form: &Form) -> Option<Command> {
                 opt(v("Notes")),
             )
             .ok()?,
-        ),
+            // Editing the symbol renames the holding: the old row goes in the same save.
+            replaces: match &form.kind {
+                FormKind::HoldingEdit(old) => Some(old.clone()),
+                _ => None,
+            },
+        },
         FormKind::HoldingRemove(s) => Command::RemoveHolding(s.clone()),
         FormKind::SignalNew => Command::NewSignal(NewSignal {
             symbol: v("Symbol"),
