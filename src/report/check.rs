@@ -248,14 +248,14 @@ fn optimization(out: &mut String, a: &Analysis) {
                 "REDUCE".into(),
                 s.reduce.symbol.to_string(),
                 money(Some(s.reduce.value)),
-                format!("{:.0}", s.reduce.strength),
+                strength(Some(s.reduce.strength), s.reduce.strength_complete),
                 s.reduce.reason.clone(),
             ],
             vec![
                 "INCREASE".into(),
                 s.increase.symbol.to_string(),
                 money(Some(s.increase.price)),
-                format!("{:.0}", s.increase.strength),
+                strength(Some(s.increase.strength), s.increase.strength_complete),
                 s.increase.reason.clone(),
             ],
         ];

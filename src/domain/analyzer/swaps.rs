@@ -25,6 +25,8 @@ pub struct SwapReduce {
     /// The proceeds, counted as cash for the increase leg.
     pub value: Decimal,
     pub strength: f64,
+    /// False when an input was missing: the strength prints with `?`.
+    pub strength_complete: bool,
     pub alpha: Option<f64>,
     pub reason: String,
     #[serde(skip)]
@@ -36,6 +38,8 @@ pub struct SwapIncrease {
     pub symbol: Symbol,
     pub price: Decimal,
     pub strength: f64,
+    /// False when an input was missing: the strength prints with `?`.
+    pub strength_complete: bool,
     pub alpha: Option<f64>,
     pub reason: String,
     #[serde(skip)]
@@ -126,6 +130,7 @@ fn swap(u: &Underperformer, o: &Opportunity, size: PositionSize) -> Swap {
             price: u.price,
             value: u.value,
             strength: u.strength,
+            strength_complete: u.strength_complete,
             alpha: u.alpha,
             reason: u.reason.clone(),
             technicals: u.technicals,
@@ -134,6 +139,7 @@ fn swap(u: &Underperformer, o: &Opportunity, size: PositionSize) -> Swap {
             symbol: o.symbol.clone(),
             price: o.price,
             strength: o.strength,
+            strength_complete: o.strength_complete,
             alpha: o.alpha,
             reason: increase_reason(o),
             technicals: o.technicals,

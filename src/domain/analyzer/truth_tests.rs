@@ -119,3 +119,36 @@ fn a_watch_symbol_whose_data_stopped_is_never_a_buy() {
     let names: Vec<&str> = a.opportunities.iter().map(|o| o.symbol.as_str()).collect();
     assert_eq!(names, ["NICE"]);
 }
+
+#[test]
+fn an_incomplete_strength_keeps_its_mark_in_the_swap_and_the_report() {
+    // WEAK without a MACD histogram: 50 + 5 (RSI) − 10 (DOWN) − 10 (−5 %) = 35, incomplete;
+    // still an underperformer (alpha −8, 35 < 40) swapped into STAR.
+    let mut m = market();
+    let mut no_macd = row(-0.5, false, 99.0);
+    no_macd.macd_hist = None;
+    m.series.insert(
+        sym("WEAK"),
+        scripted(m.as_of, &closes(100.0, 95.0), no_macd),
+    );
+    let a = analyze(
+        &holdings(),
+        &watchlist(),
+        Some(&balance(dec!(7376))),
+        &m,
+        &rules(),
+        CheckMode::Morning,
+    );
+    let swap = &a.swaps[0];
+    assert_eq!(
+        (swap.reduce.symbol.as_str(), swap.increase.symbol.as_str()),
+        ("WEAK", "STAR")
+    );
+    assert_eq!(
+        (swap.reduce.strength, swap.reduce.strength_complete),
+        (35.0, false)
+    );
+    assert!(swap.increase.strength_complete);
+    let text = crate::report::check::morning_text(&a);
+    assert!(text.contains("35?"), "{text}");
+}

@@ -162,7 +162,10 @@ const SWAP_COLUMNS: &[Column<Swap>] = &[
         right(money(s.reduce.value), Default::default())
     }),
     ncol("Str", 4, |s| {
-        right(format!("{:.0}", s.reduce.strength), Default::default())
+        right(
+            with_mark(s.reduce.strength, s.reduce.strength_complete),
+            Default::default(),
+        )
     }),
     col("→ INCREASE", 10, |s| {
         left(format!("→ {}", s.increase.symbol), theme::good())
@@ -171,7 +174,10 @@ const SWAP_COLUMNS: &[Column<Swap>] = &[
         right(money(s.increase.price), Default::default())
     }),
     ncol("Str", 4, |s| {
-        right(format!("{:.0}", s.increase.strength), Default::default())
+        right(
+            with_mark(s.increase.strength, s.increase.strength_complete),
+            Default::default(),
+        )
     }),
     ncol("Improve", 8, |s| {
         right(format!("+{:.0} pts", s.improvement_points), theme::good())
@@ -259,7 +265,10 @@ const ALERT_COLUMNS: &[Column<Underperformer>] = &[
         right(num(u.alpha, 1), theme::alpha(u.alpha.unwrap_or(0.0)))
     }),
     ncol("Signal", 7, |u| {
-        right(format!("{:.0}", u.strength), Default::default())
+        right(
+            with_mark(u.strength, u.strength_complete),
+            Default::default(),
+        )
     }),
     col("Action", 7, |u| {
         left(format!("{:?}", u.action).to_uppercase(), theme::warn())
@@ -282,4 +291,9 @@ fn render_alerts(frame: &mut Frame, area: Rect, alerts: &[Underperformer]) {
         None,
         "✓ No positions flagged by the intraday thresholds.",
     );
+}
+
+/// A strength to print: `?` marks one computed with an input missing.
+fn with_mark(strength: f64, complete: bool) -> String {
+    format!("{strength:.0}{}", if complete { "" } else { "?" })
 }
