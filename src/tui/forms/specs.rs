@@ -280,7 +280,7 @@ pub fn execute_swap(swap: &Swap, today: NaiveDate) -> Form {
                 "Sell quantity",
                 "whole shares",
                 &r.quantity.to_string(),
-                checks::positive,
+                checks::whole_positive,
             ),
             Field::new(
                 "Sell price",
