@@ -461,3 +461,36 @@ fn values_that_cannot_be_stored_are_refused_in_one_line_never_a_panic() {
     }
     assert_eq!(counts(&db), before, "a refused command wrote something");
 }
+
+#[test]
+fn no_fact_is_recorded_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.duckdb");
+    ok(&run(
+        dir.path(),
+        &db,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    let before = counts(&db);
+    let later = "2099-01-02";
+    for args in [
+        &["account", "set", "--cash", "5", "--date", later][..],
+        &["holding", "add", "XYZ", "1", "1", "--opened", later][..],
+        &["holding", "edit", "DRFT", "--opened", later][..],
+        &[
+            "signals", "record", "--symbol", "ZNTH", "--type", "BUY", "--date", later,
+        ][..],
+        &[
+            "signals", "take", "40", "--price", "10", "--qty", "1", "--date", later,
+        ][..],
+    ] {
+        let out = run(dir.path(), &db, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("2099-01-02 is in the future"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(counts(&db), before, "a refused command wrote something");
+}

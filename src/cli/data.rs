@@ -153,6 +153,9 @@ fn holding_from(
 pub fn holding(ctx: &Context, args: HoldingArgs) -> Result<u8> {
     match args {
         HoldingArgs::Add(f) => {
+            if f.opened.is_some() {
+                ctx.fact_date("opened", f.opened)?;
+            }
             let h = holding_from(
                 symbol_arg(&f.symbol)?,
                 decimal_arg("quantity", &f.quantity)?,
@@ -171,6 +174,9 @@ pub fn holding(ctx: &Context, args: HoldingArgs) -> Result<u8> {
             notes,
         } => {
             let symbol = symbol_arg(&symbol)?;
+            if opened.is_some() {
+                ctx.fact_date("opened", opened)?;
+            }
             let store = ctx.open_store()?;
             let current = store
                 .holdings()?
@@ -315,7 +321,7 @@ pub fn account(ctx: &Context, args: AccountArgs) -> Result<u8> {
                     Ok(to_cents(value))
                 };
             let balance = AccountBalance {
-                as_of: date.unwrap_or(ctx.today),
+                as_of: ctx.fact_date("date", date)?,
                 cash: pick("cash", cash, latest.as_ref().map(|b| b.cash))?,
                 margin_available: pick(
                     "margin_available",

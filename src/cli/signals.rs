@@ -77,7 +77,8 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             let mut s = load(&store, id)?;
             let price = decimal("price", &price)?;
             let qty = decimal("qty", &qty)?;
-            tracker::take(&mut s, date.unwrap_or(ctx.today), price, qty).map_err(journal_error)?;
+            tracker::take(&mut s, ctx.fact_date("date", date)?, price, qty)
+                .map_err(journal_error)?;
             store::update_signal_progress(store.conn(), &s)?;
             emit(json, &s, || {
                 format!("Signal {id}: taken, {qty} {} @ {price}\n", s.symbol)
@@ -94,7 +95,7 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             let rules = &ctx.config.journal;
             tracker::close(
                 &mut s,
-                date.unwrap_or(ctx.today),
+                ctx.fact_date("date", date)?,
                 price,
                 outcome.as_deref(),
                 rules.commission,

@@ -37,6 +37,19 @@ pub struct Context {
 }
 
 impl Context {
+    /// The date of a fact being recorded: today when not given. A day after today is a
+    /// user error naming the field: nothing is recorded in the future.
+    pub fn fact_date(&self, field: &str, given: Option<NaiveDate>) -> Result<NaiveDate> {
+        let date = given.unwrap_or(self.today);
+        if date > self.today {
+            return Err(user_error(format!(
+                "{field}: {date} is in the future (today is {})",
+                self.today
+            )));
+        }
+        Ok(date)
+    }
+
     /// Opens the database; when the open upgraded its schema, says on stderr where the
     /// copy of the old file is (before any screen is drawn).
     pub fn open_store(&self) -> Result<Store> {

@@ -39,7 +39,7 @@ pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalReco
             a.signal_type
         ))
     })?;
-    let day = store::last_bar_on_or_before(store.conn(), &symbol, a.date.unwrap_or(ctx.today))?;
+    let day = store::last_bar_on_or_before(store.conn(), &symbol, ctx.fact_date("date", a.date)?)?;
     let snapshot = match day {
         Some(d) => store::load_snapshot(store.conn(), std::slice::from_ref(&symbol), d)?,
         None => Default::default(),

@@ -274,6 +274,7 @@ impl Worker {
     }
 
     fn write(&self, command: Command) -> Result<String> {
+        self.refuse_future(&command)?;
         let mut store = lock(&self.store);
         let journal = &self.ctx.config.journal;
         match command {
@@ -375,6 +376,23 @@ impl Worker {
             | Command::RunBacktest(_)
             | Command::CancelBacktest(_) => Ok(String::new()),
         }
+    }
+
+    /// Nothing is recorded in the future: the same rule as the command line's.
+    fn refuse_future(&self, command: &Command) -> Result<()> {
+        let (field, date) = match command {
+            Command::SaveBalance(b) => ("Date", Some(b.as_of)),
+            Command::SaveHolding { holding, .. } => ("Opened", holding.opened),
+            Command::NewSignal(n) => ("Date", n.date),
+            Command::TakeSignal { date, .. } => ("Entry date", Some(*date)),
+            Command::CloseSignal { date, .. } => ("Exit date", Some(*date)),
+            Command::ExecuteSwap { date, .. } => ("Date", Some(*date)),
+            _ => return Ok(()),
+        };
+        if date.is_some() {
+            self.ctx.fact_date(field, date)?;
+        }
+        Ok(())
     }
 
     fn new_signal(&self, store: &Store, n: NewSignal) -> Result<SignalRecord> {
