@@ -38,7 +38,12 @@ fn bad_input_is_refused_and_changes_nothing() {
     let open = first_id(dir.path(), true);
     let fresh = first_id(dir.path(), false);
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["show", "99999"], "no signal with id 99999"),
+        (vec!["show", "99999"], "signal 99999 not found"),
+        // The same words as the app's form (one use-case, `service::journal_ops`).
+        (
+            vec!["take", "99999", "--price", "10", "--qty", "1"],
+            "signal 99999 not found",
+        ),
         (
             vec!["take", &open, "--price", "10", "--qty", "1"],
             "already taken",

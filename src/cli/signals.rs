@@ -7,10 +7,10 @@ use serde::Serialize;
 use super::args::{SignalsArgs, SignalsCommand};
 use super::{user_error, Context};
 use crate::domain::journal::{Outcome, SignalRecord};
-use crate::domain::tracker::{self, JournalError};
 use crate::market::portfolio_file::parse_decimal;
 use crate::report;
 use crate::service::journal::{evaluate, journal_as_of, journal_stats};
+use crate::service::journal_ops;
 use crate::store::{self, Store};
 
 pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
@@ -74,12 +74,9 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             qty,
             date,
         } => {
-            let mut s = load(&store, id)?;
             let price = decimal("price", &price)?;
             let qty = decimal("qty", &qty)?;
-            tracker::take(&mut s, ctx.fact_date("date", date)?, price, qty)
-                .map_err(journal_error)?;
-            store::update_signal_progress(store.conn(), &s)?;
+            let s = journal_ops::take(ctx, &store, id, date, price, qty)?;
             emit(json, &s, || {
                 format!("Signal {id}: taken, {qty} {} @ {price}\n", s.symbol)
             })
@@ -90,19 +87,8 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             date,
             outcome,
         } => {
-            let mut s = load(&store, id)?;
             let price = decimal("price", &price)?;
-            let rules = &ctx.config.journal;
-            tracker::close(
-                &mut s,
-                ctx.fact_date("date", date)?,
-                price,
-                outcome.as_deref(),
-                rules.commission,
-                rules.breakeven_pct,
-            )
-            .map_err(journal_error)?;
-            store::update_signal_progress(store.conn(), &s)?;
+            let s = journal_ops::close(ctx, &store, id, date, price, outcome.as_deref())?;
             emit(json, &s, || {
                 format!(
                     "Signal {id}: closed at {price}, P&L {:.2}, {} after {} day(s)\n",
@@ -113,9 +99,7 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             })
         }
         SignalsCommand::Note { id, text } => {
-            let mut s = load(&store, id)?;
-            s.notes = Some(text).filter(|t| !t.trim().is_empty());
-            store::update_signal_progress(store.conn(), &s)?;
+            let s = journal_ops::note(&store, id, &text)?;
             emit(json, &s, || format!("Signal {id}: notes saved\n"))
         }
         SignalsCommand::Delete { id, yes } => {
@@ -164,7 +148,7 @@ fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> R
 }
 
 fn load(store: &Store, id: i64) -> Result<SignalRecord> {
-    store::signal(store.conn(), id)?.ok_or_else(|| user_error(format!("no signal with id {id}")))
+    store::signal(store.conn(), id)?.ok_or_else(|| user_error(format!("signal {id} not found")))
 }
 
 fn decimal(field: &str, raw: &str) -> Result<Decimal> {
@@ -177,8 +161,4 @@ fn parse_outcome(raw: &str) -> Result<Outcome> {
             "unknown outcome {raw:?}; use WIN, LOSS, BREAKEVEN, MISSED or PASSED"
         ))
     })
-}
-
-fn journal_error(e: JournalError) -> color_eyre::Report {
-    user_error(e.to_string())
 }

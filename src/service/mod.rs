@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod backtest;
 pub mod intraday;
 pub mod journal;
+pub mod journal_ops;
 pub mod record;
 pub mod swap;
 

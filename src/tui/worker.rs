@@ -28,7 +28,7 @@ use crate::domain::execution::Fill;
 use crate::domain::journal::SignalRecord;
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::symbol::Symbol;
-use crate::domain::tracker;
+use crate::service::journal_ops;
 use crate::service::swap::{execute_in, SwapFills};
 use crate::service::Context;
 use crate::store::{self, Store};
@@ -276,7 +276,6 @@ impl Worker {
     fn write(&self, command: Command) -> Result<String> {
         self.refuse_future(&command)?;
         let mut store = lock(&self.store);
-        let journal = &self.ctx.config.journal;
         match command {
             Command::SaveBalance(b) => {
                 store.record_balance(&b)?;
@@ -331,9 +330,7 @@ impl Worker {
                 price,
                 quantity,
             } => {
-                let mut s = load_signal(&store, id)?;
-                tracker::take(&mut s, date, price, quantity).map_err(|e| eyre!("{e}"))?;
-                store::update_signal_progress(store.conn(), &s)?;
+                let s = journal_ops::take(&self.ctx, &store, id, Some(date), price, quantity)?;
                 Ok(format!(
                     "Signal {id}: taken, {quantity} {} @ {price}",
                     s.symbol
@@ -345,17 +342,14 @@ impl Worker {
                 price,
                 outcome,
             } => {
-                let mut s = load_signal(&store, id)?;
-                tracker::close(
-                    &mut s,
-                    date,
+                let s = journal_ops::close(
+                    &self.ctx,
+                    &store,
+                    id,
+                    Some(date),
                     price,
                     outcome.as_deref(),
-                    journal.commission,
-                    journal.breakeven_pct,
-                )
-                .map_err(|e| eyre!("{e}"))?;
-                store::update_signal_progress(store.conn(), &s)?;
+                )?;
                 Ok(format!(
                     "Signal {id}: closed, P&L {:.2} ({})",
                     s.actual_profit.unwrap_or_default(),
@@ -363,9 +357,7 @@ impl Worker {
                 ))
             }
             Command::NoteSignal { id, text } => {
-                let mut s = load_signal(&store, id)?;
-                s.notes = Some(text).filter(|t| !t.trim().is_empty());
-                store::update_signal_progress(store.conn(), &s)?;
+                journal_ops::note(&store, id, &text)?;
                 Ok(format!("Signal {id}: notes saved"))
             }
             Command::RecordSwaps => self.record_swaps(&mut store),
@@ -464,10 +456,6 @@ impl Worker {
         })?;
         Ok(done.summary())
     }
-}
-
-fn load_signal(store: &Store, id: i64) -> Result<SignalRecord> {
-    store::signal(store.conn(), id)?.ok_or_else(|| eyre!("signal {id} not found"))
 }
 
 /// The one-line message of an error chain, as the status bar shows it.
