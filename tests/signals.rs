@@ -129,6 +129,50 @@ fn take_then_close_computes_the_outcome() {
 }
 
 #[test]
+fn an_outcome_that_contradicts_the_pnl_needs_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let id = first_id(dir.path(), false);
+    let take = [
+        "signals",
+        "take",
+        &id,
+        "--price",
+        "50",
+        "--qty",
+        "10",
+        "--date",
+        "2026-11-02",
+    ];
+    assert!(run(dir.path(), &take).status.success());
+    // +55.00 recorded as a LOSS: refused without --yes, nothing written.
+    let close = [
+        "signals",
+        "close",
+        &id,
+        "--price",
+        "55.5",
+        "--date",
+        "2026-11-12",
+        "--outcome",
+        "LOSS",
+    ];
+    let out = run(dir.path(), &close);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("outcome LOSS contradicts the P&L +55.00"),
+        "{err}"
+    );
+    let shown = run(dir.path(), &["signals", "show", &id, "--json"]);
+    let s: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert!(s["exit_price"].is_null(), "a refused close wrote the exit");
+    let mut confirmed = close.to_vec();
+    confirmed.push("--yes");
+    assert!(run(dir.path(), &confirmed).status.success());
+}
+
+#[test]
 fn stats_on_the_demo_journal() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());

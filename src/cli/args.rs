@@ -337,6 +337,9 @@ pub enum SignalsCommand {
         /// Override the computed outcome: WIN, LOSS or BREAKEVEN
         #[arg(long)]
         outcome: Option<String>,
+        /// Confirm an outcome that contradicts the P&L (the statistics count it by its P&L)
+        #[arg(long)]
+        yes: bool,
     },
     /// Replace a signal's notes
     Note { id: i64, text: String },

@@ -86,9 +86,10 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             price,
             date,
             outcome,
+            yes,
         } => {
             let price = decimal("price", &price)?;
-            let s = journal_ops::close(ctx, &store, id, date, price, outcome.as_deref())?;
+            let s = journal_ops::close(ctx, &store, id, date, price, outcome.as_deref(), yes)?;
             emit(json, &s, || {
                 format!(
                     "Signal {id}: closed at {price}, P&L {:.2}, {} after {} day(s)\n",

@@ -185,6 +185,25 @@ fn mean(values: &[Decimal]) -> Option<Decimal> {
         .then(|| (values.iter().sum::<Decimal>() / Decimal::from(values.len())).round_dp(2))
 }
 
+/// Whether `outcome` says the opposite of `profit`: a LOSS that made money or a WIN that
+/// lost it.
+pub fn contradicts(outcome: Outcome, profit: Decimal) -> bool {
+    matches!(outcome, Outcome::Loss) && profit > Decimal::ZERO
+        || matches!(outcome, Outcome::Win) && profit < Decimal::ZERO
+}
+
+/// The outcome the statistics count: the recorded one, unless an override contradicts the
+/// P&L, which then decides (so win rate, profit factor and P&L never disagree).
+fn counted_outcome(outcome: Outcome, profit: Decimal) -> Outcome {
+    if !contradicts(outcome, profit) {
+        outcome
+    } else if profit > Decimal::ZERO {
+        Outcome::Win
+    } else {
+        Outcome::Loss
+    }
+}
+
 /// Statistics over the given signals (already filtered to a window or a group).
 pub fn window_stats<'a>(signals: impl IntoIterator<Item = &'a SignalRecord>) -> WindowStats {
     let signals: Vec<&SignalRecord> = signals.into_iter().collect();
@@ -194,7 +213,7 @@ pub fn window_stats<'a>(signals: impl IntoIterator<Item = &'a SignalRecord>) -> 
         .filter(|s| s.action_taken)
         .filter_map(|s| match (s.outcome, s.actual_profit) {
             (Some(o @ (Outcome::Win | Outcome::Loss | Outcome::Breakeven)), Some(p)) => {
-                Some((o, p))
+                Some((counted_outcome(o, p), p))
             }
             _ => None,
         })

@@ -236,3 +236,20 @@ fn top_missed_sorts_by_potential() {
         [dec!(80), dec!(50)]
     );
 }
+
+#[test]
+fn an_override_that_contradicts_the_pnl_is_counted_by_the_pnl() {
+    // A LOSS recorded on a +120 trade and a WIN on a −60 one: the statistics count them by
+    // their P&L, so win rate (1 of 2), P&L (+60) and profit factor (120 / 60 = 2) agree.
+    let mut gain = closed(dec!(120), Outcome::Loss);
+    gain.outcome_overridden = true;
+    let mut loss = closed(dec!(-60), Outcome::Win);
+    loss.outcome_overridden = true;
+    let s = window_stats(&[gain, loss]);
+    assert_eq!((s.wins, s.losses), (1, 1));
+    assert_eq!(s.win_rate_pct, Some(50.0));
+    assert_eq!(s.total_pnl, dec!(60));
+    assert_eq!(s.profit_factor, ProfitFactor::Value(2.0));
+    assert!(contradicts(Outcome::Loss, dec!(120)));
+    assert!(!contradicts(Outcome::Breakeven, dec!(1)));
+}

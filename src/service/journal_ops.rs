@@ -32,7 +32,9 @@ pub fn take(
 }
 
 /// Records the exit of taken signal `id`: P&L, days held and the outcome (an explicit
-/// `outcome` overrides the computed one and is noted).
+/// `outcome` overrides the computed one and is noted). An override that contradicts the
+/// P&L (a LOSS on a gain, a WIN on a loss) needs `confirmed`; the statistics then count
+/// that trade by its P&L.
 pub fn close(
     ctx: &Context,
     store: &Store,
@@ -40,6 +42,7 @@ pub fn close(
     date: Option<NaiveDate>,
     price: Decimal,
     outcome: Option<&str>,
+    confirmed: bool,
 ) -> Result<SignalRecord> {
     let date = ctx.fact_date("date", date)?;
     let mut s = load(store, id)?;
@@ -53,6 +56,15 @@ pub fn close(
         rules.breakeven_pct,
     )
     .map_err(|e| user_error(e.to_string()))?;
+    if let (true, Some(o), Some(p)) = (s.outcome_overridden, s.outcome, s.actual_profit) {
+        if tracker::contradicts(o, p) && !confirmed {
+            return Err(user_error(format!(
+                "outcome {} contradicts the P&L {p:+.2}: clear it to keep the computed one, or \
+                 confirm it with `signals close --yes` (the statistics count the trade by its P&L)",
+                o.as_str()
+            )));
+        }
+    }
     store::update_signal_progress(store.conn(), &s)?;
     Ok(s)
 }

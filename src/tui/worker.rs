@@ -349,6 +349,7 @@ impl Worker {
                     Some(date),
                     price,
                     outcome.as_deref(),
+                    false,
                 )?;
                 Ok(format!(
                     "Signal {id}: closed, P&L {:.2} ({})",
