@@ -494,3 +494,12 @@ fn no_fact_is_recorded_in_the_future() {
     }
     assert_eq!(counts(&db), before, "a refused command wrote something");
 }
+
+#[test]
+fn an_empty_file_becomes_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("touched.duckdb");
+    std::fs::write(&db, b"").unwrap();
+    ok(&run(dir.path(), &db, &["watch", "add", "NVDA"]));
+    assert_eq!(counts(&db)[2], 1);
+}

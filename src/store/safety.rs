@@ -16,8 +16,9 @@ const MAGIC: &[u8; 4] = b"DUCK";
 /// The block id is the low 56 bits of a meta block pointer; all ones means none.
 const BLOCK_ID_BITS: u64 = (1 << 56) - 1;
 
-/// `None` when nothing is at `path` (or an empty file, which DuckDB initialises); else the
-/// schema version found, after refusing what must not be written to.
+/// `None` when nothing is at `path`, or only an empty file (`touch`ed, holding nothing to
+/// lose: it is removed so DuckDB can create the database, as it refuses a 0-byte file);
+/// else the schema version found, after refusing what must not be written to.
 pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
@@ -32,6 +33,7 @@ pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
         ));
     }
     if meta.len() == 0 {
+        std::fs::remove_file(path).map_err(|e| open_failure(path, e.to_string()))?;
         return Ok(None);
     }
     let block_size = check_layout(path, meta.len())?;
