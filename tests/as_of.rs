@@ -1,41 +1,17 @@
 //! A check at a past date sees the world of that date, and nothing vanishes because its
 //! data is old: the real binary on prices generated here.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use rust_decimal::Decimal;
+use common::{decimal, json, ok, run_at};
 use rust_decimal_macros::dec;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ducklens"))
-        .arg("--db")
-        .arg(dir.join("db.duckdb"))
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("DUCKLENS_DB")
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_str(&ok(o)).unwrap()
-}
-
-fn decimal(v: &serde_json::Value) -> Decimal {
-    match v {
-        serde_json::Value::String(s) => s.parse().unwrap(),
-        other => other.to_string().parse().unwrap(),
-    }
+    run_at(dir, &dir.join("db.duckdb"), args)
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

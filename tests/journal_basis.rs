@@ -1,28 +1,16 @@
 //! Stored price levels keep their basis: a signal recorded before a split was known gets the
 //! same verdict as one recorded in a database that knew the split from the start.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use common::{ok, run_at};
 
 fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ducklens"))
-        .arg("--db")
-        .arg(dir.join(db))
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("DUCKLENS_DB")
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    run_at(dir, &dir.join(db), args)
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -1,33 +1,13 @@
 //! Real data is never destroyed: the demo refuses every kind of user database, an upgrade
 //! copies the file first, and damaged, foreign or non-regular files are refused unchanged.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::{ok, run_at as run, stderr};
 use ducklens::store::{Store, StoreError};
-
-/// `ducklens --db DB ARGS…` with the platform dirs inside `dir`.
-fn run(dir: &Path, db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ducklens"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("DUCKLENS_DB")
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: &Output) {
-    assert!(o.status.success(), "{}", stderr(o));
-}
 
 /// Row counts of every table a user writes to, to compare before and after.
 fn counts(db: &Path) -> Vec<i64> {

@@ -3,26 +3,8 @@
 
 mod common;
 
-use common::run;
-use rust_decimal::Decimal;
+use common::{decimal, json, ok, run};
 use rust_decimal_macros::dec;
-
-/// A JSON number or string as a decimal.
-fn decimal(v: &serde_json::Value) -> Decimal {
-    match v {
-        serde_json::Value::String(s) => s.parse().unwrap(),
-        other => other.to_string().parse().unwrap(),
-    }
-}
-
-fn ok(o: &std::process::Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(o: &std::process::Output) -> serde_json::Value {
-    serde_json::from_str(&ok(o)).unwrap()
-}
 
 /// The demo's morning swap on 2026-11-20 is DRFT → ZNTH (68 shares sold, 7 bought).
 fn demo_with_recorded_swap(dir: &std::path::Path) -> i64 {

@@ -1,16 +1,50 @@
-//! Running the real binary against a demo database in a temp folder.
+//! Running the real binary against a database in a temp folder, and reading its output.
+// Each test crate uses a subset of these helpers.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use rust_decimal::Decimal;
+
 /// `ducklens --db DIR/demo.duckdb ARGS…` with the platform dirs inside `dir`.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_at(dir, &dir.join("demo.duckdb"), args)
+}
+
+/// `ducklens --db DB ARGS…` with every platform dir inside `dir`.
+pub fn run_at(dir: &Path, db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ducklens"))
         .arg("--db")
-        .arg(dir.join("demo.duckdb"))
+        .arg(db)
         .args(args)
+        .env("HOME", dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("DUCKLENS_DB")
         .output()
         .unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Standard output of a run that must succeed (its stderr when it did not).
+pub fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "{}", stderr(o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&ok(o)).unwrap()
+}
+
+/// A JSON number or string as a decimal.
+pub fn decimal(v: &serde_json::Value) -> Decimal {
+    match v {
+        serde_json::Value::String(s) => s.parse().unwrap(),
+        other => other.to_string().parse().unwrap(),
+    }
 }

@@ -66,11 +66,23 @@ pub fn pair_swaps(
     opportunities: &[f64],
     min_improvement: f64,
 ) -> Vec<(usize, usize)> {
+    pair_swaps_where(underperformers, opportunities, min_improvement, |_, _| true)
+}
+
+/// [`pair_swaps`], where an underperformer takes the first unused, strong-enough opportunity
+/// that `accept(underperformer, opportunity)` also takes; `accept` is asked in pairing order
+/// and a `true` is final.
+pub fn pair_swaps_where(
+    underperformers: &[f64],
+    opportunities: &[f64],
+    min_improvement: f64,
+    mut accept: impl FnMut(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
     let mut used = vec![false; opportunities.len()];
     let mut pairs = Vec::new();
     for (u, weak) in underperformers.iter().enumerate() {
         let best = (0..opportunities.len())
-            .find(|&o| !used[o] && opportunities[o] - weak > min_improvement);
+            .find(|&o| !used[o] && opportunities[o] - weak > min_improvement && accept(u, o));
         if let Some(o) = best {
             used[o] = true;
             pairs.push((u, o));
@@ -102,23 +114,24 @@ pub(super) fn swaps(
     budget: &mut Budget,
     rules: &AnalysisRules,
 ) -> Vec<Swap> {
-    let mut used = vec![false; opportunities.len()];
+    let weak: Vec<f64> = underperformers.iter().map(|u| u.strength).collect();
+    let strong: Vec<f64> = opportunities.iter().map(|o| o.strength).collect();
     let mut out = Vec::new();
-    for u in underperformers {
-        for (i, o) in opportunities.iter().enumerate() {
-            if used[i] || o.strength - u.strength <= rules.screens.swap_min_improvement {
-                continue;
-            }
+    pair_swaps_where(
+        &weak,
+        &strong,
+        rules.screens.swap_min_improvement,
+        |u, o| {
+            let (u, o) = (&underperformers[u], &opportunities[o]);
             let size = ctx.size(&o.entry(), budget, u.value);
             if size.quantity == 0 {
-                continue;
+                return false;
             }
-            used[i] = true;
             budget.spend(&size, u.value);
             out.push(swap(u, o, size));
-            break;
-        }
-    }
+            true
+        },
+    );
     out
 }
 
