@@ -283,7 +283,7 @@ impl<'a> PositionSizer<'a> {
             .collect();
         let allowed = failed.is_empty();
         let room = if allowed {
-            req.margin_available.min(limit_room)
+            floor_cents(req.margin_available.min(limit_room))
         } else {
             Decimal::ZERO
         };
@@ -301,7 +301,9 @@ impl<'a> PositionSizer<'a> {
         let cap_room =
             (pct_of(p, self.sizing.max_position_pct) - req.held_value).max(Decimal::ZERO);
         let reserve = pct_of(p, self.sizing.cash_reserve_pct);
-        let spendable = (req.cash + req.extra_cash - reserve).max(Decimal::ZERO);
+        // Whole cents, rounded down: the reserve is a percentage and may end in fractions of
+        // a cent, which rounding half-even could hand back to the purchase.
+        let spendable = floor_cents((req.cash + req.extra_cash - reserve).max(Decimal::ZERO));
         let margin = self.margin_check(req);
         let mut size = PositionSize {
             quantity: 0,
@@ -330,7 +332,12 @@ impl<'a> PositionSizer<'a> {
         let value = Decimal::from(quantity) * req.price;
         size.quantity = quantity;
         size.value = to_cents(value);
-        size.margin_needed = to_cents((value - spendable).max(Decimal::ZERO));
+        // Rounded up, so the cash part never exceeds `spendable`; both limits are whole
+        // cents, so the loan stays within the margin room.
+        size.margin_needed = (value - spendable)
+            .max(Decimal::ZERO)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero);
+        size.margin_needed.rescale(2);
         size.cash_needed = to_cents(value) - size.margin_needed;
         size.use_margin = size.margin_needed > Decimal::ZERO;
         size.allocation_pct = (value / p * Decimal::ONE_HUNDRED).to_f64().unwrap_or(0.0);
@@ -371,6 +378,11 @@ impl<'a> PositionSizer<'a> {
         }
         None
     }
+}
+
+/// Money rounded down to whole cents (for limits: never more than allowed).
+fn floor_cents(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
 }
 
 /// The amount that may be spent and the rule that set it.
