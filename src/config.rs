@@ -106,6 +106,12 @@ impl Config {
         }
         pct("sizing.max_position_pct", self.sizing.max_position_pct)?;
         pct("sizing.cash_reserve_pct", self.sizing.cash_reserve_pct)?;
+        if !(0.0..=100.0).contains(&self.sizing.min_reward_risk) {
+            return Err(format!(
+                "sizing.min_reward_risk must be between 0 (off) and 100, got {}",
+                self.sizing.min_reward_risk
+            ));
+        }
         pct("margin.max_used_pct", self.margin.max_used_pct)?;
         pct("margin.min_cash_pct", self.margin.min_cash_pct)?;
         pct("backtest.maintenance_pct", self.backtest.maintenance_pct)?;
@@ -327,6 +333,7 @@ mod tests {
                  { from = 60.0, to = 70.0, min_pct = 5.0, max_pct = 10.0 }]",
                 "sizing.bands",
             ),
+            ("[sizing]\nmin_reward_risk = -1", "sizing.min_reward_risk"),
         ] {
             let err = Config::from_toml_str(toml, "x").unwrap_err().to_string();
             assert!(err.contains(key), "{toml}: {err}");

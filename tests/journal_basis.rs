@@ -98,8 +98,8 @@ fn a_signal_recorded_before_a_split_is_judged_like_one_that_knew_it() {
     ));
     ok(&run(p, "b.duckdb", &record));
 
-    // Both stored the price as traded that day, 400, with the target at the 60-day high
-    // 402 and the stop 8 % below: 368.
+    // Both stored the price as traded that day, 400, with the target a measured move of
+    // the 60-day range 398–402 (400 + 4 = 404) and the stop 8 % below: 368.
     for db in ["a.duckdb", "b.duckdb"] {
         let list: serde_json::Value =
             serde_json::from_str(&ok(&run(p, db, &["signals", "list", "--json"]))).unwrap();
@@ -110,10 +110,10 @@ fn a_signal_recorded_before_a_split_is_judged_like_one_that_knew_it() {
             .unwrap();
         let target: f64 = list[0]["target_exit"].as_str().unwrap().parse().unwrap();
         let stop: f64 = list[0]["stop_loss"].as_str().unwrap().parse().unwrap();
-        assert_eq!((price, target, stop), (400.0, 402.0, 368.0), "{db}");
+        assert_eq!((price, target, stop), (400.0, 404.0, 368.0), "{db}");
     }
-    // On today's adjusted basis: target 100.50, stop 92; after the split the highs of
-    // 105.5 reach the target first → MISSED, in both databases.
+    // On today's adjusted basis: target 101, stop 92; after the split the highs of 105.5
+    // reach the target first → MISSED, in both databases.
     let a = verdict(p, "a.duckdb");
     let b = verdict(p, "b.duckdb");
     assert_eq!(a.0, "MISSED");

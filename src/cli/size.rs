@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 
 use super::args::SizeArgs;
 use super::{user_error, Context};
-use crate::domain::analyzer::CheckMode;
+use crate::domain::analyzer::{CheckMode, TARGET_HIGH_BARS};
+use crate::domain::bar::{recent_range, PriceRange};
 use crate::domain::risk::{Regime, RiskLevel};
 use crate::domain::sizer::{PositionSize, PositionSizer, SizingRequest};
 use crate::domain::symbol::Symbol;
@@ -94,7 +95,12 @@ pub fn run(ctx: &Context, args: SizeArgs) -> Result<u8> {
     let in_correction = analysis
         .as_ref()
         .is_none_or(|a| a.market_regime != Some(Regime::Bull));
+    let range_60d = match &symbol {
+        Some(symbol) => stored_range(&store, symbol)?,
+        None => None,
+    };
     let request = SizingRequest {
+        range_60d,
         held_value,
         margin_available,
         margin_used,
@@ -110,6 +116,18 @@ pub fn run(ctx: &Context, args: SizeArgs) -> Result<u8> {
         print!("{}", text(&size, portfolio_value));
     }
     Ok(0)
+}
+
+/// The symbol's last 60 bars' range on the basis of its latest bar (the price a user gives
+/// is today's traded price); `None` without stored prices.
+fn stored_range(store: &crate::store::Store, symbol: &Symbol) -> Result<Option<PriceRange>> {
+    let bars = crate::store::bars(store.conn(), symbol)?;
+    let Some(last) = bars.last() else {
+        return Ok(None);
+    };
+    Ok(recent_range(&bars, TARGET_HIGH_BARS)
+        .and_then(|r| r.on_basis(last.adjustment_factor()))
+        .map(PriceRange::rounded))
 }
 
 fn text(s: &PositionSize, portfolio_value: Decimal) -> String {
@@ -135,8 +153,11 @@ fn text(s: &PositionSize, portfolio_value: Decimal) -> String {
         "Stop loss: {:.2}; target exit: {:.2}",
         s.exit.stop_loss, s.exit.target_exit
     );
-    if let Some(rr) = s.exit.reward_risk {
-        out += &format!(" (R/R {rr:.1})");
+    match s.exit.reward_risk {
+        Some(rr) => out += &format!(" (R/R {rr:.1})"),
+        None => {
+            out += " (2R; R/R unknown without a 60-day range: pass --symbol of a stored symbol)"
+        }
     }
     out + "\n"
 }

@@ -64,6 +64,55 @@ impl Bar {
     }
 }
 
+/// The highest high and lowest low (the close counts where it lies outside them) of a
+/// stretch of bars, on the adjusted basis: the reward side of reward/risk (DESIGN §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PriceRange {
+    pub high: Decimal,
+    pub low: Decimal,
+}
+
+impl PriceRange {
+    /// `high − low`.
+    pub fn width(&self) -> Decimal {
+        self.high - self.low
+    }
+
+    /// To the four decimals prices are kept at.
+    pub fn rounded(self) -> PriceRange {
+        PriceRange {
+            high: super::portfolio::to_price(self.high),
+            low: super::portfolio::to_price(self.low),
+        }
+    }
+
+    /// The same range on another basis: divided by `factor` (a bar's adjustment factor
+    /// takes adjusted levels back to that day's traded prices).
+    pub fn on_basis(&self, factor: Decimal) -> Option<PriceRange> {
+        (!factor.is_zero()).then(|| PriceRange {
+            high: self.high / factor,
+            low: self.low / factor,
+        })
+    }
+}
+
+/// The adjusted range of the last `n` of `bars` (ascending); `None` without bars.
+pub fn recent_range(bars: &[Bar], n: usize) -> Option<PriceRange> {
+    let recent = &bars[bars.len().saturating_sub(n)..];
+    recent.iter().fold(None, |range, b| {
+        let f = b.adjustment_factor();
+        let high = b.high.unwrap_or(b.close).max(b.close) * f;
+        let low = b.low.unwrap_or(b.close).min(b.close) * f;
+        Some(match range {
+            None => PriceRange { high, low },
+            Some(r) => PriceRange {
+                high: r.high.max(high),
+                low: r.low.min(low),
+            },
+        })
+    })
+}
+
 /// How many of today's shares one share at `bars[0]` became: the product of the splits
 /// between consecutive bars (ascending by date). A split shows as a jump of the adjustment
 /// factor f = adj_close / close by a simple ratio (4:1 → ×4, 3:2 → ×1.5, 1:10 → ×0.1);
@@ -174,5 +223,29 @@ mod tests {
         let reverse = [bar(2, dec!(1), dec!(10)), bar(3, dec!(10), dec!(10))];
         assert_eq!(split_multiplier(&reverse), dec!(0.1));
         assert_eq!(split_multiplier(&[]), dec!(1));
+    }
+
+    #[test]
+    fn the_recent_range_is_adjusted_and_counts_only_the_last_bars() {
+        // Day 2 (f 0.25): high 404 → 101, low 392 → 98; day 3 (f 1): high 103, low 99;
+        // the close of day 4 (110) lies above its high (105) and counts.
+        let mut a = bar(2, dec!(400), dec!(100));
+        (a.high, a.low) = (Some(dec!(404)), Some(dec!(392)));
+        let mut b = bar(3, dec!(100), dec!(100));
+        (b.high, b.low) = (Some(dec!(103)), Some(dec!(99)));
+        let mut c = bar(4, dec!(110), dec!(110));
+        (c.high, c.low) = (Some(dec!(105)), Some(dec!(104)));
+        let bars = [a, b, c];
+        let all = recent_range(&bars, 60).unwrap();
+        assert_eq!(
+            (all.high, all.low, all.width()),
+            (dec!(110), dec!(98), dec!(12))
+        );
+        let last_two = recent_range(&bars, 2).unwrap();
+        assert_eq!((last_two.high, last_two.low), (dec!(110), dec!(99)));
+        assert_eq!(recent_range(&[], 60), None);
+        // Back to day 2's traded basis (f 0.25): 110 / 0.25 = 440, 98 / 0.25 = 392.
+        let traded = all.on_basis(dec!(0.25)).unwrap();
+        assert_eq!((traded.high, traded.low), (dec!(440), dec!(392)));
     }
 }

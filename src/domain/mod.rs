@@ -13,5 +13,6 @@ pub mod risk;
 pub mod rules;
 pub mod signal;
 pub mod sizer;
+pub mod swap_review;
 pub mod symbol;
 pub mod tracker;

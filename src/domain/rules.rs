@@ -90,6 +90,9 @@ pub struct SizingRules {
     pub risk_multiplier_high: f64,
     pub max_position_pct: f64,
     pub cash_reserve_pct: f64,
+    /// A buy needs reward/risk at least this (target = price + 60-day range, risk = price −
+    /// stop); 0 turns the rule off.
+    pub min_reward_risk: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,6 +21,7 @@ use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::bar::PriceRange;
 use super::portfolio::{to_cents, to_price};
 use super::risk::RiskLevel;
 use super::rules::{MarginRules, SizingRules, StopRules};
@@ -56,8 +57,8 @@ pub struct SizingRequest {
     /// Margin may be considered: enabled in config or asked for with `size --margin`.
     pub margin_requested: bool,
     pub market_in_correction: bool,
-    /// The highest adjusted high of the last 60 bars, for the target exit.
-    pub high_60d: Option<Decimal>,
+    /// The range of the last 60 bars, on the price's basis: the target exit's reward.
+    pub range_60d: Option<PriceRange>,
 }
 
 impl SizingRequest {
@@ -80,7 +81,7 @@ impl SizingRequest {
             margin_used: Decimal::ZERO,
             margin_requested: false,
             market_in_correction: false,
-            high_60d: None,
+            range_60d: None,
         }
     }
 }
@@ -99,6 +100,8 @@ pub enum BoundBy {
     Margin,
     /// Strength below the lowest band.
     WatchOnly,
+    /// Reward/risk under the configured minimum: not a trade to take (DESIGN §5).
+    RewardRisk,
     /// Portfolio value is zero or negative: nothing to size against.
     NoEquity,
     /// The price is zero or negative.
@@ -113,6 +116,7 @@ impl BoundBy {
             BoundBy::Cash => "cash above reserve",
             BoundBy::Margin => "cash plus allowed margin",
             BoundBy::WatchOnly => "watch only",
+            BoundBy::RewardRisk => "reward/risk under the minimum",
             BoundBy::NoEquity => "no portfolio value",
             BoundBy::BadPrice => "invalid price",
         }
@@ -159,14 +163,20 @@ pub struct MarginCheck {
     pub room: Decimal,
 }
 
-/// Stop loss and target exit of an entry at `price`.
+/// Stop loss and target exit of an entry at `price` (DESIGN §5, README "Reward/risk").
+///
+/// The target is a measured move: price + the width of the last 60 bars' range (highest
+/// high − lowest low), the distance the stock has shown it travels in that time. The risk R
+/// is price − stop. So reward/risk = range / R: with the 8 % stop, a buy needs a 60-day
+/// range of at least 16 % of the price to reach 2. Without a known range (no price history)
+/// the target is price + 2R and the reward/risk is unknown, never made up.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ExitPlan {
     /// price × (1 − stop %).
     pub stop_loss: Decimal,
-    /// The 60-day high, or price + 2R when the price is at (or above) it; R = price − stop.
+    /// price + the 60-day range; price + 2R when no range is known.
     pub target_exit: Decimal,
-    /// (target − price) / R; informational.
+    /// (target − price) / R; `None` when no range is known.
     pub reward_risk: Option<f64>,
 }
 
@@ -193,6 +203,15 @@ pub struct PositionSize {
     pub margin: MarginCheck,
     #[serde(flatten)]
     pub exit: ExitPlan,
+}
+
+impl ExitPlan {
+    /// The reward/risk to `dp` decimals, rounded down: a shown figure never reads as more
+    /// than it is, so a refused 1.996 is never printed as the minimum 2.0.
+    pub fn reward_risk_shown(&self, dp: u32) -> Option<Decimal> {
+        let rr = Decimal::from_f64(self.reward_risk?)?.round_dp(6);
+        Some(rr.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::ToZero))
+    }
 }
 
 /// Sizes positions with one set of rules.
@@ -241,14 +260,14 @@ impl<'a> PositionSizer<'a> {
         }
     }
 
-    pub fn exit_plan(&self, price: Decimal, high_60d: Option<Decimal>) -> ExitPlan {
+    pub fn exit_plan(&self, price: Decimal, range: Option<PriceRange>) -> ExitPlan {
         let stop_loss = to_price(price - pct_of(price, self.stops.loss_pct));
         let r = price - stop_loss;
-        let target_exit = match high_60d {
-            Some(high) if high > price => to_price(high),
-            _ => to_price(price + r + r),
+        let target_exit = match range {
+            Some(range) => to_price(price + range.width().max(Decimal::ZERO)),
+            None => to_price(price + r + r),
         };
-        let reward_risk = (r > Decimal::ZERO)
+        let reward_risk = (r > Decimal::ZERO && range.is_some())
             .then(|| ((target_exit - price) / r).to_f64())
             .flatten();
         ExitPlan {
@@ -319,9 +338,12 @@ impl<'a> PositionSizer<'a> {
             cap_room: to_cents(cap_room),
             spendable_cash: to_cents(spendable),
             margin,
-            exit: self.exit_plan(req.price, req.high_60d),
+            exit: self.exit_plan(req.price, req.range_60d),
         };
-        if let Some((bound, reason)) = self.unsizeable(req) {
+        if let Some((bound, reason)) = self
+            .unsizeable(req)
+            .or_else(|| self.reward_too_small(&size.exit))
+        {
             size.bound_by = bound;
             size.reason = Some(reason);
             return size;
@@ -345,6 +367,25 @@ impl<'a> PositionSizer<'a> {
             size.reason = Some(zero_reason(req.price, limit, bound));
         }
         size
+    }
+
+    /// The reward/risk rule: a buy whose known reward/risk is under `min_reward_risk` (0
+    /// turns the rule off) gets no shares. Compared in `Decimal`, so 2.00 passes at 2.
+    fn reward_too_small(&self, exit: &ExitPlan) -> Option<(BoundBy, String)> {
+        let minimum = Decimal::from_f64(self.sizing.min_reward_risk)?.round_dp(4);
+        let rr = Decimal::from_f64(exit.reward_risk?)?.round_dp(6);
+        (minimum > Decimal::ZERO && rr < minimum).then(|| {
+            let shown = exit.reward_risk_shown(2).unwrap_or_default();
+            (
+                BoundBy::RewardRisk,
+                format!(
+                    "reward/risk {shown:.2} is under {}: target {} against stop {}",
+                    minimum.normalize(),
+                    to_cents(exit.target_exit),
+                    to_cents(exit.stop_loss)
+                ),
+            )
+        })
     }
 
     /// Inputs that leave nothing to size, with the reason.

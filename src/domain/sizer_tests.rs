@@ -316,27 +316,69 @@ fn margin_truth_table() {
     }
 }
 
+fn range(high: Decimal, low: Decimal) -> Option<PriceRange> {
+    Some(PriceRange { high, low })
+}
+
 #[test]
 fn stop_loss_and_target_exit() {
     let r = rules();
     let sizer = PositionSizer::new(&r.sizing, &r.margin, &r.stops);
-    // Stop 100 × (1 − 8 %) = 92, R = 8. A 60-day high of 110 is the target: R/R 10/8 = 1.25.
-    let plan = sizer.exit_plan(dec!(100), Some(dec!(110)));
+    // Stop 100 × (1 − 8 %) = 92, R = 8. A 60-day range 90–110 (width 20) is the measured
+    // move: target 100 + 20 = 120, R/R 20 / 8 = 2.5.
+    let plan = sizer.exit_plan(dec!(100), range(dec!(110), dec!(90)));
     assert_eq!(
         (plan.stop_loss, plan.target_exit, plan.reward_risk),
-        (dec!(92), dec!(110), Some(1.25))
+        (dec!(92), dec!(120), Some(2.5))
     );
-    // At the high: target 100 + 2 × 8 = 116, R/R 2.
-    let at_high = sizer.exit_plan(dec!(100), Some(dec!(100)));
+    // At the high or far below it, only the width counts: 100–104 → target 104, R/R 0.5.
+    let narrow = sizer.exit_plan(dec!(100), range(dec!(104), dec!(100)));
     assert_eq!(
-        (at_high.target_exit, at_high.reward_risk),
-        (dec!(116), Some(2.0))
+        (narrow.target_exit, narrow.reward_risk),
+        (dec!(104), Some(0.5))
     );
-    assert_eq!(sizer.exit_plan(dec!(100), None).target_exit, dec!(116));
+    // No range known: target 100 + 2 × 8 = 116, and the reward/risk is unknown.
+    let unknown = sizer.exit_plan(dec!(100), None);
+    assert_eq!(
+        (unknown.target_exit, unknown.reward_risk),
+        (dec!(116), None)
+    );
     // 182.1234 × 0.92 = 167.553528 → 167.5535 (four decimals, the prices precision).
     assert_eq!(
         sizer.exit_plan(dec!(182.1234), None).stop_loss,
         dec!(167.5535)
+    );
+}
+
+#[test]
+fn a_buy_under_the_minimum_reward_risk_gets_no_shares() {
+    let mut r = rules();
+    r.sizing.min_reward_risk = 2.0;
+    let with = |range_60d| SizingRequest {
+        range_60d,
+        ..rich(80.0, RiskLevel::Low)
+    };
+    // Range width 15.99: R/R 15.99 / 8 = 1.99 < 2 → refused, with the levels in the reason.
+    let s = size_with(&r, &with(range(dec!(110), dec!(94.01))));
+    assert_eq!((s.quantity, s.bound_by), (0, BoundBy::RewardRisk));
+    // 1.99875 is shown rounded down, so a refused figure never reads as the minimum.
+    assert_eq!(
+        s.reason.as_deref(),
+        Some("reward/risk 1.99 is under 2: target 115.99 against stop 92.00")
+    );
+    // Width 16: R/R exactly 2 passes, and the band decides (80 → 15 % × 1.2 = 18 % = 180).
+    let s = size_with(&r, &with(range(dec!(110), dec!(94))));
+    assert_eq!(
+        (s.quantity, s.bound_by, s.exit.reward_risk),
+        (180, BoundBy::Band, Some(2.0))
+    );
+    // Unknown reward/risk is not refused: nothing is made up either way.
+    assert_eq!(size_with(&r, &with(None)).quantity, 180);
+    // 0 turns the rule off.
+    r.sizing.min_reward_risk = 0.0;
+    assert_eq!(
+        size_with(&r, &with(range(dec!(101), dec!(100)))).quantity,
+        180
     );
 }
 

@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 use super::journal::{classify_outcome, trade_profit, Outcome, SignalRecord, SignalType};
+use super::swap_review::{SwapReview, SwapReviewSummary};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JournalError {
@@ -373,6 +374,10 @@ pub struct JournalStats {
     pub by_type: BTreeMap<String, WindowStats>,
     pub missed: Vec<MissedOpportunity>,
     pub calibration: Vec<CalibrationBand>,
+    /// Swaps, expected against actual improvement: filled by `service::swap_review` from
+    /// the stored recommendations, empty from the journal alone.
+    pub swaps: Vec<SwapReview>,
+    pub swap_summary: SwapReviewSummary,
 }
 
 /// Every statistic of the journal as of `as_of`.
@@ -404,6 +409,8 @@ pub fn journal_stats(
         by_type: group(|s| s.signal_type.as_str().to_string()),
         missed: top_missed(signals, 10),
         calibration: calibration(signals, closes, horizon),
+        swaps: Vec::new(),
+        swap_summary: SwapReviewSummary::default(),
     }
 }
 

@@ -7,7 +7,9 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 use rust_decimal::Decimal;
 
 use crate::domain::analyzer::{Analysis, HoldingRow};
+use crate::domain::portfolio::to_cents;
 use crate::domain::risk::Regime;
+use crate::domain::sizer::ExitPlan;
 
 fn pct(v: Option<f64>) -> String {
     v.map(|p| format!("{p:+.1}%")).unwrap_or_else(|| "—".into())
@@ -31,6 +33,12 @@ pub(super) fn money(v: Option<Decimal>) -> String {
 pub(super) fn strength(v: Option<f64>, complete: bool) -> String {
     v.map(|s| format!("{s:.0}{}", if complete { "" } else { "?" }))
         .unwrap_or_else(|| "—".into())
+}
+
+/// Reward/risk to one decimal, rounded down; "—" without a price range.
+pub(super) fn reward_risk(exit: &ExitPlan) -> String {
+    exit.reward_risk_shown(1)
+        .map_or_else(|| "—".into(), |rr| format!("{rr:.1}"))
 }
 
 pub(crate) fn table(header: Vec<&str>, rows: Vec<Vec<String>>, right_from: usize) -> Table {
@@ -210,12 +218,22 @@ fn opportunities(out: &mut String, a: &Analysis) {
                 o.band.label().to_string(),
                 o.alpha.map_or("—".into(), |x| format!("{x:+.1}")),
                 o.risk_level.as_str().to_string(),
+                reward_risk(&o.size.exit),
                 format!("{} sh", o.size.quantity),
             ]
         })
         .collect();
-    let header = vec!["Symbol", "Price", "Signal", "Band", "Alpha", "Risk", "Size"];
-    let _ = writeln!(out, "{}\n", table(header, rows, 1));
+    let header = vec![
+        "Symbol", "Price", "Signal", "Band", "Alpha", "Risk", "R/R", "Size",
+    ];
+    let _ = writeln!(out, "{}", table(header, rows, 1));
+    // A 0-share row says why, so a refused buy is never mistaken for a missing figure.
+    for o in a.opportunities.iter().filter(|o| o.size.quantity == 0) {
+        if let Some(reason) = &o.size.reason {
+            let _ = writeln!(out, "  {}: 0 sh, {reason}", o.symbol);
+        }
+    }
+    out.push('\n');
 }
 
 fn optimization(out: &mut String, a: &Analysis) {
@@ -274,6 +292,13 @@ fn optimization(out: &mut String, a: &Analysis) {
             s.improvement_points
         );
         let _ = writeln!(out, "Risk Level: {}", s.risk_level.as_str());
+        let _ = writeln!(
+            out,
+            "Stop {}, target {}, R/R {}",
+            money(Some(to_cents(s.size.exit.stop_loss))),
+            money(Some(to_cents(s.size.exit.target_exit))),
+            reward_risk(&s.size.exit)
+        );
         let _ = writeln!(
             out,
             "Suggested Size: {} shares ({}, {:.1}% of portfolio){}",

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::check::{account, market, money, strength, table, warnings};
+use super::check::{account, market, money, reward_risk, strength, table, warnings};
 use crate::domain::analyzer::{Analysis, CheckMode, HoldingRow, IntradayPlan};
 
 /// The brief's intraday glance: morning buys still valid?, the sell check, new buy signals,
@@ -105,6 +105,7 @@ fn new_buys(out: &mut String, plan: &IntradayPlan) {
                 n.symbol.to_string(),
                 money(Some(n.price)),
                 strength(Some(n.strength), n.strength_complete),
+                reward_risk(&n.exit),
                 n.quantity.to_string(),
             ]
         })
@@ -112,6 +113,6 @@ fn new_buys(out: &mut String, plan: &IntradayPlan) {
     let _ = writeln!(
         out,
         "{}\n",
-        table(vec!["Symbol", "Price", "Signal", "Shares"], rows, 1)
+        table(vec!["Symbol", "Price", "Signal", "R/R", "Shares"], rows, 1)
     );
 }

@@ -6,6 +6,7 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 use rust_decimal::Decimal;
 
 use crate::domain::journal::SignalRecord;
+use crate::domain::swap_review::{SwapReview, SwapReviewSummary};
 use crate::domain::tracker::{JournalStats, WindowStats};
 
 fn money(v: Option<Decimal>) -> String {
@@ -122,7 +123,55 @@ pub fn stats_text(stats: &JournalStats, recent: &[SignalRecord]) -> String {
     }
     right_align(&mut table, 1, 4);
     let _ = writeln!(out, "{table}");
+    swaps_text(&mut out, &stats.swaps, &stats.swap_summary);
     out
+}
+
+/// Percentage points with a sign; "—" when unknown.
+fn pp(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |x| format!("{x:+.1} pp"))
+}
+
+/// The brief's "compare actual vs expected": both in points of return over one window.
+fn swaps_text(out: &mut String, swaps: &[SwapReview], s: &SwapReviewSummary) {
+    let _ = writeln!(
+        out,
+        "\nSwaps, expected vs actual (increase − reduce return over {} days, \
+         expected = the lookback gap when recommended):",
+        s.window_days
+    );
+    if swaps.is_empty() {
+        let _ = writeln!(out, "  no swap recommended yet");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {} recommended, {} measured: expected {} on average, actual {}; \
+         improved {}, met the expectation {}",
+        s.recommended,
+        s.measured,
+        pp(s.mean_expected_pct),
+        pp(s.mean_actual_pct),
+        pct(s.improved_pct),
+        pct(s.met_expected_pct)
+    );
+    let mut table = Table::new();
+    table.load_preset(UTF8_BORDERS_ONLY).set_header(vec![
+        "Id", "Date", "Swap", "Points", "Expected", "Actual", "Executed",
+    ]);
+    for r in swaps.iter().take(10) {
+        table.add_row(vec![
+            r.id.to_string(),
+            r.date.to_string(),
+            format!("{} → {}", r.reduce, r.increase),
+            r.points.map_or_else(|| "—".into(), |p| format!("{p:+.0}")),
+            pp(r.expected_pct),
+            pp(r.actual_pct),
+            if r.executed { "yes" } else { "no" }.to_string(),
+        ]);
+    }
+    right_align(&mut table, 3, 6);
+    let _ = writeln!(out, "{table}");
 }
 
 pub fn signal_table(signals: &[SignalRecord]) -> String {

@@ -216,11 +216,15 @@ pub fn journal_stats(
             (symbol.to_string(), closes)
         })
         .collect();
-    Ok(tracker::journal_stats(
+    let mut stats = tracker::journal_stats(
         signals,
         as_of,
         &ctx.config.journal.windows_days,
         &closes,
         ctx.config.journal.horizon_trading_days,
-    ))
+    );
+    stats.swaps = super::swap_review::swap_reviews(ctx, store, as_of)?;
+    stats.swap_summary =
+        crate::domain::swap_review::summarize(&stats.swaps, ctx.config.journal.followup_days);
+    Ok(stats)
 }

@@ -10,6 +10,7 @@ pub mod journal;
 pub mod journal_ops;
 pub mod record;
 pub mod swap;
+pub mod swap_review;
 
 use std::path::PathBuf;
 

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use super::{user_error, Context};
 use crate::domain::analyzer::TARGET_HIGH_BARS;
+use crate::domain::bar::{recent_range, PriceRange};
 use crate::domain::journal::{SignalRecord, SignalType};
-use crate::domain::portfolio::to_price;
 use crate::domain::returns::lookback_return_pct;
 use crate::domain::risk::entry_risk;
 use crate::domain::signal::{signal_strength, SignalInputs};
@@ -91,17 +91,14 @@ pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalReco
         signal_strength(&SignalInputs::from_row(&row, lookback), &ctx.config.signal).score
     });
     // Levels are kept as traded that day (factor 1), the basis a user sees and gives to
-    // `take --price`: the 60-day high is taken on adjusted prices, then put on that basis.
+    // `take --price`: the 60-day range is taken on adjusted prices, then put on that basis.
     let day_factor = series.bars[i].adjustment_factor();
     let price = given_price.unwrap_or_else(|| series.bars[i].close.normalize());
-    let high_60d = series.bars[i.saturating_sub(TARGET_HIGH_BARS - 1)..]
-        .iter()
-        .map(|b| b.high.unwrap_or(b.close) * b.adjustment_factor())
-        .max()
-        .filter(|_| !day_factor.is_zero())
-        .map(|high| to_price(high / day_factor));
+    let range_60d = recent_range(&series.bars[..=i], TARGET_HIGH_BARS)
+        .and_then(|r| r.on_basis(day_factor))
+        .map(PriceRange::rounded);
     let exit = PositionSizer::new(&ctx.config.sizing, &ctx.config.margin, &ctx.config.stops)
-        .exit_plan(price, high_60d);
+        .exit_plan(price, range_60d);
     s.describe_technicals(&row, strength, SignalInputs::from_row(&row, lookback).trend);
     s.price_at_signal = Some(price);
     s.price_factor = Some(Decimal::ONE);

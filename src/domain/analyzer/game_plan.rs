@@ -21,6 +21,7 @@ use super::screens::Opportunity;
 use super::sizing::{Budget, SizingContext};
 use super::swaps::Swap;
 use crate::domain::portfolio::to_cents;
+use crate::domain::sizer::ExitPlan;
 use crate::domain::symbol::Symbol;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +49,7 @@ pub enum PlanAction {
         price: Decimal,
         value: Decimal,
         use_margin: bool,
+        reward_risk: Option<f64>,
     },
     Hold,
 }
@@ -85,16 +87,23 @@ fn stop_step(row: &HoldingRow) -> PlanStep {
     }
 }
 
+/// "R/R 2.5" (rounded down), or "R/R unknown" without a price range: shown with every buy.
+pub fn reward_risk_text(exit: &ExitPlan) -> String {
+    exit.reward_risk_shown(1)
+        .map_or_else(|| "R/R unknown".to_string(), |rr| format!("R/R {rr:.1}"))
+}
+
 fn swap_step(swap: &Swap) -> PlanStep {
     let (r, i, s) = (&swap.reduce, &swap.increase, &swap.size);
     let buy = match &s.reason {
         None => format!(
-            "buy {} {} at {} ({:.2}, {:.1} % of portfolio)",
+            "buy {} {} at {} ({:.2}, {:.1} % of portfolio, {})",
             s.quantity,
             i.symbol,
             to_cents(i.price),
             s.value,
-            s.allocation_pct
+            s.allocation_pct,
+            reward_risk_text(&s.exit)
         ),
         Some(reason) => format!("{} cannot be bought yet: {reason}", i.symbol),
     };
@@ -133,7 +142,7 @@ fn buy_steps(
         };
         steps.push(PlanStep {
             text: format!(
-                "Buy {} {} at {} ({:.2}, {:.1} % of portfolio{margin}) — strength {:.0}, stop {}, target {}",
+                "Buy {} {} at {} ({:.2}, {:.1} % of portfolio{margin}) — strength {:.0}, stop {}, target {}, {}",
                 size.quantity,
                 o.symbol,
                 to_cents(o.price),
@@ -141,7 +150,8 @@ fn buy_steps(
                 size.allocation_pct,
                 o.strength,
                 to_cents(size.exit.stop_loss),
-                to_cents(size.exit.target_exit)
+                to_cents(size.exit.target_exit),
+                reward_risk_text(&size.exit)
             ),
             action: PlanAction::Buy {
                 symbol: o.symbol.clone(),
@@ -149,6 +159,7 @@ fn buy_steps(
                 price: o.price,
                 value: size.value,
                 use_margin: size.use_margin,
+                reward_risk: size.exit.reward_risk,
             },
         });
     }

@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::{series, Analysis, AnalysisRules, MarketSnapshot, PlanAction};
 use crate::domain::journal::{SignalRecord, SignalType};
 use crate::domain::portfolio::to_cents;
+use crate::domain::sizer::ExitPlan;
 use crate::domain::symbol::Symbol;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,6 +42,8 @@ pub struct NewBuy {
     pub strength: f64,
     pub strength_complete: bool,
     pub quantity: u64,
+    /// The entry's stop, target and reward/risk; a buy under the minimum gets 0 shares.
+    pub exit: ExitPlan,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,6 +90,7 @@ pub fn intraday_plan(
             strength: o.strength,
             strength_complete: o.strength_complete,
             quantity: budgeted(&o.symbol).unwrap_or(0),
+            exit: o.size.exit,
         })
         .collect();
     let final_decision = decide(a, &morning_buys, &new_buys);

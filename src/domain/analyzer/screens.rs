@@ -18,6 +18,7 @@ use super::holdings::HoldingRow;
 use super::series::Facts;
 use super::sizing::{Budget, Entry, SizingContext};
 use super::{AnalysisRules, CheckMode, SymbolSeries};
+use crate::domain::bar::PriceRange;
 use crate::domain::indicators::IndicatorRow;
 use crate::domain::risk::RiskLevel;
 use crate::domain::signal::Band;
@@ -54,7 +55,8 @@ pub struct Opportunity {
     pub symbol: Symbol,
     pub price: Decimal,
     pub price_date: NaiveDate,
-    pub high_60d: Decimal,
+    /// The last 60 bars' range on the adjusted basis: the reward of the target exit.
+    pub range_60d: Option<PriceRange>,
     pub strength: f64,
     pub strength_complete: bool,
     pub band: Band,
@@ -75,7 +77,7 @@ impl Opportunity {
             price: self.price,
             strength: self.strength,
             risk: self.risk_level,
-            high_60d: self.high_60d,
+            range_60d: self.range_60d,
         }
     }
 }
@@ -153,18 +155,18 @@ fn opportunity(
     budget: &Budget,
 ) -> Opportunity {
     let (benchmark_return_pct, alpha) = f.versus(benchmark);
-    let high_60d = f.high_60d();
+    let range_60d = f.range_60d();
     let entry = Entry {
         price: f.price,
         strength: f.strength.score,
         risk: f.risk.level,
-        high_60d,
+        range_60d,
     };
     Opportunity {
         symbol: symbol.clone(),
         price: f.price,
         price_date: f.date,
-        high_60d,
+        range_60d,
         strength: f.strength.score,
         strength_complete: !f.strength.incomplete,
         band: f.strength.band(),

@@ -10,14 +10,13 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::{AnalysisRules, SymbolSeries};
-use crate::domain::bar::{AdjustedBar, Bar};
+use crate::domain::bar::{recent_range, AdjustedBar, Bar, PriceRange};
 use crate::domain::indicators::{compute_all, IndicatorRow};
-use crate::domain::portfolio::to_price;
 use crate::domain::returns::{base_index, lookback_return_pct};
 use crate::domain::risk::{entry_risk, EntryRisk, YEAR_BARS};
 use crate::domain::signal::{signal_strength, SignalInputs, Strength};
 
-/// Bars in the window of the target exit's high.
+/// Bars in the window of the target exit's range.
 pub const TARGET_HIGH_BARS: usize = 60;
 
 /// Calendar days of history the analysis reads, for the market symbols (benchmark and
@@ -186,14 +185,10 @@ impl Facts<'_> {
         Some(sum / n as f64)
     }
 
-    /// The highest adjusted high of the last 60 bars, as money (the target exit).
-    pub fn high_60d(&self) -> Decimal {
-        let recent = &self.bars[self.bars.len().saturating_sub(TARGET_HIGH_BARS)..];
-        recent
-            .iter()
-            .map(|b| b.high.unwrap_or(b.close).max(b.close) * b.adjustment_factor())
-            .max()
-            .map_or(Decimal::ZERO, to_price)
+    /// The adjusted range of the last 60 bars, to the price's four decimals: the reward of
+    /// the target exit (a measured move, see `sizer::ExitPlan`).
+    pub fn range_60d(&self) -> Option<PriceRange> {
+        recent_range(self.bars, TARGET_HIGH_BARS).map(PriceRange::rounded)
     }
 
     /// The highest adjusted high (or close, if higher) of the last 252 bars. The maximum is
@@ -237,7 +232,10 @@ mod tests {
         // 1-day 400/399, 5-day 400/395; 52-week high = last close 400; 60-day high 400.
         assert!((f.change_1d_pct.unwrap() - (400.0 / 399.0 - 1.0) * 100.0).abs() < 1e-9);
         assert!((f.change_5d_pct.unwrap() - (400.0 / 395.0 - 1.0) * 100.0).abs() < 1e-9);
-        assert_eq!((f.high_52w(), f.high_60d()), (400.0, Decimal::from(400)));
+        assert_eq!(
+            (f.high_52w(), f.range_60d().map(|r| r.high)),
+            (400.0, Some(Decimal::from(400)))
+        );
         // SMA50 of 351..=400 = 375.5; SMA200 of 201..=400 = 300.5; 401 bars do not exist.
         assert_eq!(
             (f.sma(50), f.sma(200), f.sma(401)),

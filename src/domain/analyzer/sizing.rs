@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::account::AccountSummary;
 use super::AnalysisRules;
+use crate::domain::bar::PriceRange;
 use crate::domain::risk::{Regime, RiskLevel};
 use crate::domain::sizer::{PositionSize, PositionSizer, SizingRequest};
 
@@ -29,7 +30,7 @@ pub(crate) struct Entry {
     pub price: Decimal,
     pub strength: f64,
     pub risk: RiskLevel,
-    pub high_60d: Decimal,
+    pub range_60d: Option<PriceRange>,
 }
 
 impl<'a> SizingContext<'a> {
@@ -52,7 +53,7 @@ impl<'a> SizingContext<'a> {
             margin_used: budget.margin_used,
             margin_requested: self.margin_requested,
             market_in_correction: self.market_in_correction,
-            high_60d: Some(entry.high_60d),
+            range_60d: entry.range_60d,
             ..SizingRequest::new(
                 entry.price,
                 entry.strength,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal_macros::dec;
 
-use super::fixtures::{daily, date, rules, sym};
+use super::fixtures::{daily, date, rules, scripted, sym};
 use super::scenario::*;
 use super::*;
 use crate::domain::risk::RiskLevel;
@@ -88,8 +88,8 @@ fn morning_game_plan() {
     assert_eq!(buy, ("NICE", 61, dec!(1921.5)));
     assert_eq!(
         a.game_plan[0].text,
-        "Swap: sell 10 WEAK (950.00), buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio) \
-         — expected improvement +65 points"
+        "Swap: sell 10 WEAK (950.00), buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio, \
+         R/R 1.2) — expected improvement +65 points"
     );
 }
 
@@ -156,10 +156,12 @@ fn intraday_uses_the_tighter_screens_and_no_swaps() {
     assert!(a.game_plan[0]
         .text
         .starts_with("Review WEAK — time stop: strength 25 under 50"));
-    // Stop 44.4 × 0.92 = 40.848; the 60-day high is today's close → target 44.4 + 2 × 3.552.
+    // Stop 44.4 × 0.92 = 40.848; the 60-day range 40–44.4 → target 44.4 + 4.4 = 48.8, R/R
+    // 4.4 / 3.552 = 1.24 (the fixture turns the minimum off).
     assert_eq!(
         a.game_plan[1].text,
-        "Buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio) — strength 90, stop 40.85, target 51.50"
+        "Buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio) — strength 90, stop 40.85, \
+         target 48.80, R/R 1.2"
     );
 }
 
@@ -339,4 +341,70 @@ fn a_hard_stop_comes_first_as_a_sell() {
         a.game_plan[2].action,
         PlanAction::Buy { quantity: 61, .. }
     ));
+}
+
+#[test]
+fn a_buy_under_the_reward_risk_minimum_gets_no_shares_and_the_swap_takes_the_next() {
+    // WIDE is STAR with a dip to 30 on 03-02: the same strength 90 and alpha +8, a wider range.
+    let mut m = market();
+    let mut wide = closes(40.0, 44.4);
+    wide[1] = 30.0;
+    m.series.insert(
+        sym("WIDE"),
+        scripted(m.as_of, &wide, super::fixtures::row(0.5, true, 40.0)),
+    );
+    let mut r = rules();
+    r.sizing.min_reward_risk = 2.0;
+    let mut watching = watchlist();
+    watching.push(watch("WIDE"));
+    let account = balance(dec!(7376));
+    let a = analyze(
+        &holdings(),
+        &watching,
+        Some(&account),
+        &m,
+        &r,
+        CheckMode::Morning,
+    );
+    assert_eq!(
+        symbols(&a.opportunities, |o| &o.symbol),
+        ["STAR", "WIDE", "NICE"]
+    );
+    // STAR: stop 44.4 × 0.92 = 40.848, R = 3.552; range 40–44.4 = 4.4 → target 48.8 and
+    // R/R 4.4 / 3.552 = 1.2387 < 2: no shares, and the reason says so.
+    let star = &a.opportunities[0].size;
+    assert_eq!((star.quantity, star.bound_by), (0, BoundBy::RewardRisk));
+    assert_eq!(
+        star.reason.as_deref(),
+        Some("reward/risk 1.23 is under 2: target 48.80 against stop 40.85")
+    );
+    // NICE: range 30–31.5 = 1.5 over R = 31.5 × 8 % = 2.52 → 0.595: refused too.
+    assert_eq!(a.opportunities[2].size.bound_by, BoundBy::RewardRisk);
+    // WIDE: range 30–44.4 = 14.4 → target 58.8, R/R 14.4 / 3.552 = 4.054 (shown rounded
+    // down, 4.0). The swap takes it,
+    // sized as STAR was: 17.5 % of 10 000 = 1 750 → 39 × 44.4 = 1 731.6.
+    assert_eq!(a.swaps.len(), 1);
+    let swap = &a.swaps[0];
+    assert_eq!(
+        (swap.reduce.symbol.as_str(), swap.increase.symbol.as_str()),
+        ("WEAK", "WIDE")
+    );
+    assert_eq!(
+        (
+            swap.size.quantity,
+            swap.size.value,
+            swap.size.exit.target_exit
+        ),
+        (39, dec!(1731.6), dec!(58.8))
+    );
+    assert_eq!(
+        a.game_plan[0].text,
+        "Swap: sell 10 WEAK (950.00), buy 39 WIDE at 44.40 (1731.60, 17.3 % of portfolio, \
+         R/R 4.0) — expected improvement +65 points"
+    );
+    // Neither refused name is bought with the spare cash either.
+    assert!(a
+        .game_plan
+        .iter()
+        .all(|step| !matches!(step.action, PlanAction::Buy { .. })));
 }

@@ -25,7 +25,9 @@ use super::engine::{Order, Run};
 use super::ledger::{Funding, Side};
 use super::universe::Prepared;
 use crate::domain::analyzer::sizing::{Budget, Entry, SizingContext};
+use crate::domain::analyzer::TARGET_HIGH_BARS;
 use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
+use crate::domain::bar::{recent_range, PriceRange};
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::returns::lookback_return_pct;
 use crate::domain::risk::entry_risk;
@@ -33,8 +35,8 @@ use crate::domain::signal::{signal_strength, SignalInputs};
 use crate::domain::sizer::pct_of;
 use crate::domain::symbol::Symbol;
 
-/// The entry the analyzer would build for bar `k` of `p` (its 60-day high aside, which only
-/// moves the exit plan, never the share count).
+/// The entry the analyzer would build for bar `k` of `p`, with the same 60-bar range (the
+/// reward/risk rule can refuse a buy, so the pre-screen must see it too).
 fn entry_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> Entry {
     let days = rules.general.lookback_days;
     let lookback = lookback_return_pct(&p.dates[..=k], &p.closes[..=k], k, days);
@@ -45,7 +47,7 @@ fn entry_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> Entry {
         price,
         strength: strength.score,
         risk: entry_risk(row.rsi_14, &p.closes[..=k], &rules.risk).level,
-        high_60d: price,
+        range_60d: recent_range(&p.bars[..=k], TARGET_HIGH_BARS).map(PriceRange::rounded),
     }
 }
 

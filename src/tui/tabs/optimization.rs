@@ -185,6 +185,13 @@ const SWAP_COLUMNS: &[Column<Swap>] = &[
     col("Risk", 6, |s| {
         left(s.risk_level.as_str(), Default::default())
     }),
+    ncol("R/R", 4, |s| {
+        let rr = s.size.exit.reward_risk_shown(1);
+        right(
+            rr.map_or("—".into(), |r| format!("{r:.1}")),
+            Default::default(),
+        )
+    }),
     ncol("Size", 27, |s| {
         let z = &s.size;
         right(

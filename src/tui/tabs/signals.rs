@@ -269,15 +269,55 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
     let Some(stats) = data.stats.as_ref() else {
         return super::sentence(frame, side, "Stats", "No statistics yet.");
     };
-    let [top, missed, calib] = Layout::vertical([
+    let [top, missed, swaps, calib] = Layout::vertical([
         Constraint::Length(12),
         Constraint::Min(4),
+        Constraint::Length(7),
         Constraint::Length(10),
     ])
     .areas(side);
     render_stats(frame, top, stats);
     render_missed(frame, missed, stats);
+    render_swaps(frame, swaps, stats);
     render_calibration(frame, calib, stats);
+}
+
+/// The brief's "compare actual vs expected": both in points of return over the follow-up
+/// window, newest swaps first.
+fn render_swaps(frame: &mut Frame, area: Rect, stats: &JournalStats) {
+    let s = &stats.swap_summary;
+    let pp = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:+.1}"));
+    let mut lines = vec![if stats.swaps.is_empty() {
+        Line::styled("No swap recommended yet.", theme::dim())
+    } else {
+        Line::raw(format!(
+            "{} measured · avg {} vs {}",
+            s.measured,
+            pp(s.mean_expected_pct),
+            pp(s.mean_actual_pct)
+        ))
+    }];
+    if !stats.swaps.is_empty() {
+        lines.push(Line::styled(
+            format!("{:<18}{:>7}{:>7}", "Swap", "Exp", "Act"),
+            theme::dim(),
+        ));
+    }
+    for r in stats.swaps.iter().take(3) {
+        let swap: String = format!("{}→{}", r.reduce, r.increase)
+            .chars()
+            .take(17)
+            .collect();
+        lines.push(Line::from(vec![
+            Span::raw(format!("{swap:<18}{:>7}", pp(r.expected_pct))),
+            Span::styled(
+                format!("{:>7}", pp(r.actual_pct)),
+                theme::signed(r.actual_pct.unwrap_or(0.0)),
+            ),
+        ]));
+    }
+    let title = format!("Swaps: expected vs actual, {}d pp", s.window_days);
+    frame.render_widget(Paragraph::new(lines).block(panel(&title)), area);
 }
 
 fn window_line(name: &str, w: Option<&WindowStats>) -> Line<'static> {
