@@ -9,7 +9,7 @@ use rust_decimal_macros::dec;
 
 use super::*;
 use crate::domain::analyzer::fixtures::{rules as live_rules, sym};
-use crate::domain::analyzer::{analyze, CheckMode, MarketSnapshot, SymbolSeries};
+use crate::domain::analyzer::{analyze, CheckMode, MarketSnapshot, SymbolSeries, TARGET_HIGH_BARS};
 use crate::domain::bar::Bar;
 use crate::domain::calendar::trading_days_ending;
 use crate::domain::rules::AllocationBand;
@@ -407,4 +407,54 @@ fn margin_interest_and_the_margin_call() {
     let after = &r.equity[crash - WARMUP + 1];
     assert_eq!((after.debt, after.positions_value), (dec!(0), dec!(0)));
     assert_eq!(after.cash, after.equity);
+}
+
+#[test]
+fn the_backtest_buys_only_what_the_reward_risk_rule_allows() {
+    let n = WARMUP + 150;
+    let u = wavy(n, None);
+    let mut rules = live_rules();
+    let p = StrategyParams {
+        entry_strength: 50.0,
+        ..params(StrategyKind::Weekly, &rules)
+    };
+    let buys = |r: &BacktestRun| -> Vec<Order> {
+        r.orders
+            .iter()
+            .filter(|o| o.side == Side::Buy)
+            .cloned()
+            .collect()
+    };
+    // Off: the waves give buys to compare with.
+    rules.sizing.min_reward_risk = 0.0;
+    let free = buys(&run(&u, &p, &rules));
+    assert!(free.len() > 4, "the test needs buys: {}", free.len());
+    // At 2, every buy's own reward/risk on its decision day is at least 2: the 60-bar range
+    // (highest high − lowest low) over R = close − close × 0.92 (rounded like a price).
+    rules.sizing.min_reward_risk = 2.0;
+    let ruled = buys(&run(&u, &p, &rules));
+    assert!(!ruled.is_empty(), "the waves are wide enough for some buys");
+    for o in &ruled {
+        let bars = &u
+            .symbols
+            .iter()
+            .find(|s| s.symbol == o.symbol)
+            .unwrap()
+            .bars;
+        let k = bars.iter().position(|b| b.date == o.decided).unwrap();
+        let window = &bars[k + 1 - TARGET_HIGH_BARS.min(k + 1)..=k];
+        let high = window.iter().filter_map(|b| b.high).max().unwrap();
+        let low = window.iter().filter_map(|b| b.low).min().unwrap();
+        let close = bars[k].close;
+        let risk = close - crate::domain::portfolio::to_price(close * dec!(0.92));
+        assert!(
+            (high.max(close) - low.min(close)) / risk >= dec!(2),
+            "{} on {}: range {high}–{low}, R {risk}",
+            o.symbol,
+            o.decided
+        );
+    }
+    // Impossible: nothing is bought at all.
+    rules.sizing.min_reward_risk = 99.0;
+    assert!(buys(&run(&u, &p, &rules)).is_empty());
 }
