@@ -8,7 +8,9 @@ use std::sync::{Mutex, OnceLock};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ducklens::config::Config;
+use ducklens::domain::backtest::Frequency;
 use ducklens::domain::symbol::Symbol;
+use ducklens::service::ops::{Op, SwapRef};
 use ducklens::service::Context;
 use ducklens::store::Store;
 use ducklens::tui::app::{App, Msg, Tab};
@@ -445,10 +447,10 @@ fn a_failed_save_keeps_the_form_and_what_was_typed() {
     focus(&mut app, 1);
     retype(&mut app, "12000.50");
     let job = enter(&mut app);
-    let Command::SaveBalance(b) = &job.command else {
+    let Command::Apply(Op::RecordBalance(b)) = &job.command else {
         panic!("{job:?}")
     };
-    assert_eq!(b.cash.to_string(), "12000.50");
+    assert_eq!(b.cash.map(|c| c.to_string()).as_deref(), Some("12000.50"));
     assert_eq!(app.form.as_ref().unwrap().saving, Some(job.id));
     answer(
         &mut app,
@@ -541,7 +543,7 @@ fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
     retype(&mut app, "90");
     let job = enter(&mut app);
     assert!(
-        matches!(job.command, Command::SaveHolding { .. }),
+        matches!(job.command, Command::Apply(Op::SaveHolding { .. })),
         "{job:?}"
     );
     // Typing is locked while the save is under way…
@@ -619,7 +621,7 @@ fn taking_a_signal_sends_the_prefilled_trade() {
     retype(&mut app, "10");
     let sent = special(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&sent[..], [Command::TakeSignal { id: 40, quantity, .. }] if quantity.to_string() == "10"),
+        matches!(&sent[..], [Command::Apply(Op::TakeSignal { id: 40, quantity, .. })] if quantity.to_string() == "10"),
         "{sent:?}"
     );
 }
@@ -654,19 +656,27 @@ fn signal_filters_cycle_and_clear() {
 #[test]
 fn optimization_records_and_executes_swaps() {
     let mut app = app();
-    assert_eq!(press(&mut app, "4s"), vec![Command::RecordSwaps]);
+    let as_of = demo().dashboard.analysis.as_ref().unwrap().as_of;
+    assert_eq!(
+        press(&mut app, "4s"),
+        vec![Command::Apply(Op::RecordSwaps { as_of: Some(as_of) })]
+    );
     press(&mut app, "x");
     let sent = special(&mut app, KeyCode::Enter);
-    let [Command::ExecuteSwap { sell, buy, .. }] = &sent[..] else {
+    let [Command::Apply(Op::ExecuteSwap {
+        swap: SwapRef::Recommended { sell, buy, .. },
+        fills,
+    })] = &sent[..]
+    else {
         panic!("{sent:?}")
     };
+    assert_eq!((sell.as_str(), buy.as_str()), ("DRFT", "ZNTH"));
     assert_eq!(
-        (sell.symbol.as_str(), buy.symbol.as_str()),
-        ("DRFT", "ZNTH")
-    );
-    assert_eq!(
-        (sell.quantity.to_string(), buy.quantity.to_string()),
-        ("68".into(), "7".into())
+        (
+            fills.sell_quantity.map(|q| q.to_string()),
+            fills.buy_quantity.map(|q| q.to_string())
+        ),
+        (Some("68".into()), Some("7".into()))
     );
 }
 
@@ -784,11 +794,8 @@ fn the_backtest_parameters_form_closes_once_its_run_starts() {
     };
     assert!(!r.sweep);
     assert_eq!(
-        (
-            r.plan.params.frequency.as_deref(),
-            r.plan.params.max_positions
-        ),
-        (Some("14"), Some(3))
+        (r.plan.params.frequency, r.plan.params.max_positions),
+        (Some(Frequency::Days(14)), Some(3))
     );
     assert!(screen(&app, 120, 40).contains("Starting the backtest…"));
     // The worker answers a backtest with Accepted, Progress…, then its result; no Saved.
