@@ -942,3 +942,99 @@ fn an_empty_database_says_what_to_do_on_every_tab() {
     press(&mut app, "3a");
     assert!(app.form.is_some());
 }
+
+/// The message beside field `index` of the open form, as the dialog shows it.
+fn beside(app: &App, index: usize) -> String {
+    app.form.as_ref().unwrap().evaluate().errors[index]
+        .clone()
+        .unwrap_or_default()
+}
+
+#[test]
+fn rules_between_fields_show_beside_the_field_as_it_is_typed() {
+    // Margin used above margin available, and a date in the future (balances).
+    let mut app = app();
+    press(&mut app, "1n");
+    focus(&mut app, 3);
+    retype(&mut app, "99999");
+    assert!(
+        beside(&app, 3).contains("99999 is above the margin available"),
+        "{}",
+        beside(&app, 3)
+    );
+    assert!(screen(&app, 120, 40).contains("is above the margin"));
+    focus(&mut app, 0);
+    retype(&mut app, "2099-01-02");
+    assert_eq!(
+        beside(&app, 0),
+        "2099-01-02 is in the future (today is 2026-11-20)"
+    );
+    assert!(special(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
+    // An entry before the signal's own date.
+    let mut app = self::app();
+    press(&mut app, "5t");
+    retype(&mut app, "2020-01-02");
+    assert!(
+        beside(&app, 0).starts_with("2020-01-02 is before the signal ("),
+        "{}",
+        beside(&app, 0)
+    );
+    // An exit before the entry.
+    let mut app = self::app();
+    press(&mut app, "5jjx");
+    retype(&mut app, "2020-01-02");
+    assert!(
+        beside(&app, 0).starts_with("2020-01-02 is before the entry ("),
+        "{}",
+        beside(&app, 0)
+    );
+    // A swap sold before the holding was bought, or before the swap's day.
+    let mut app = self::app();
+    press(&mut app, "4x");
+    focus(&mut app, 4);
+    retype(&mut app, "2001-01-02");
+    assert!(
+        beside(&app, 4).starts_with("2001-01-02 is before "),
+        "{}",
+        beside(&app, 4)
+    );
+    assert!(special(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
+}
+
+#[test]
+fn an_exit_contradicting_its_pnl_asks_before_it_is_sent() {
+    let mut app = app();
+    press(&mut app, "5jjx");
+    focus(&mut app, 1);
+    let entry = match &app.form.as_ref().unwrap().kind {
+        ducklens::tui::forms::FormKind::SignalClose(p) => p.entry_price,
+        other => panic!("{other:?}"),
+    };
+    retype(
+        &mut app,
+        &(entry * rust_decimal_macros::dec!(2)).to_string(),
+    );
+    focus(&mut app, 2);
+    retype(&mut app, "LOSS");
+    // The first Enter asks, in the command line's words…
+    assert!(special(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.form.as_ref().unwrap().confirming);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("outcome LOSS contradicts the P&L"), "{text}");
+    // …an edit withdraws the question, and Enter asks again.
+    press(&mut app, " ");
+    assert!(!app.form.as_ref().unwrap().confirming);
+    assert!(special(&mut app, KeyCode::Enter).is_empty());
+    // The second Enter sends it confirmed.
+    let job = enter(&mut app);
+    let Command::Apply(Op::CloseSignal {
+        outcome, confirmed, ..
+    }) = &job.command
+    else {
+        panic!("{job:?}")
+    };
+    assert_eq!(
+        (*outcome, *confirmed),
+        (Some(ducklens::domain::journal::Outcome::Loss), true)
+    );
+}
