@@ -76,7 +76,7 @@ fn full_analysis(c: &mut Criterion) {
     let days = history_days(&rules);
     let (market, others) = symbols.split_at(2);
     let groups = [(market, days.market), (others, days.other)];
-    let read = || store::load_snapshot_windows(db.conn(), &groups, as_of).expect("snapshot");
+    let read = || db.load_snapshot_windows(&groups, as_of).expect("snapshot");
     group.bench_function("50_holdings_500_watchlist_25y_with_duckdb_read", |b| {
         b.iter(|| {
             let snapshot = read();
@@ -92,7 +92,7 @@ fn full_analysis(c: &mut Criterion) {
     });
     group.bench_function("load_snapshot_only", |b| b.iter(read));
     group.bench_function("load_snapshot_400_days_every_symbol", |b| {
-        b.iter(|| store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot"))
+        b.iter(|| db.load_snapshot(&symbols, as_of).expect("snapshot"))
     });
     // Diagnostics: the floor of the read, without materializing rows. Bars are stored symbol
     // by symbol, so a date filter prunes no row group: each column a query touches is decoded
@@ -104,10 +104,10 @@ fn full_analysis(c: &mut Criterion) {
         ("sql_scan_indicators_as_of", "SELECT count(*) FROM indicators WHERE date = DATE '2026-11-20' AND sma_20 + sma_50 + sma_200 + ema_12 + ema_26 + macd + macd_signal + macd_hist + rsi_14 + volume_ratio + atr_14 IS NOT NULL"),
     ] {
         group.bench_function(name, |b| {
-            b.iter(|| db.conn().query_row(sql, [], |r| r.get::<_, i64>(0)).expect("q"))
+            b.iter(|| db.sql_for_tests().query_row(sql, [], |r| r.get::<_, i64>(0)).expect("q"))
         });
     }
-    let snapshot = store::load_snapshot(db.conn(), &symbols, as_of).expect("snapshot");
+    let snapshot = db.load_snapshot(&symbols, as_of).expect("snapshot");
     group.bench_function("analyze_only", |b| {
         b.iter(|| {
             analyze(

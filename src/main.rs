@@ -25,7 +25,8 @@ fn main() -> ExitCode {
                 // One line: a database message carries the SQL after its first line.
                 let text = report.to_string();
                 let first = text.lines().next().unwrap_or_default();
-                if first.contains("out of range") {
+                // An operation already said so in these words (`service::ops::TOO_LARGE`).
+                if first.contains("out of range") && !first.contains("too large to store") {
                     eprintln!(
                         "error: a value is too large to store, nothing was written ({first})"
                     );

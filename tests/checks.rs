@@ -18,7 +18,10 @@ fn ok(out: &Output) -> String {
 
 fn count(dir: &Path, sql: &str) -> i64 {
     let store = ducklens::store::Store::open(&dir.join("demo.duckdb")).unwrap();
-    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    store
+        .sql_for_tests()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]

@@ -181,7 +181,7 @@ fn db_check_reports_known_problems() {
     {
         let store = Store::open(&env.db()).unwrap();
         store
-            .conn()
+            .sql_for_tests()
             .execute_batch(
                 "INSERT INTO holdings VALUES ('GHOST', 1, 10, NULL, NULL);
                  INSERT INTO watchlist VALUES ('NOPE', DATE '2026-01-02', NULL);
@@ -240,7 +240,7 @@ fn demo_is_deterministic_and_labelled() {
     let summary = |path: &Path| -> (i64, i64, i64, i64, String) {
         let store = Store::open(path).unwrap();
         store
-            .conn()
+            .sql_for_tests()
             .query_row(
                 "SELECT (SELECT count(*) FROM prices), (SELECT count(*) FROM holdings),
                         (SELECT count(*) FROM watchlist), (SELECT count(*) FROM trading_signals),

@@ -194,7 +194,7 @@ fn each_response_shape_gets_its_own_outcome() {
     // Indicators follow the prices.
     let store = Store::open(&env.db()).unwrap();
     let n: i64 = store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT count(*) FROM indicators WHERE symbol = 'AAA'",
             [],

@@ -18,7 +18,7 @@ use ducklens::market::portfolio_file::{
     parse_decimal, parse_portfolio_csv, parse_portfolio_json, parse_watchlist, MAX_NUMBER,
 };
 use ducklens::market::price_file::parse_prices;
-use ducklens::tui::forms::checks;
+use ducklens::tui::forms::parse;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
@@ -156,22 +156,20 @@ fn check_number(text: &str) -> Result<(), TestCaseError> {
         prop_assert!(!text.contains(','));
         prop_assert!(v.abs() < MAX_NUMBER);
     }
-    // Every form field check takes any text without panicking.
-    for check in [
-        checks::positive,
-        checks::non_negative,
-        checks::whole_positive,
-        checks::symbol,
-        checks::date,
-        checks::optional_strength,
-        checks::optional_pct,
-        checks::optional_multiplier,
-        checks::optional_frequency,
-        checks::strategy,
-    ] {
-        let _ = check(text);
-    }
-    let _ = checks::decimal_of(text);
+    // Every form field parser takes any text without panicking.
+    let _ = parse::positive(text);
+    let _ = parse::non_negative(text);
+    let _ = parse::whole_positive(text);
+    let _ = parse::symbol(text);
+    let _ = parse::date(text);
+    let _ = parse::past_date(today())(text);
+    let _ = parse::optional_strength(text);
+    let _ = parse::optional_pct(text);
+    let _ = parse::optional_multiplier(text);
+    let _ = parse::optional_frequency(text);
+    let _ = parse::optional_count(text);
+    let _ = parse::optional_rate(text);
+    let _ = parse::strategy(text);
     Ok(())
 }
 

@@ -61,7 +61,7 @@ fn import_counts_and_adjusted_indicators() {
     let store = Store::open(&dir.path().join("p.duckdb")).unwrap();
     let sma: Vec<Option<f64>> = {
         let mut stmt = store
-            .conn()
+            .sql_for_tests()
             .prepare("SELECT sma_20 FROM indicators WHERE symbol = 'TEST' ORDER BY date")
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -119,7 +119,7 @@ fn a_bad_row_rejects_its_file_only() {
     let store = Store::open(&dir.path().join("p.duckdb")).unwrap();
     let symbols: Vec<String> = {
         let mut stmt = store
-            .conn()
+            .sql_for_tests()
             .prepare("SELECT DISTINCT symbol FROM prices")
             .unwrap();
         stmt.query_map([], |r| r.get(0))

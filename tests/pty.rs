@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ducklens::store::{self, Store};
+use ducklens::store::Store;
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
 struct Screen {
@@ -174,7 +174,7 @@ fn take_and_close_a_signal_in_the_app() {
     exits_cleanly(&screen, &mut child);
 
     let db = Store::open(&dir.path().join("demo.duckdb")).unwrap();
-    let s = store::signal(db.conn(), 40).unwrap().unwrap();
+    let s = db.signal(40).unwrap().unwrap();
     assert!(s.action_taken);
     assert_eq!(s.actual_quantity, Some(10));
     assert_eq!(

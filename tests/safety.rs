@@ -23,7 +23,7 @@ fn counts(db: &Path) -> Vec<i64> {
     .iter()
     .map(|t| {
         store
-            .conn()
+            .sql_for_tests()
             .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
             .unwrap()
     })
@@ -139,7 +139,7 @@ fn demo_rebuilds_an_empty_database_and_an_unmarked_demo_from_before_the_mark() {
     {
         let store = Store::open(&empty).unwrap();
         store
-            .conn()
+            .sql_for_tests()
             .execute("DELETE FROM ducklens_meta", [])
             .unwrap();
     }
@@ -165,7 +165,7 @@ fn demo_refuses_a_date_it_cannot_build() {
 
 fn v3_database(path: &Path) {
     let old = Store::open_up_to(path, 3).unwrap();
-    old.conn()
+    old.sql_for_tests()
         .execute(
             "INSERT INTO holdings VALUES ('AAPL', 10, 150.25, DATE '2024-01-02', 'kept')",
             [],
@@ -309,7 +309,7 @@ fn db_check_flags_bars_that_got_in_before_the_import_rules() {
     {
         let store = Store::open(&db).unwrap();
         store
-            .conn()
+            .sql_for_tests()
             .execute_batch(
                 "INSERT INTO prices VALUES
                    ('OUT', DATE '2026-11-20', 10, 11, 9, 12, 12, 100, 'csv'),

@@ -8,7 +8,7 @@ use rust_decimal_macros::dec;
 
 fn ledger(store: &Store) -> Vec<(i64, String)> {
     let mut stmt = store
-        .conn()
+        .sql_for_tests()
         .prepare("SELECT version, applied_at::VARCHAR FROM schema_migrations ORDER BY version")
         .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -19,7 +19,7 @@ fn ledger(store: &Store) -> Vec<(i64, String)> {
 
 fn table_exists(store: &Store, name: &str) -> bool {
     store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = ?",
             [name],
@@ -58,7 +58,7 @@ fn a_database_left_at_version_1_is_brought_up_to_date() {
         let old = Store::open_up_to(&path, 1).unwrap();
         assert_eq!(old.schema_version().unwrap(), 1);
         assert!(!table_exists(&old, "trading_signals"));
-        old.conn()
+        old.sql_for_tests()
             .execute(
                 "INSERT INTO holdings VALUES ('AAPL', 10, 150.25, DATE '2024-01-02', 'kept')",
                 [],
@@ -88,7 +88,7 @@ fn a_newer_database_is_refused_and_untouched() {
     {
         let store = Store::open(&path).unwrap();
         store
-            .conn()
+            .sql_for_tests()
             .execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, 'from the future')",
                 [LATEST_VERSION + 1],
@@ -153,7 +153,7 @@ fn money_round_trips_exactly() {
     assert_eq!(store.holdings().unwrap(), vec![h]);
     // 0.1 + 0.2 summed in SQL stays exact: DECIMAL, never a float.
     let sum: rust_decimal::Decimal = store
-        .conn()
+        .sql_for_tests()
         .query_row("SELECT 0.1::DECIMAL(18,2) + 0.2::DECIMAL(18,2)", [], |r| {
             r.get(0)
         })

@@ -8,7 +8,9 @@ use std::sync::{Mutex, OnceLock};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ducklens::config::Config;
+use ducklens::domain::backtest::Frequency;
 use ducklens::domain::symbol::Symbol;
+use ducklens::service::ops::{Op, SwapRef};
 use ducklens::service::Context;
 use ducklens::store::Store;
 use ducklens::tui::app::{App, Msg, Tab};
@@ -445,10 +447,10 @@ fn a_failed_save_keeps_the_form_and_what_was_typed() {
     focus(&mut app, 1);
     retype(&mut app, "12000.50");
     let job = enter(&mut app);
-    let Command::SaveBalance(b) = &job.command else {
+    let Command::Apply(Op::RecordBalance(b)) = &job.command else {
         panic!("{job:?}")
     };
-    assert_eq!(b.cash.to_string(), "12000.50");
+    assert_eq!(b.cash.map(|c| c.to_string()).as_deref(), Some("12000.50"));
     assert_eq!(app.form.as_ref().unwrap().saving, Some(job.id));
     answer(
         &mut app,
@@ -541,7 +543,7 @@ fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
     retype(&mut app, "90");
     let job = enter(&mut app);
     assert!(
-        matches!(job.command, Command::SaveHolding { .. }),
+        matches!(job.command, Command::Apply(Op::SaveHolding { .. })),
         "{job:?}"
     );
     // Typing is locked while the save is under way…
@@ -619,7 +621,7 @@ fn taking_a_signal_sends_the_prefilled_trade() {
     retype(&mut app, "10");
     let sent = special(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&sent[..], [Command::TakeSignal { id: 40, quantity, .. }] if quantity.to_string() == "10"),
+        matches!(&sent[..], [Command::Apply(Op::TakeSignal { id: 40, quantity, .. })] if quantity.to_string() == "10"),
         "{sent:?}"
     );
 }
@@ -654,19 +656,27 @@ fn signal_filters_cycle_and_clear() {
 #[test]
 fn optimization_records_and_executes_swaps() {
     let mut app = app();
-    assert_eq!(press(&mut app, "4s"), vec![Command::RecordSwaps]);
+    let as_of = demo().dashboard.analysis.as_ref().unwrap().as_of;
+    assert_eq!(
+        press(&mut app, "4s"),
+        vec![Command::Apply(Op::RecordSwaps { as_of: Some(as_of) })]
+    );
     press(&mut app, "x");
     let sent = special(&mut app, KeyCode::Enter);
-    let [Command::ExecuteSwap { sell, buy, .. }] = &sent[..] else {
+    let [Command::Apply(Op::ExecuteSwap {
+        swap: SwapRef::Recommended { sell, buy, .. },
+        fills,
+    })] = &sent[..]
+    else {
         panic!("{sent:?}")
     };
+    assert_eq!((sell.as_str(), buy.as_str()), ("DRFT", "ZNTH"));
     assert_eq!(
-        (sell.symbol.as_str(), buy.symbol.as_str()),
-        ("DRFT", "ZNTH")
-    );
-    assert_eq!(
-        (sell.quantity.to_string(), buy.quantity.to_string()),
-        ("68".into(), "7".into())
+        (
+            fills.sell_quantity.map(|q| q.to_string()),
+            fills.buy_quantity.map(|q| q.to_string())
+        ),
+        (Some("68".into()), Some("7".into()))
     );
 }
 
@@ -784,11 +794,8 @@ fn the_backtest_parameters_form_closes_once_its_run_starts() {
     };
     assert!(!r.sweep);
     assert_eq!(
-        (
-            r.plan.params.frequency.as_deref(),
-            r.plan.params.max_positions
-        ),
-        (Some("14"), Some(3))
+        (r.plan.params.frequency, r.plan.params.max_positions),
+        (Some(Frequency::Days(14)), Some(3))
     );
     assert!(screen(&app, 120, 40).contains("Starting the backtest…"));
     // The worker answers a backtest with Accepted, Progress…, then its result; no Saved.
@@ -934,4 +941,100 @@ fn an_empty_database_says_what_to_do_on_every_tab() {
     // Forms still open: the first holding can be added on an empty database.
     press(&mut app, "3a");
     assert!(app.form.is_some());
+}
+
+/// The message beside field `index` of the open form, as the dialog shows it.
+fn beside(app: &App, index: usize) -> String {
+    app.form.as_ref().unwrap().evaluate().errors[index]
+        .clone()
+        .unwrap_or_default()
+}
+
+#[test]
+fn rules_between_fields_show_beside_the_field_as_it_is_typed() {
+    // Margin used above margin available, and a date in the future (balances).
+    let mut app = app();
+    press(&mut app, "1n");
+    focus(&mut app, 3);
+    retype(&mut app, "99999");
+    assert!(
+        beside(&app, 3).contains("99999 is above the margin available"),
+        "{}",
+        beside(&app, 3)
+    );
+    assert!(screen(&app, 120, 40).contains("is above the margin"));
+    focus(&mut app, 0);
+    retype(&mut app, "2099-01-02");
+    assert_eq!(
+        beside(&app, 0),
+        "2099-01-02 is in the future (today is 2026-11-20)"
+    );
+    assert!(special(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
+    // An entry before the signal's own date.
+    let mut app = self::app();
+    press(&mut app, "5t");
+    retype(&mut app, "2020-01-02");
+    assert!(
+        beside(&app, 0).starts_with("2020-01-02 is before the signal ("),
+        "{}",
+        beside(&app, 0)
+    );
+    // An exit before the entry.
+    let mut app = self::app();
+    press(&mut app, "5jjx");
+    retype(&mut app, "2020-01-02");
+    assert!(
+        beside(&app, 0).starts_with("2020-01-02 is before the entry ("),
+        "{}",
+        beside(&app, 0)
+    );
+    // A swap sold before the holding was bought, or before the swap's day.
+    let mut app = self::app();
+    press(&mut app, "4x");
+    focus(&mut app, 4);
+    retype(&mut app, "2001-01-02");
+    assert!(
+        beside(&app, 4).starts_with("2001-01-02 is before "),
+        "{}",
+        beside(&app, 4)
+    );
+    assert!(special(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
+}
+
+#[test]
+fn an_exit_contradicting_its_pnl_asks_before_it_is_sent() {
+    let mut app = app();
+    press(&mut app, "5jjx");
+    focus(&mut app, 1);
+    let entry = match &app.form.as_ref().unwrap().kind {
+        ducklens::tui::forms::FormKind::SignalClose(p) => p.entry_price,
+        other => panic!("{other:?}"),
+    };
+    retype(
+        &mut app,
+        &(entry * rust_decimal_macros::dec!(2)).to_string(),
+    );
+    focus(&mut app, 2);
+    retype(&mut app, "LOSS");
+    // The first Enter asks, in the command line's words…
+    assert!(special(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.form.as_ref().unwrap().confirming);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("outcome LOSS contradicts the P&L"), "{text}");
+    // …an edit withdraws the question, and Enter asks again.
+    press(&mut app, " ");
+    assert!(!app.form.as_ref().unwrap().confirming);
+    assert!(special(&mut app, KeyCode::Enter).is_empty());
+    // The second Enter sends it confirmed.
+    let job = enter(&mut app);
+    let Command::Apply(Op::CloseSignal {
+        outcome, confirmed, ..
+    }) = &job.command
+    else {
+        panic!("{job:?}")
+    };
+    assert_eq!(
+        (*outcome, *confirmed),
+        (Some(ducklens::domain::journal::Outcome::Loss), true)
+    );
 }

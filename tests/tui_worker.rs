@@ -10,8 +10,10 @@ use ducklens::config::Config;
 use ducklens::domain::backtest::StrategyKind;
 use ducklens::domain::execution::Fill;
 use ducklens::domain::symbol::Symbol;
+use ducklens::service::ops::{Op, SwapRef};
+use ducklens::service::swap::SwapFills;
 use ducklens::service::Context;
-use ducklens::store::{self, Store};
+use ducklens::store::Store;
 use ducklens::tui::app::{App, Msg};
 use ducklens::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use ducklens::tui::worker::{self, Command, Event, Job, JobId};
@@ -42,6 +44,24 @@ async fn next(events: &mut UnboundedReceiver<Event>) -> Event {
 
 fn sym(s: &str) -> Symbol {
     Symbol::parse(s).unwrap()
+}
+
+/// The app's execution of the swap its dashboard `d` shows for this pair, at these fills.
+fn execute(d: &ducklens::tui::data::Dashboard, sell: &Fill, buy: &Fill) -> Command {
+    Command::Apply(Op::ExecuteSwap {
+        swap: SwapRef::Recommended {
+            as_of: d.analysis.as_ref().unwrap().as_of,
+            sell: sell.symbol.clone(),
+            buy: buy.symbol.clone(),
+        },
+        fills: SwapFills {
+            sell_quantity: Some(sell.quantity),
+            sell_price: Some(sell.price),
+            buy_quantity: Some(buy.quantity),
+            buy_price: Some(buy.price),
+            date: Some(today()),
+        },
+    })
 }
 
 fn job(id: u64, command: Command) -> Job {
@@ -81,16 +101,7 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
         quantity: dec!(7),
         price: dec!(716.90),
     };
-    commands
-        .send(job(
-            2,
-            Command::ExecuteSwap {
-                sell: too_many,
-                buy: buy.clone(),
-                date: today(),
-            },
-        ))
-        .unwrap();
+    commands.send(job(2, execute(&d, &too_many, &buy))).unwrap();
     let Event::Failed {
         job: failed,
         message,
@@ -106,16 +117,7 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
         quantity: dec!(68),
         price: dec!(34.84),
     };
-    commands
-        .send(job(
-            3,
-            Command::ExecuteSwap {
-                sell,
-                buy,
-                date: today(),
-            },
-        ))
-        .unwrap();
+    commands.send(job(3, execute(&d, &sell, &buy))).unwrap();
     let Event::Loaded(after) = next(&mut events).await else {
         panic!("expected Loaded first")
     };
@@ -160,7 +162,7 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
         db = Store::open(&path);
     }
     let db = db.unwrap();
-    assert!(store::is_executed(db.conn(), today(), &sym("DRFT"), &sym("ZNTH")).unwrap());
+    assert!(db.is_executed(today(), &sym("DRFT"), &sym("ZNTH")).unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,12 +174,12 @@ async fn refusals_name_the_problem_and_keep_the_data() {
     commands
         .send(job(
             1,
-            Command::TakeSignal {
+            Command::Apply(Op::TakeSignal {
                 id: 9999,
-                date: today(),
+                date: Some(today()),
                 price: dec!(1),
                 quantity: dec!(1),
-            },
+            }),
         ))
         .unwrap();
     let Event::Failed {
@@ -192,12 +194,12 @@ async fn refusals_name_the_problem_and_keep_the_data() {
     commands
         .send(job(
             2,
-            Command::TakeSignal {
+            Command::Apply(Op::TakeSignal {
                 id: 38,
-                date: today(),
+                date: Some(today()),
                 price: dec!(1),
                 quantity: dec!(1),
-            },
+            }),
         ))
         .unwrap();
     let Event::Failed {
@@ -212,12 +214,13 @@ async fn refusals_name_the_problem_and_keep_the_data() {
     commands
         .send(job(
             3,
-            Command::CloseSignal {
+            Command::Apply(Op::CloseSignal {
                 id: 38,
-                date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                date: NaiveDate::from_ymd_opt(2020, 1, 1),
                 price: dec!(100),
                 outcome: None,
-            },
+                confirmed: false,
+            }),
         ))
         .unwrap();
     let Event::Failed {
@@ -259,10 +262,10 @@ async fn editing_a_holdings_symbol_renames_it_and_never_overwrites_another() {
     commands
         .send(job(
             1,
-            Command::SaveHolding {
+            Command::Apply(Op::SaveHolding {
                 holding: onto_other,
                 replaces: Some(sym("DRFT")),
-            },
+            }),
         ))
         .unwrap();
     let Event::Failed { message, .. } = next(&mut events).await else {
@@ -277,10 +280,10 @@ async fn editing_a_holdings_symbol_renames_it_and_never_overwrites_another() {
     commands
         .send(job(
             2,
-            Command::SaveHolding {
+            Command::Apply(Op::SaveHolding {
                 holding: renamed,
                 replaces: Some(sym("DRFT")),
-            },
+            }),
         ))
         .unwrap();
     let Event::Loaded(after) = next(&mut events).await else {

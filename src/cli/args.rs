@@ -52,7 +52,7 @@ pub enum Command {
     Size(SizeArgs),
     /// The signal journal: list, show, take, close, note, delete, evaluate, stats
     Signals(SignalsArgs),
-    /// Stored swap recommendations: list them, or execute one (holdings, cash, margin and
+    /// Stored swap recommendations: list them, record the day's, or execute one (holdings, cash, margin and
     /// both journal legs change in one transaction)
     #[command(subcommand)]
     Swap(SwapArgs),
@@ -74,6 +74,15 @@ pub enum SwapArgs {
     List {
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the swaps the morning check recommends, as the app's Optimization tab does
+    /// (those already stored are kept)
+    Record {
+        /// Analyze as of this day [default: the last benchmark bar on or before today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
         #[arg(long)]
         json: bool,
     },

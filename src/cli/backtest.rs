@@ -9,11 +9,11 @@ use super::args::{BacktestArgs, StrategyArg};
 use super::{user_error, Context};
 use crate::domain::backtest::{run_strategies, run_sweep, BacktestError, StrategyKind, SweepGrid};
 use crate::report;
-use crate::service::backtest::{prepare, sweep_base, BacktestPlan, Prepared};
+use crate::service::backtest::{overrides, prepare, sweep_base, BacktestPlan, Prepared};
 use crate::store;
 
 /// The command line's choice of strategies as the plan's (`all` is none named).
-fn plan(args: &BacktestArgs) -> BacktestPlan {
+fn plan(args: &BacktestArgs) -> Result<BacktestPlan> {
     let strategy = match args.strategy {
         StrategyArg::All => None,
         StrategyArg::BuyHold => Some(StrategyKind::BuyHold),
@@ -21,14 +21,14 @@ fn plan(args: &BacktestArgs) -> BacktestPlan {
         StrategyArg::Monthly => Some(StrategyKind::Monthly),
         StrategyArg::MonthlyMargin => Some(StrategyKind::MonthlyMargin),
     };
-    BacktestPlan {
+    Ok(BacktestPlan {
         strategy,
         from: args.from,
         to: args.to,
         symbols: args.symbols.clone(),
         benchmark: args.benchmark.clone(),
-        params: args.params.clone(),
-    }
+        params: overrides(&args.params)?,
+    })
 }
 
 pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
         universe,
         params,
         left_out,
-    } = prepare(ctx, &store, &plan(&args))?;
+    } = prepare(ctx, &store, &plan(&args)?)?;
     for s in left_out {
         eprintln!(
             "note: {s} has no prices on or before {}; it is left out",

@@ -1,21 +1,18 @@
 //! `morning-check` and `intraday`: load the data, analyze, print, and (morning) record.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::Context;
 use crate::domain::analyzer::CheckMode;
 use crate::report;
 use crate::service::analysis::analysis;
-use crate::store;
+use crate::service::ops::record_swaps_of;
 
 pub fn morning(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u8> {
     let mut store = ctx.open_store()?;
     let a = analysis(ctx, &store, as_of, CheckMode::Morning)?;
-    let time = a
-        .as_of
-        .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
-    let recorded = store.in_transaction(|tx| store::record_swaps(tx, &a, time))?;
+    let recorded = record_swaps_of(&mut store, &a)?;
     if json {
         let mut value = serde_json::to_value(&a)?;
         value["recorded"] = serde_json::to_value(recorded)?;

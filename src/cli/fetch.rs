@@ -169,8 +169,7 @@ fn download_and_store(
             .map_err(|e| e.to_string())?;
         let counts = store
             .in_transaction(|tx| {
-                tx.execute("DELETE FROM prices WHERE symbol = ?", [symbol.as_str()])?;
-                let counts = store::upsert_bars(tx, symbol, &history, source)?;
+                let counts = store::replace_bars(tx, symbol, &history, source)?;
                 store::recompute_indicators(tx, symbol)?;
                 Ok(counts)
             })

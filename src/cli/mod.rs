@@ -20,42 +20,27 @@ pub use demo::{build as build_demo, write as write_demo};
 
 pub use crate::service::{user_error, Context, UserError};
 
-use crate::config::{Config, ConfigError};
-use crate::market::portfolio_file::ImportError;
+use crate::config::Config;
 use crate::paths;
-use crate::store::StoreError;
+use crate::service::ops::{self, report_is_user, Applied, Op, OpError};
 
-/// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2.
+/// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2:
+/// an operation's own verdict when it gave one, else the same classification it uses.
 pub fn exit_code_for(report: &Report) -> u8 {
-    // A value the database cannot hold (DECIMAL out of range) is the input's fault.
-    let too_large = report.chain().any(|cause| {
-        matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Db(e))
-            if e.to_string().contains("out of range"))
-    });
-    if too_large {
-        return 1;
+    if let Some(op) = report.chain().find_map(|c| c.downcast_ref::<OpError>()) {
+        return op.exit_code();
     }
-    let is_user = report.chain().any(|cause| {
-        cause.is::<UserError>()
-            || cause.is::<ImportError>()
-            || cause.is::<ConfigError>()
-            || matches!(
-                cause.downcast_ref::<StoreError>(),
-                Some(
-                    StoreError::Locked { .. }
-                        | StoreError::NewerSchema { .. }
-                        | StoreError::Open { .. }
-                        | StoreError::Damaged { .. }
-                        | StoreError::Foreign { .. }
-                        | StoreError::Invalid(_)
-                )
-            )
-    });
-    if is_user {
+    if report_is_user(report) {
         1
     } else {
         2
     }
+}
+
+/// Opens the database and applies one operation: the command line's only way to change it.
+fn apply(ctx: &Context, op: Op) -> Result<Applied> {
+    let mut store = ctx.open_store()?;
+    Ok(ops::apply(ctx, &mut store, op)?)
 }
 
 /// The context from the command line: the config file and database path it names.

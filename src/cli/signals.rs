@@ -6,12 +6,13 @@ use serde::Serialize;
 
 use super::args::{SignalsArgs, SignalsCommand};
 use super::{user_error, Context};
-use crate::domain::journal::{Outcome, SignalRecord};
+use crate::domain::journal::{Outcome, SignalRecord, SignalType};
+use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
 use crate::report;
 use crate::service::journal::{evaluate, journal_as_of, journal_stats};
-use crate::service::journal_ops;
-use crate::store::{self, Store};
+use crate::service::ops::{self, Change, Op, SignalDraft};
+use crate::store::Store;
 
 pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
     let mut store = ctx.open_store()?;
@@ -25,7 +26,8 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             limit,
         } => {
             let wanted = outcome.as_deref().map(parse_outcome).transpose()?;
-            let list: Vec<SignalRecord> = store::signals(store.conn())?
+            let list: Vec<SignalRecord> = store
+                .signals()?
                 .into_iter()
                 .filter(|s| {
                     source
@@ -44,29 +46,21 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             emit(json, &s, || report::signals::signal_detail(&s))
         }
         SignalsCommand::Record(a) => {
-            let draft = crate::service::record::SignalDraft {
-                symbol: a.symbol,
-                signal_type: a.signal_type,
+            let draft = SignalDraft {
+                symbol: Symbol::parse(&a.symbol).map_err(|e| user_error(format!("symbol: {e}")))?,
+                signal_type: SignalType::parse(&a.signal_type).ok_or_else(|| {
+                    user_error(format!(
+                        "type: {:?} is not BUY, SELL or HOLD",
+                        a.signal_type
+                    ))
+                })?,
                 source: a.source,
                 strength: a.strength,
-                price: a.price,
+                price: a.price.map(|p| decimal("price", &p)).transpose()?,
                 notes: a.notes,
                 date: a.date,
             };
-            let mut s = crate::service::record::record(ctx, &store, draft)?;
-            s.id = Some(store::insert_signal(store.conn(), &s)?);
-            emit(json, &s, || {
-                format!(
-                    "Signal {} recorded: {} {} at {} (strength {})\n",
-                    s.id.unwrap_or_default(),
-                    s.signal_type.as_str(),
-                    s.symbol,
-                    s.price_at_signal.map(|p| p.to_string()).unwrap_or_default(),
-                    s.signal_strength
-                        .map(|p| p.to_string())
-                        .unwrap_or_else(|| "—".into())
-                )
-            })
+            change(ctx, &mut store, json, Op::NewSignal(draft))
         }
         SignalsCommand::Take {
             id,
@@ -74,12 +68,13 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             qty,
             date,
         } => {
-            let price = decimal("price", &price)?;
-            let qty = decimal("qty", &qty)?;
-            let s = journal_ops::take(ctx, &store, id, date, price, qty)?;
-            emit(json, &s, || {
-                format!("Signal {id}: taken, {qty} {} @ {price}\n", s.symbol)
-            })
+            let op = Op::TakeSignal {
+                id,
+                date,
+                price: decimal("price", &price)?,
+                quantity: decimal("qty", &qty)?,
+            };
+            change(ctx, &mut store, json, op)
         }
         SignalsCommand::Close {
             id,
@@ -88,33 +83,24 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
             outcome,
             yes,
         } => {
-            let price = decimal("price", &price)?;
-            let s = journal_ops::close(ctx, &store, id, date, price, outcome.as_deref(), yes)?;
-            emit(json, &s, || {
-                format!(
-                    "Signal {id}: closed at {price}, P&L {:.2}, {} after {} day(s)\n",
-                    s.actual_profit.unwrap_or_default(),
-                    s.outcome.map_or("", |o| o.as_str()),
-                    s.days_held.unwrap_or_default()
-                )
-            })
+            let op = Op::CloseSignal {
+                id,
+                date,
+                price: decimal("price", &price)?,
+                outcome: outcome.as_deref().map(parse_exit_outcome).transpose()?,
+                confirmed: yes,
+            };
+            change(ctx, &mut store, json, op)
         }
         SignalsCommand::Note { id, text } => {
-            let s = journal_ops::note(&store, id, &text)?;
-            emit(json, &s, || format!("Signal {id}: notes saved\n"))
+            change(ctx, &mut store, json, Op::NoteSignal { id, text })
         }
-        SignalsCommand::Delete { id, yes } => {
-            load(&store, id)?;
-            if !yes {
-                return Err(user_error(format!(
-                    "deleting signal {id} hides it from every view; repeat with --yes to confirm"
-                )));
-            }
-            store::hide_signal(store.conn(), id)?;
-            emit(json, &serde_json::json!({"deleted": id}), || {
-                format!("Signal {id}: deleted (kept hidden)\n")
-            })
-        }
+        SignalsCommand::Delete { id, yes } => change(
+            ctx,
+            &mut store,
+            json,
+            Op::DeleteSignal { id, confirmed: yes },
+        ),
         SignalsCommand::Evaluate => {
             let summary = evaluate(ctx, &mut store)?;
             emit(json, &summary, || {
@@ -126,7 +112,7 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
         }
         SignalsCommand::Stats { as_of } => {
             evaluate(ctx, &mut store)?;
-            let mut signals = store::signals(store.conn())?;
+            let mut signals = store.signals()?;
             // A past day's view knows only what that day knew.
             if let Some(day) = as_of.filter(|d| *d < ctx.today) {
                 signals = journal_as_of(ctx, &store, &signals, day)?;
@@ -136,6 +122,18 @@ pub fn run(ctx: &Context, args: SignalsArgs) -> Result<u8> {
                 report::signals::stats_text(&stats, &signals)
             })
         }
+    }
+}
+
+/// Applies `op` and prints its summary, or (`--json`) the entry as stored.
+fn change(ctx: &Context, store: &mut Store, json: bool, op: Op) -> Result<u8> {
+    let applied = ops::apply(ctx, store, op)?;
+    match &applied.change {
+        Change::Signal(s) => emit(json, s, || format!("{}\n", applied.summary)),
+        Change::SignalHidden(id) => emit(json, &serde_json::json!({"deleted": id}), || {
+            format!("{}\n", applied.summary)
+        }),
+        _ => emit(json, &applied.summary, || format!("{}\n", applied.summary)),
     }
 }
 
@@ -149,11 +147,23 @@ fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> R
 }
 
 fn load(store: &Store, id: i64) -> Result<SignalRecord> {
-    store::signal(store.conn(), id)?.ok_or_else(|| user_error(format!("signal {id} not found")))
+    store
+        .signal(id)?
+        .ok_or_else(|| user_error(format!("signal {id} not found")))
 }
 
 fn decimal(field: &str, raw: &str) -> Result<Decimal> {
     parse_decimal(raw).map_err(|e| user_error(format!("{field}: {e}")))
+}
+
+/// The outcome a closed trade can be given.
+fn parse_exit_outcome(raw: &str) -> Result<Outcome> {
+    match Outcome::parse(raw) {
+        Some(o @ (Outcome::Win | Outcome::Loss | Outcome::Breakeven)) => Ok(o),
+        _ => Err(user_error(format!(
+            "outcome: unknown outcome {raw:?}; use WIN, LOSS or BREAKEVEN"
+        ))),
+    }
 }
 
 fn parse_outcome(raw: &str) -> Result<Outcome> {

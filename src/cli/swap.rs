@@ -1,5 +1,6 @@
 //! `ducklens swap`: the stored swap recommendations, and executing one exactly as the app's
-//! execution form does (both call `service::swap::execute_in`).
+//! execution form does (both apply `Op::ExecuteSwap`); recording the day's swaps as the app's
+//! Optimization tab does.
 
 use color_eyre::eyre::Result;
 use rust_decimal::Decimal;
@@ -8,14 +9,14 @@ use super::args::SwapArgs;
 use super::{user_error, Context};
 use crate::market::portfolio_file::parse_decimal;
 use crate::report;
-use crate::service::swap::{execute_in, SwapFills};
-use crate::store;
+use crate::service::ops::{self, Change, Op, SwapRef};
+use crate::service::swap::SwapFills;
 
 pub fn run(ctx: &Context, args: SwapArgs) -> Result<u8> {
     let mut store = ctx.open_store()?;
     match args {
         SwapArgs::List { limit, json } => {
-            let swaps = store::stored_swaps(store.conn(), limit)?;
+            let swaps = store.stored_swaps(limit)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&swaps)?);
             } else if swaps.is_empty() {
@@ -41,7 +42,14 @@ pub fn run(ctx: &Context, args: SwapArgs) -> Result<u8> {
                 buy_price: number("--buy-price", buy_price)?,
                 date,
             };
-            let done = store.in_transaction(|tx| execute_in(tx, ctx.today, id, &fills))?;
+            let op = Op::ExecuteSwap {
+                swap: SwapRef::Stored(id),
+                fills,
+            };
+            let applied = ops::apply(ctx, &mut store, op)?;
+            let Change::SwapExecuted(done) = &applied.change else {
+                return Err(color_eyre::eyre::eyre!("swap {id}: no execution reported"));
+            };
             if json {
                 let value = serde_json::json!({
                     "id": done.swap.id,
@@ -54,7 +62,16 @@ pub fn run(ctx: &Context, args: SwapArgs) -> Result<u8> {
                 });
                 println!("{}", serde_json::to_string_pretty(&value)?);
             } else {
-                println!("{}", done.summary());
+                println!("{}", applied.summary);
+            }
+        }
+        SwapArgs::Record { as_of, json } => {
+            let applied = ops::apply(ctx, &mut store, Op::RecordSwaps { as_of })?;
+            match (&applied.change, json) {
+                (Change::SwapsRecorded(r), true) => {
+                    println!("{}", serde_json::to_string_pretty(r)?)
+                }
+                _ => println!("{}", applied.summary),
             }
         }
     }

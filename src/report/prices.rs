@@ -2,9 +2,9 @@
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 
-use crate::cli::market::{FileReport, IndicatorLine};
 use crate::domain::signal::Strength;
 use crate::domain::symbol::Symbol;
+use crate::service::prices::{FileReport, IndicatorLine};
 
 pub fn file_line(r: &FileReport) -> String {
     let mut out = match &r.error {

@@ -8,7 +8,7 @@ use super::{user_error, Context};
 use crate::domain::analyzer::{analyze, history_days, Analysis, CheckMode};
 use crate::domain::calendar;
 use crate::domain::symbol::Symbol;
-use crate::store::{self, Store, STALE_AFTER_TRADING_DAYS};
+use crate::store::{Store, STALE_AFTER_TRADING_DAYS};
 
 /// Everything `analyze` reads, loaded once so both check modes can share it.
 pub struct AnalysisInputs {
@@ -58,7 +58,7 @@ pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<
     let benchmark = Symbol::parse(&rules.general.benchmark)
         .map_err(|e| user_error(format!("config general.benchmark: {e}")))?;
     let wanted = as_of.unwrap_or(ctx.today);
-    let as_of = store::last_bar_on_or_before(store.conn(), &benchmark, wanted)?.ok_or_else(|| {
+    let as_of = store.last_bar_on_or_before(&benchmark, wanted)?.ok_or_else(|| {
         user_error(format!(
             "no {benchmark} prices on or before {wanted}: run `ducklens fetch {benchmark}` or `ducklens import prices FILE`"
         ))
@@ -86,13 +86,10 @@ pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<
         .chain(watchlist.iter().map(|w| w.symbol.clone()))
         .collect();
     let days = history_days(&rules);
-    let mut snapshot = store::load_snapshot_windows(
-        store.conn(),
-        &[(&market, days.market), (&others, days.other)],
-        as_of,
-    )?;
+    let mut snapshot =
+        store.load_snapshot_windows(&[(&market, days.market), (&others, days.other)], as_of)?;
     let held: Vec<Symbol> = holdings.iter().map(|h| h.symbol.clone()).collect();
-    snapshot.splits_after = store::splits_after(store.conn(), &held, as_of)?;
+    snapshot.splits_after = store.splits_after(&held, as_of)?;
     Ok(AnalysisInputs {
         holdings,
         watchlist,

@@ -12,7 +12,7 @@ use super::{user_error, Context};
 use crate::domain::backtest::{Frequency, ParamOverrides, StrategyKind, StrategyParams, Universe};
 use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
-use crate::store::{self, Store};
+use crate::store::Store;
 
 /// What to backtest.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,7 +25,8 @@ pub struct BacktestPlan {
     pub symbols: Vec<String>,
     /// `None`: the config's benchmark.
     pub benchmark: Option<String>,
-    pub params: StrategyFlags,
+    /// The user's changes to the strategies' parameters, parsed.
+    pub params: ParamOverrides,
 }
 
 /// Everything a run needs, read in one go so the store is free while it computes.
@@ -38,7 +39,10 @@ pub struct Prepared {
 
 /// Reads and checks everything `plan` names; each problem is a user error saying what to do.
 pub fn prepare(ctx: &Context, store: &Store, plan: &BacktestPlan) -> Result<Prepared> {
-    let overrides = overrides(&plan.params)?;
+    let overrides = &plan.params;
+    overrides
+        .validate()
+        .map_err(|e| user_error(format!("--{e}")))?;
     let rules = ctx.config.analysis_rules();
     let benchmark = symbol_arg(
         "--benchmark",
@@ -50,7 +54,7 @@ pub fn prepare(ctx: &Context, store: &Store, plan: &BacktestPlan) -> Result<Prep
     let (from, to) = range(ctx, store, plan, &benchmark)?;
     let (universe, left_out) = load(store, &benchmark, &symbols, from, to)?;
     Ok(Prepared {
-        params: presets(ctx, plan, &overrides),
+        params: presets(ctx, plan, overrides),
         universe,
         left_out,
     })
@@ -132,7 +136,7 @@ fn range(
     benchmark: &Symbol,
 ) -> Result<(NaiveDate, NaiveDate)> {
     let wanted = plan.to.unwrap_or(ctx.today);
-    let to = store::last_bar_on_or_before(store.conn(), benchmark, wanted)?.ok_or_else(|| {
+    let to = store.last_bar_on_or_before(benchmark, wanted)?.ok_or_else(|| {
         user_error(format!(
             "no {benchmark} prices on or before {wanted}: run `ducklens fetch {benchmark}`, import its prices, or choose another --benchmark"
         ))
@@ -154,8 +158,8 @@ fn load(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(Universe, Vec<Symbol>)> {
-    let benchmark_bars = store::bars(store.conn(), benchmark)?;
-    let (loaded, left_out) = store::backtest_bars(store.conn(), symbols, to)?;
+    let benchmark_bars = store.bars(benchmark)?;
+    let (loaded, left_out) = store.backtest_bars(symbols, to)?;
     let universe = Universe::new(benchmark.clone(), benchmark_bars, loaded, from, to)
         .map_err(|e| user_error(e.to_string()))?;
     Ok((universe, left_out))

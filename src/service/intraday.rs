@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::analysis::inputs;
+use super::ops::OpError;
 use super::record::{record, SignalDraft};
 use super::Context;
 use crate::domain::analyzer::{intraday_plan, Analysis, CheckMode, IntradayPlan};
+use crate::domain::journal::SignalType;
 use crate::store::{self, Store, MORNING_SOURCE};
 
 pub const INTRADAY_SOURCE: &str = "intraday_monitor";
@@ -23,38 +25,32 @@ pub struct Intraday {
 pub fn intraday(ctx: &Context, store: &mut Store, as_of: Option<NaiveDate>) -> Result<Intraday> {
     let inputs = inputs(ctx, store, as_of)?;
     let analysis = inputs.analyze(CheckMode::Intraday);
-    let morning = store::signals_on(store.conn(), analysis.as_of, MORNING_SOURCE)?;
+    let morning = store.signals_on(analysis.as_of, MORNING_SOURCE)?;
     let plan = intraday_plan(&analysis, &morning, &inputs.snapshot, &inputs.rules);
-    let already = store::signals_on(store.conn(), analysis.as_of, INTRADAY_SOURCE)?;
-    let mut fresh = Vec::new();
-    for buy in &plan.new_buys {
-        if already.iter().any(|s| s.symbol == buy.symbol) {
-            continue;
+    let already = store.signals_on(analysis.as_of, INTRADAY_SOURCE)?;
+    let wanted: Vec<_> = plan
+        .new_buys
+        .iter()
+        .filter(|buy| !already.iter().any(|s| s.symbol == buy.symbol))
+        .collect();
+    // Each new signal is filled from its day's data and stored in the same transaction.
+    let recorded = store.transaction(|tx| -> Result<usize, OpError> {
+        for buy in &wanted {
+            let mut draft = SignalDraft::new(buy.symbol.clone(), SignalType::Buy, INTRADAY_SOURCE);
+            draft.date = Some(analysis.as_of);
+            let mut s = record(ctx, tx, draft)?;
+            // The brief's intraday glance runs at 3 PM.
+            s.signal_time = analysis
+                .as_of
+                .and_time(chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap_or_default());
+            s.suggested_quantity = i32::try_from(buy.quantity).ok();
+            store::insert_signal(tx, &s)?;
         }
-        let draft = SignalDraft {
-            symbol: buy.symbol.to_string(),
-            signal_type: "BUY".into(),
-            source: INTRADAY_SOURCE.into(),
-            date: Some(analysis.as_of),
-            ..SignalDraft::default()
-        };
-        let mut s = record(ctx, store, draft)?;
-        // The brief's intraday glance runs at 3 PM.
-        s.signal_time = analysis
-            .as_of
-            .and_time(chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap_or_default());
-        s.suggested_quantity = i32::try_from(buy.quantity).ok();
-        fresh.push(s);
-    }
-    store.in_transaction(|tx| {
-        for s in &fresh {
-            store::insert_signal(tx, s)?;
-        }
-        Ok(())
+        Ok(wanted.len())
     })?;
     Ok(Intraday {
         analysis,
         plan,
-        recorded: fresh.len(),
+        recorded,
     })
 }

@@ -41,12 +41,7 @@ fn bars_from_first_signal(
     }
     first
         .into_iter()
-        .map(|(symbol, from)| {
-            Ok((
-                symbol.clone(),
-                store::bars_since(store.conn(), symbol, from)?,
-            ))
-        })
+        .map(|(symbol, from)| Ok((symbol.clone(), store.bars_since(symbol, from)?)))
         .collect()
 }
 
@@ -55,7 +50,8 @@ fn bars_from_first_signal(
 /// through its stop (see `judge_not_taken_exit`).
 pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
     let horizon = ctx.config.journal.horizon_trading_days;
-    let pending: Vec<SignalRecord> = store::signals(store.conn())?
+    let pending: Vec<SignalRecord> = store
+        .signals()?
         .into_iter()
         .filter(|s| !s.action_taken && s.outcome.is_none())
         .collect();
@@ -163,7 +159,7 @@ pub fn journal_as_of(
 /// the increase symbol's return minus the reduce symbol's since the recommendation.
 fn follow_up_recommendations(ctx: &Context, store: &mut Store) -> Result<usize> {
     let window = chrono::Duration::days(i64::from(ctx.config.journal.followup_days));
-    let pending = store::pending_follow_ups(store.conn(), ctx.today - window)?;
+    let pending = store.pending_follow_ups(ctx.today - window)?;
     let mut measured = Vec::new();
     for rec in pending {
         // Exactly `followup_days` after the recommendation (the last bar on or before that

@@ -7,7 +7,8 @@ pub mod analysis;
 pub mod backtest;
 pub mod intraday;
 pub mod journal;
-pub mod journal_ops;
+pub mod ops;
+pub mod prices;
 pub mod record;
 pub mod swap;
 pub mod swap_review;
@@ -19,6 +20,7 @@ use color_eyre::eyre::{Report, Result};
 
 use crate::config::Config;
 use crate::store::Store;
+use ops::OpError;
 
 /// A mistake the user can fix: exit code 1 and a one-line message.
 #[derive(Debug, thiserror::Error)]
@@ -41,15 +43,12 @@ pub struct Context {
 impl Context {
     /// The date of a fact being recorded: today when not given. A day after today is a
     /// user error naming the field: nothing is recorded in the future.
-    pub fn fact_date(&self, field: &str, given: Option<NaiveDate>) -> Result<NaiveDate> {
+    pub fn fact_date(&self, field: &str, given: Option<NaiveDate>) -> Result<NaiveDate, OpError> {
         let date = given.unwrap_or(self.today);
-        if date > self.today {
-            return Err(user_error(format!(
-                "{field}: {date} is in the future (today is {})",
-                self.today
-            )));
+        match ops::future_date(date, self.today) {
+            Some(problem) => Err(OpError::refused(format!("{field}: {problem}"))),
+            None => Ok(date),
         }
-        Ok(date)
     }
 
     /// Opens the database; when the open upgraded its schema, says on stderr where the

@@ -1,12 +1,13 @@
 //! `signals record`: a new journal entry, with what the user leaves out filled from the
 //! stored prices and indicators of that day.
 
-use chrono::NaiveTime;
-use color_eyre::eyre::Result;
+use chrono::{NaiveDate, NaiveTime};
+use duckdb::Connection;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
-use super::{user_error, Context};
+use super::ops::OpError;
+use super::Context;
 use crate::domain::analyzer::TARGET_HIGH_BARS;
 use crate::domain::bar::{recent_range, PriceRange};
 use crate::domain::journal::{SignalRecord, SignalType};
@@ -15,33 +16,55 @@ use crate::domain::risk::entry_risk;
 use crate::domain::signal::{signal_strength, SignalInputs};
 use crate::domain::sizer::PositionSizer;
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file::parse_decimal;
-use crate::store::{self, Store};
+use crate::store;
 
 /// A new signal as the user gives it: everything but the symbol and type may be left out.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignalDraft {
-    pub symbol: String,
-    pub signal_type: String,
+    pub symbol: Symbol,
+    pub signal_type: SignalType,
     pub source: String,
+    /// 0–100; `None`: computed from that day's indicators.
     pub strength: Option<f64>,
-    pub price: Option<String>,
+    /// `None`: that day's close.
+    pub price: Option<Decimal>,
     pub notes: Option<String>,
-    pub date: Option<chrono::NaiveDate>,
+    /// `None`: the symbol's last session on or before today.
+    pub date: Option<NaiveDate>,
 }
 
-/// The signal `a` describes, filled from the stored data of its day; not yet stored.
-pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalRecord> {
-    let symbol = Symbol::parse(&a.symbol).map_err(|e| user_error(format!("symbol: {e}")))?;
-    let kind = SignalType::parse(&a.signal_type).ok_or_else(|| {
-        user_error(format!(
-            "type: {:?} is not BUY, SELL or HOLD",
-            a.signal_type
-        ))
-    })?;
-    let day = store::last_bar_on_or_before(store.conn(), &symbol, ctx.fact_date("date", a.date)?)?;
+impl SignalDraft {
+    pub fn new(symbol: Symbol, signal_type: SignalType, source: &str) -> SignalDraft {
+        SignalDraft {
+            symbol,
+            signal_type,
+            source: source.to_string(),
+            strength: None,
+            price: None,
+            notes: None,
+            date: None,
+        }
+    }
+}
+
+/// The signal `a` describes, filled from the stored data of its day; not yet stored. Reads
+/// through `conn`, so it can run inside the transaction that stores it.
+pub fn record(ctx: &Context, conn: &Connection, a: SignalDraft) -> Result<SignalRecord, OpError> {
+    let symbol = a.symbol.clone();
+    let kind = a.signal_type;
+    if a.price.is_some_and(|p| p <= Decimal::ZERO) {
+        return Err(OpError::refused("price: must be positive"));
+    }
+    if let Some(strength) = a.strength {
+        if !(0.0..=100.0).contains(&strength) {
+            return Err(OpError::refused(format!(
+                "strength: must be 0-100, got {strength}"
+            )));
+        }
+    }
+    let day = store::last_bar_on_or_before(conn, &symbol, ctx.fact_date("date", a.date)?)?;
     let snapshot = match day {
-        Some(d) => store::load_snapshot(store.conn(), std::slice::from_ref(&symbol), d)?,
+        Some(d) => store::load_snapshot(conn, std::slice::from_ref(&symbol), d)?,
         None => Default::default(),
     };
     let series = snapshot.series.get(&symbol);
@@ -53,25 +76,11 @@ pub fn record(ctx: &Context, store: &Store, a: SignalDraft) -> Result<SignalReco
         &a.source,
     );
     s.notes = a.notes.filter(|n| !n.trim().is_empty());
-    let given_price = a
-        .price
-        .as_deref()
-        .map(|p| parse_decimal(p).map_err(|e| user_error(format!("price: {e}"))))
-        .transpose()?;
-    if given_price.is_some_and(|p| p <= Decimal::ZERO) {
-        return Err(user_error("price: must be positive"));
-    }
-    if let Some(strength) = a.strength {
-        if !(0.0..=100.0).contains(&strength) {
-            return Err(user_error(format!(
-                "strength: must be 0-100, got {strength}"
-            )));
-        }
-    }
+    let given_price = a.price;
     let Some(series) = series.filter(|x| !x.bars.is_empty()) else {
         let price = given_price.ok_or_else(|| {
-            user_error(format!(
-                "no prices for {symbol}: give --price, or import prices first"
+            OpError::refused(format!(
+                "no prices for {symbol}: give a price, or import prices first"
             ))
         })?;
         s.price_at_signal = Some(price);

@@ -10,6 +10,7 @@ mod meta;
 mod migrations;
 mod portfolio;
 mod prices;
+mod reads;
 mod recommendations;
 mod safety;
 
@@ -36,7 +37,9 @@ pub use portfolio::{
     add_watch, balance_on_or_before, clear_holdings, holdings, latest_balance, record_balance,
     remove_holding, remove_watch, upsert_holding,
 };
-pub use prices::{append_bars, bars, bars_since, last_dates, upsert_bars, UpsertCounts};
+pub use prices::{
+    append_bars, bars, bars_since, last_dates, replace_bars, upsert_bars, UpsertCounts,
+};
 pub use recommendations::{
     is_executed, mark_swap_executed, pending_follow_ups, record_swaps, set_actual_improvement,
     stored_swap, stored_swap_id, stored_swaps, PendingFollowUp, Recorded, StoredSwap,
@@ -178,7 +181,23 @@ impl Store {
         Ok(value)
     }
 
-    pub fn conn(&self) -> &Connection {
+    /// Like [`Store::in_transaction`] for work whose errors are not the store's own (an
+    /// operation's refusals): an error rolls everything back.
+    pub fn transaction<T, E: From<StoreError>>(
+        &mut self,
+        work: impl FnOnce(&Connection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
+        let value = work(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+}
+
+impl Store {
+    /// The connection, for the store's own modules only: callers use methods, or the
+    /// connection of a transaction they were handed.
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.conn
     }
 }

@@ -85,6 +85,18 @@ impl UpsertCounts {
 const STAGING: &str = "CREATE TEMP TABLE IF NOT EXISTS staging_prices AS
     SELECT * FROM prices WITH NO DATA";
 
+/// Replaces the whole stored history of `symbol` by `bars` (a vendor re-adjusted it), in the
+/// caller's transaction.
+pub fn replace_bars(
+    conn: &Connection,
+    symbol: &Symbol,
+    bars: &[Bar],
+    source: &str,
+) -> Result<UpsertCounts> {
+    conn.execute("DELETE FROM prices WHERE symbol = ?", [symbol.as_str()])?;
+    upsert_bars(conn, symbol, bars, source)
+}
+
 /// Upserts bars on (symbol, date) through a staging table filled by the Appender, and
 /// counts inserted, updated and unchanged rows. Runs in the caller's transaction.
 pub fn upsert_bars(

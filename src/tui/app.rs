@@ -12,46 +12,7 @@ use super::keys::{action_for, is_interrupt, Action};
 use super::tabs::{account, backtest, holdings, market, optimization, signals};
 use super::worker::{Command, Event, Job, JobId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Account,
-    Market,
-    Holdings,
-    Optimization,
-    Signals,
-    Backtest,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Account,
-        Tab::Market,
-        Tab::Holdings,
-        Tab::Optimization,
-        Tab::Signals,
-        Tab::Backtest,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Account => "Account",
-            Tab::Market => "Market",
-            Tab::Holdings => "Holdings",
-            Tab::Optimization => "Optimization",
-            Tab::Signals => "Signals",
-            Tab::Backtest => "Backtest",
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    fn offset(self, by: isize) -> Tab {
-        let n = Tab::ALL.len() as isize;
-        Tab::ALL[((self.index() as isize + by).rem_euclid(n)) as usize]
-    }
-}
+pub use super::view::{Effect, Tab};
 
 /// What the app learns from outside: a key, a worker event, a timer tick.
 #[derive(Debug)]
@@ -59,14 +20,6 @@ pub enum Msg {
     Key(KeyEvent),
     Worker(Event),
     Tick,
-}
-
-/// What a tab asks the app to do after an action.
-pub enum Effect {
-    None,
-    Send(Command),
-    Open(Form),
-    Note(String),
 }
 
 #[derive(Debug, Clone, Default)]

@@ -23,14 +23,6 @@ pub struct BacktestRequest {
     pub sweep: bool,
 }
 
-/// `all` (every strategy: `Some(None)`) or one strategy's name; `None` when unknown.
-pub fn parse_strategy(raw: &str) -> Option<Option<StrategyKind>> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "all" => Some(None),
-        name => name.parse::<StrategyKind>().ok().map(Some),
-    }
-}
-
 pub fn strategy_name(s: Option<StrategyKind>) -> &'static str {
     s.map_or("all", StrategyKind::name)
 }

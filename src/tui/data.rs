@@ -63,7 +63,7 @@ pub struct ChartPoint {
 /// Judges due signals, then loads everything the six tabs show.
 pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
     crate::service::journal::evaluate(ctx, store)?;
-    let signals = crate::store::signals(store.conn())?;
+    let signals = store.signals()?;
     let stats = Some(crate::service::journal::journal_stats(
         ctx, store, &signals, ctx.today,
     )?);
@@ -123,7 +123,7 @@ fn value_history(
     let bench = Symbol::parse(&analysis.benchmark).ok();
     let mut closes = std::collections::BTreeMap::new();
     for symbol in holdings.iter().map(|h| &h.symbol).chain(bench.as_ref()) {
-        let bars = crate::store::bars_since(store.conn(), symbol, since)?;
+        let bars = store.bars_since(symbol, since)?;
         closes.insert(
             symbol.clone(),
             SymbolSeries {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Tab;
+use super::view::Tab;
 
 /// What a key asks for. Tabs interpret the movement and row actions for their own tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

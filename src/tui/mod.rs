@@ -10,6 +10,7 @@ pub mod keys;
 pub mod tabs;
 pub mod theme;
 pub mod ui;
+pub mod view;
 pub mod widgets;
 pub mod worker;
 

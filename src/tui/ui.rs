@@ -6,9 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
-use super::app::{App, Tab};
+use super::app::App;
 use super::tabs::{self, account, backtest, holdings, market, optimization, signals};
 use super::theme;
+use super::view::Tab;
 use super::widgets::{form, help, status};
 
 pub const MIN_WIDTH: u16 = 80;
@@ -73,11 +74,11 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
         );
     };
     match app.tab {
-        Tab::Account => account::render(frame, area, app, data),
-        Tab::Market => market::render(frame, area, app, data),
-        Tab::Holdings => holdings::render(frame, area, app, data),
-        Tab::Optimization => optimization::render(frame, area, app, data),
-        Tab::Signals => signals::render(frame, area, app, data),
-        Tab::Backtest => backtest::render(frame, area, app),
+        Tab::Account => account::render(frame, area, data),
+        Tab::Market => market::render(frame, area, &app.market, data),
+        Tab::Holdings => holdings::render(frame, area, &app.holdings, data),
+        Tab::Optimization => optimization::render(frame, area, &app.optimization, data),
+        Tab::Signals => signals::render(frame, area, &app.signals, data),
+        Tab::Backtest => backtest::render(frame, area, &app.backtest),
     }
 }

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `Refresh` | `Loaded`, or `Failed { job }` |
 //! | `LoadChart` | `Chart`, or `Failed { job }` |
-//! | a write | `Loaded` (the data with the change), then `Saved { job }`; or `Failed { job }` |
+//! | `Apply(op)` | `Loaded` (the data with the change), then `Saved { job }` with the operation's summary; or `Failed { job }` with its refusal |
 //! | `RunBacktest` | `Accepted { job }` once its inputs are ready, `Progress { job }` on the way, then `Backtest { job }`, `Cancelled { job }` or `Failed { job }`; a run that cannot start answers `Failed { job }` without `Accepted` |
 //! | `CancelBacktest(target)` | nothing itself: the target answers `Cancelled` (or its result, when the cancel came too late) |
 
@@ -17,21 +17,15 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{NaiveDate, NaiveTime};
-use color_eyre::eyre::{eyre, Result};
+use color_eyre::eyre::Result;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
-use crate::domain::analyzer::Analysis;
-use crate::domain::execution::Fill;
-use crate::domain::journal::SignalRecord;
-use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::symbol::Symbol;
-use crate::service::journal_ops;
-use crate::service::swap::{execute_in, SwapFills};
+use crate::service::ops::{self, Op, OpError};
 use crate::service::Context;
-use crate::store::{self, Store};
+use crate::store::Store;
 
 /// The number the app gives each command it sends; every answer of the worker carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,54 +48,12 @@ pub struct Job {
 pub enum Command {
     Refresh,
     LoadChart(Symbol),
-    SaveBalance(AccountBalance),
-    AddWatch(WatchItem),
-    RemoveWatch(Symbol),
-    /// Adds or replaces a holding; `replaces` names the row it was edited from, removed in
-    /// the same transaction when the symbol changed.
-    SaveHolding {
-        holding: Holding,
-        replaces: Option<Symbol>,
-    },
-    RemoveHolding(Symbol),
-    NewSignal(NewSignal),
-    TakeSignal {
-        id: i64,
-        date: NaiveDate,
-        price: rust_decimal::Decimal,
-        quantity: rust_decimal::Decimal,
-    },
-    CloseSignal {
-        id: i64,
-        date: NaiveDate,
-        price: rust_decimal::Decimal,
-        outcome: Option<String>,
-    },
-    NoteSignal {
-        id: i64,
-        text: String,
-    },
-    RecordSwaps,
-    ExecuteSwap {
-        sell: Fill,
-        buy: Fill,
-        date: NaiveDate,
-    },
+    /// A change, through the same `service::ops::apply` as the command line's.
+    Apply(Op),
     /// Runs beside the other commands: a backtest never holds up a save or a refresh.
     RunBacktest(BacktestRequest),
     /// Stops the backtest run as this job at its next day.
     CancelBacktest(JobId),
-}
-
-/// A new journal entry as typed in the form; the rest is filled from that day's data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewSignal {
-    pub symbol: String,
-    pub signal_type: String,
-    pub price: Option<String>,
-    pub strength: Option<f64>,
-    pub date: Option<NaiveDate>,
-    pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,8 +95,6 @@ pub enum Event {
 struct Worker {
     ctx: Context,
     store: Mutex<Store>,
-    /// The morning analysis of the last refresh: what "record" and "execute" act on.
-    last_analysis: Mutex<Option<Analysis>>,
     /// The cancel flag of each backtest under way.
     cancels: Mutex<HashMap<JobId, Arc<AtomicBool>>>,
 }
@@ -162,7 +112,6 @@ pub fn spawn(
     let worker = Arc::new(Worker {
         ctx,
         store: Mutex::new(store),
-        last_analysis: Mutex::new(None),
         cancels: Mutex::new(HashMap::new()),
     });
     runtime.spawn(async move {
@@ -218,29 +167,36 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Worker {
     fn handle(&self, job: JobId, command: Command, events: &UnboundedSender<Event>) {
         let outcome = match command {
-            Command::Refresh => self.refresh().map(|d| Event::Loaded(Box::new(d))),
-            Command::LoadChart(symbol) => {
-                data::load_chart(&lock(&self.store), &symbol).map(Event::Chart)
-            }
-            write => self.write(write).map(|message| {
-                // The fresh data goes first, so that once the user sees "saved" the tables
-                // already show the change. The write stands even when the reload fails.
-                let message = match self.refresh() {
-                    Ok(d) => {
-                        let _ = events.send(Event::Loaded(Box::new(d)));
-                        message
-                    }
-                    Err(e) => format!("{message}; reloading failed ({}): press r", message_of(&e)),
-                };
-                Event::Saved { job, message }
-            }),
+            Command::Refresh => self
+                .refresh()
+                .map(|d| Event::Loaded(Box::new(d)))
+                .map_err(|e| message_of(&e)),
+            Command::LoadChart(symbol) => data::load_chart(&lock(&self.store), &symbol)
+                .map(Event::Chart)
+                .map_err(|e| message_of(&e)),
+            Command::Apply(op) => self
+                .apply(op)
+                .map(|message| {
+                    // The fresh data goes first, so that once the user sees "saved" the tables
+                    // already show the change. The write stands even when the reload fails.
+                    let message = match self.refresh() {
+                        Ok(d) => {
+                            let _ = events.send(Event::Loaded(Box::new(d)));
+                            message
+                        }
+                        Err(e) => {
+                            format!("{message}; reloading failed ({}): press r", message_of(&e))
+                        }
+                    };
+                    Event::Saved { job, message }
+                })
+                .map_err(|e| e.to_string()),
+            // Answered beside the queue in `spawn`.
+            Command::RunBacktest(_) | Command::CancelBacktest(_) => return,
         };
-        let event = outcome.unwrap_or_else(|e| {
-            tracing::warn!("{e:?}");
-            Event::Failed {
-                job,
-                message: message_of(&e),
-            }
+        let event = outcome.unwrap_or_else(|message| {
+            tracing::warn!("{job}: {message}");
+            Event::Failed { job, message }
         });
         let _ = events.send(event);
     }
@@ -268,194 +224,12 @@ impl Worker {
 
     fn refresh(&self) -> Result<Dashboard> {
         let mut store = lock(&self.store);
-        let dashboard = data::load_dashboard(&self.ctx, &mut store)?;
-        *lock(&self.last_analysis) = dashboard.analysis.clone();
-        Ok(dashboard)
+        data::load_dashboard(&self.ctx, &mut store)
     }
 
-    fn write(&self, command: Command) -> Result<String> {
-        self.refuse_future(&command)?;
+    fn apply(&self, op: Op) -> Result<String, OpError> {
         let mut store = lock(&self.store);
-        match command {
-            Command::SaveBalance(b) => {
-                store.record_balance(&b)?;
-                Ok(format!("Balances of {} saved", b.as_of))
-            }
-            Command::AddWatch(w) => {
-                store.add_watch(&w)?;
-                Ok(format!("{} added to the watchlist", w.symbol))
-            }
-            Command::RemoveWatch(s) => {
-                store.remove_watch(&s)?;
-                Ok(format!("{s} removed from the watchlist"))
-            }
-            Command::SaveHolding { holding, replaces } => {
-                let renamed = replaces.filter(|old| *old != holding.symbol);
-                store.in_transaction(|tx| {
-                    if let Some(old) = &renamed {
-                        if store::holdings(tx)?
-                            .iter()
-                            .any(|h| h.symbol == holding.symbol)
-                        {
-                            return Err(store::StoreError::Invalid(format!(
-                                "{} is already held: edit that holding instead",
-                                holding.symbol
-                            )));
-                        }
-                        store::remove_holding(tx, old)?;
-                    }
-                    store::upsert_holding(tx, &holding)
-                })?;
-                Ok(match renamed {
-                    Some(old) => format!("Holding {old} renamed to {}", holding.symbol),
-                    None => format!("Holding {} saved", holding.symbol),
-                })
-            }
-            Command::RemoveHolding(s) => {
-                store.remove_holding(&s)?;
-                Ok(format!("Holding {s} removed"))
-            }
-            Command::NewSignal(n) => {
-                let s = self.new_signal(&store, n)?;
-                let id = store::insert_signal(store.conn(), &s)?;
-                Ok(format!(
-                    "Signal {id} recorded: {} {}",
-                    s.signal_type.as_str(),
-                    s.symbol
-                ))
-            }
-            Command::TakeSignal {
-                id,
-                date,
-                price,
-                quantity,
-            } => {
-                let s = journal_ops::take(&self.ctx, &store, id, Some(date), price, quantity)?;
-                Ok(format!(
-                    "Signal {id}: taken, {quantity} {} @ {price}",
-                    s.symbol
-                ))
-            }
-            Command::CloseSignal {
-                id,
-                date,
-                price,
-                outcome,
-            } => {
-                let s = journal_ops::close(
-                    &self.ctx,
-                    &store,
-                    id,
-                    Some(date),
-                    price,
-                    outcome.as_deref(),
-                    false,
-                )?;
-                Ok(format!(
-                    "Signal {id}: closed, P&L {:.2} ({})",
-                    s.actual_profit.unwrap_or_default(),
-                    s.outcome.map_or("", |o| o.as_str())
-                ))
-            }
-            Command::NoteSignal { id, text } => {
-                journal_ops::note(&store, id, &text)?;
-                Ok(format!("Signal {id}: notes saved"))
-            }
-            Command::RecordSwaps => self.record_swaps(&mut store),
-            Command::ExecuteSwap { sell, buy, date } => self.execute(&mut store, &sell, &buy, date),
-            // Reads are answered in `handle`, backtests beside the queue in `spawn`.
-            Command::Refresh
-            | Command::LoadChart(_)
-            | Command::RunBacktest(_)
-            | Command::CancelBacktest(_) => Ok(String::new()),
-        }
-    }
-
-    /// Nothing is recorded in the future: the same rule as the command line's.
-    fn refuse_future(&self, command: &Command) -> Result<()> {
-        let (field, date) = match command {
-            Command::SaveBalance(b) => ("Date", Some(b.as_of)),
-            Command::SaveHolding { holding, .. } => ("Opened", holding.opened),
-            Command::NewSignal(n) => ("Date", n.date),
-            Command::TakeSignal { date, .. } => ("Entry date", Some(*date)),
-            Command::CloseSignal { date, .. } => ("Exit date", Some(*date)),
-            Command::ExecuteSwap { date, .. } => ("Date", Some(*date)),
-            _ => return Ok(()),
-        };
-        if date.is_some() {
-            self.ctx.fact_date(field, date)?;
-        }
-        Ok(())
-    }
-
-    fn new_signal(&self, store: &Store, n: NewSignal) -> Result<SignalRecord> {
-        let draft = crate::service::record::SignalDraft {
-            symbol: n.symbol,
-            signal_type: n.signal_type,
-            source: "manual".into(),
-            strength: n.strength,
-            price: n.price,
-            notes: n.notes,
-            date: n.date,
-        };
-        crate::service::record::record(&self.ctx, store, draft)
-    }
-
-    fn analysis(&self) -> Result<Analysis> {
-        lock(&self.last_analysis)
-            .clone()
-            .ok_or_else(|| eyre!("no analysis yet: press r to refresh"))
-    }
-
-    fn record_swaps(&self, store: &mut Store) -> Result<String> {
-        let a = self.analysis()?;
-        if a.swaps.is_empty() {
-            return Ok("No swaps to record".into());
-        }
-        let time = a
-            .as_of
-            .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
-        let r = store.in_transaction(|tx| store::record_swaps(tx, &a, time))?;
-        Ok(format!(
-            "Recorded {} recommendation(s) and {} signal(s); already stored ones were kept",
-            r.recommendations, r.signals
-        ))
-    }
-
-    /// Records the swap (if not yet) and executes it through the same use-case as
-    /// `ducklens swap execute`, in one transaction.
-    fn execute(
-        &self,
-        store: &mut Store,
-        sell: &Fill,
-        buy: &Fill,
-        date: NaiveDate,
-    ) -> Result<String> {
-        let a = self.analysis()?;
-        let time = a
-            .as_of
-            .and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default());
-        let fills = SwapFills {
-            sell_quantity: Some(sell.quantity),
-            sell_price: Some(sell.price),
-            buy_quantity: Some(buy.quantity),
-            buy_price: Some(buy.price),
-            date: Some(date),
-        };
-        let today = self.ctx.today;
-        let done = store.in_transaction(|tx| {
-            store::record_swaps(tx, &a, time)?;
-            let id = store::stored_swap_id(tx, a.as_of, &sell.symbol, &buy.symbol)?.ok_or_else(
-                || {
-                    store::StoreError::Invalid(format!(
-                        "no recommendation {} → {} on {}",
-                        sell.symbol, buy.symbol, a.as_of
-                    ))
-                },
-            )?;
-            execute_in(tx, today, id, &fills)
-        })?;
-        Ok(done.summary())
+        ops::apply(&self.ctx, &mut store, op).map(|applied| applied.summary)
     }
 }
 

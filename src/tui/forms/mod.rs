@@ -1,19 +1,22 @@
-//! Forms: one `TextArea` per field, each validated as it is typed. A submitted form waits
-//! for the answer to its own job: that job's success closes it, its failure keeps it open
-//! with what was typed. Esc leaves a waiting form (the job carries on and its answer shows
-//! in the status bar).
+//! Forms: one `TextArea` per field. Each form's fields are parsed, in order, by that form's
+//! builder (`build.rs`) into the operation it stands for, or into a message per field; the
+//! same parse decides what the dialog shows beside each field as it is typed, the live
+//! preview, and what Enter sends — nothing is parsed twice or looked up by label.
+//!
+//! A submitted form waits for the answer to its own job: that job's success closes it, its
+//! failure keeps it open with what was typed. Esc leaves a waiting form (the job carries on
+//! and its answer shows in the status bar).
 
-pub mod checks;
+mod build;
+pub mod parse;
 mod specs;
-mod submit;
 
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::TextArea;
 
+pub use build::{command, Evaluated, Submission};
 pub use specs::*;
-pub use submit::{command, preview};
-
-use checks::Check;
 
 use crate::tui::worker::JobId;
 
@@ -21,12 +24,11 @@ pub struct Field {
     pub label: &'static str,
     pub hint: &'static str,
     pub input: TextArea<'static>,
-    check: Check,
     initial: String,
 }
 
 impl Field {
-    pub fn new(label: &'static str, hint: &'static str, value: &str, check: Check) -> Self {
+    pub fn new(label: &'static str, hint: &'static str, value: &str) -> Self {
         let mut input = TextArea::new(vec![value.to_string()]);
         input.move_cursor(tui_textarea::CursorMove::End);
         input.set_cursor_line_style(ratatui::style::Style::default());
@@ -34,21 +36,17 @@ impl Field {
             label,
             hint,
             input,
-            check,
             initial: value.to_string(),
         }
     }
 
-    pub fn value(&self) -> String {
+    /// What is typed, trimmed.
+    pub fn text(&self) -> String {
         self.input.lines().join(" ").trim().to_string()
     }
 
-    pub fn error(&self) -> Option<String> {
-        (self.check)(&self.value()).err()
-    }
-
     fn changed(&self) -> bool {
-        self.value() != self.initial.trim()
+        self.text() != self.initial.trim()
     }
 }
 
@@ -59,8 +57,13 @@ pub struct Form {
     pub intro: Option<String>,
     pub fields: Vec<Field>,
     pub focus: usize,
+    /// The day dates are checked against: no fact is recorded after it.
+    pub today: NaiveDate,
     /// Esc on a changed form asks first.
     pub confirm_discard: bool,
+    /// Enter was pressed on a valid form that needs confirming (an outcome contradicting
+    /// the P&L); the next Enter sends it confirmed, any edit withdraws it.
+    pub confirming: bool,
     /// The worker's refusal of the last save.
     pub error: Option<String>,
     /// The job sent by the last Enter, until its answer comes.
@@ -74,14 +77,21 @@ pub enum FormResult {
 }
 
 impl Form {
-    pub fn new(kind: FormKind, title: impl Into<String>, fields: Vec<Field>) -> Self {
+    pub fn new(
+        kind: FormKind,
+        title: impl Into<String>,
+        today: NaiveDate,
+        fields: Vec<Field>,
+    ) -> Self {
         Form {
             kind,
             title: title.into(),
             intro: None,
             fields,
             focus: 0,
+            today,
             confirm_discard: false,
+            confirming: false,
             error: None,
             saving: None,
         }
@@ -92,19 +102,27 @@ impl Form {
         self
     }
 
+    /// The fields parsed: a message per field, the operation when there is none, the
+    /// preview lines and what needs confirming.
+    pub fn evaluate(&self) -> Evaluated {
+        build::evaluate(self)
+    }
+
     pub fn is_valid(&self) -> bool {
-        self.fields.iter().all(|f| f.error().is_none())
+        self.evaluate().is_valid()
     }
 
     pub fn changed(&self) -> bool {
         self.fields.iter().any(Field::changed)
     }
 
+    /// The text of the field labelled `label`, as a person reads the form (tests, display);
+    /// the builders read fields by position, parsed.
     pub fn value(&self, label: &str) -> String {
         self.fields
             .iter()
             .find(|f| f.label == label)
-            .map(Field::value)
+            .map(Field::text)
             .unwrap_or_default()
     }
 
@@ -136,14 +154,21 @@ impl Form {
             KeyCode::Esc => return FormResult::Close,
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
             KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
-            KeyCode::Enter if self.is_valid() => return FormResult::Submit,
             KeyCode::Enter => {
-                self.error = Some("fix the fields marked ✗ first".into());
+                let evaluated = self.evaluate();
+                if !evaluated.is_valid() {
+                    self.error = Some("fix the fields marked ✗ first".into());
+                } else if evaluated.confirm.is_some() && !self.confirming {
+                    self.confirming = true;
+                } else {
+                    return FormResult::Submit;
+                }
             }
             _ => {
                 if let Some(field) = self.fields.get_mut(self.focus) {
                     field.input.input(key);
                     self.error = None;
+                    self.confirming = false;
                 }
             }
         }

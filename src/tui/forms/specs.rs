@@ -1,11 +1,12 @@
-//! Each form of the app and its fields; `submit.rs` turns a valid form into a command.
+//! Each form of the app and its fields, prefilled; `build.rs` parses them into what the
+//! form sends.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::checks;
 use super::{Field, Form};
 use crate::domain::analyzer::Swap;
+use crate::domain::backtest::Frequency;
 use crate::domain::journal::{SignalRecord, SignalType};
 use crate::domain::portfolio::{AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
@@ -19,10 +20,21 @@ pub enum FormKind {
     HoldingEdit(Symbol),
     HoldingRemove(Symbol),
     SignalNew,
-    SignalTake(i64),
+    SignalTake {
+        id: i64,
+        /// The entry cannot be before the signal.
+        signal_date: NaiveDate,
+    },
     SignalClose(ClosePreview),
     SignalNote(i64),
-    ExecuteSwap { sell: Symbol, buy: Symbol },
+    /// The swap the morning analysis of `as_of` recommends for this pair.
+    ExecuteSwap {
+        as_of: NaiveDate,
+        sell: Symbol,
+        buy: Symbol,
+        /// When the sold holding was opened: the sale cannot be before it.
+        opened: Option<NaiveDate>,
+    },
     BacktestParams,
 }
 
@@ -31,6 +43,7 @@ pub enum FormKind {
 pub struct ClosePreview {
     pub id: i64,
     pub signal_type: SignalType,
+    pub entry_date: NaiveDate,
     pub entry_price: Decimal,
     pub quantity: Decimal,
     pub commission: Decimal,
@@ -44,27 +57,17 @@ pub fn balance(latest: Option<&AccountBalance>, today: NaiveDate) -> Form {
     Form::new(
         FormKind::Balance,
         "Record balances",
+        today,
         vec![
-            Field::new("Date", "YYYY-MM-DD", &today.to_string(), checks::date),
-            Field::new(
-                "Cash",
-                "dollars, e.g. 1126.79",
-                &money(|b| b.cash),
-                checks::non_negative,
-            ),
+            Field::new("Date", "YYYY-MM-DD", &today.to_string()),
+            Field::new("Cash", "dollars, e.g. 1126.79", &money(|b| b.cash)),
             Field::new(
                 "Margin available",
                 "dollars",
                 &money(|b| b.margin_available),
-                checks::non_negative,
             ),
-            Field::new(
-                "Margin used",
-                "dollars",
-                &money(|b| b.margin_used),
-                checks::non_negative,
-            ),
-            Field::new("Notes", "optional", "", checks::any),
+            Field::new("Margin used", "dollars", &money(|b| b.margin_used)),
+            Field::new("Notes", "optional", ""),
         ],
     )
     .with_intro("A second record on the same date replaces the first.")
@@ -74,18 +77,20 @@ pub fn watch_add(today: NaiveDate) -> Form {
     Form::new(
         FormKind::WatchAdd,
         "Add to the watchlist",
+        today,
         vec![
-            Field::new("Symbol", "e.g. MSFT", "", checks::symbol),
-            Field::new("Added", "YYYY-MM-DD", &today.to_string(), checks::date),
-            Field::new("Notes", "optional", "", checks::any),
+            Field::new("Symbol", "e.g. MSFT", ""),
+            Field::new("Added", "YYYY-MM-DD", &today.to_string()),
+            Field::new("Notes", "optional", ""),
         ],
     )
 }
 
-pub fn confirm_watch_remove(symbol: &Symbol) -> Form {
+pub fn confirm_watch_remove(symbol: &Symbol, today: NaiveDate) -> Form {
     Form::new(
         FormKind::WatchRemove(symbol.clone()),
         "Remove from the watchlist",
+        today,
         vec![],
     )
     .with_intro(format!(
@@ -97,58 +102,49 @@ pub fn holding_add(today: NaiveDate) -> Form {
     holding_form(
         FormKind::HoldingAdd,
         "Add a holding",
-        "",
-        "",
-        "",
-        &today.to_string(),
-        "",
+        today,
+        ["", "", "", &today.to_string(), ""],
     )
 }
 
-pub fn holding_edit(h: &Holding) -> Form {
+pub fn holding_edit(h: &Holding, today: NaiveDate) -> Form {
     let opened = h.opened.map(|d| d.to_string()).unwrap_or_default();
     holding_form(
         FormKind::HoldingEdit(h.symbol.clone()),
         "Edit holding",
-        h.symbol.as_str(),
-        &h.quantity.to_string(),
-        &h.avg_cost.to_string(),
-        &opened,
-        h.notes.as_deref().unwrap_or(""),
-    )
-}
-
-fn holding_form(
-    kind: FormKind,
-    title: &str,
-    sym: &str,
-    qty: &str,
-    cost: &str,
-    opened: &str,
-    notes: &str,
-) -> Form {
-    Form::new(
-        kind,
-        title,
-        vec![
-            Field::new("Symbol", "e.g. AAPL", sym, checks::symbol),
-            Field::new("Quantity", "shares, above 0", qty, checks::positive),
-            Field::new("Average cost", "dollars per share", cost, checks::positive),
-            Field::new(
-                "Opened",
-                "YYYY-MM-DD, optional",
-                opened,
-                checks::optional_date,
-            ),
-            Field::new("Notes", "optional", notes, checks::any),
+        today,
+        [
+            h.symbol.as_str(),
+            &h.quantity.to_string(),
+            &h.avg_cost.to_string(),
+            &opened,
+            h.notes.as_deref().unwrap_or(""),
         ],
     )
 }
 
-pub fn confirm_holding_remove(symbol: &Symbol) -> Form {
+/// `[symbol, quantity, average cost, opened, notes]` as prefilled.
+fn holding_form(kind: FormKind, title: &str, today: NaiveDate, values: [&str; 5]) -> Form {
+    let [sym, qty, cost, opened, notes] = values;
+    Form::new(
+        kind,
+        title,
+        today,
+        vec![
+            Field::new("Symbol", "e.g. AAPL", sym),
+            Field::new("Quantity", "shares, above 0", qty),
+            Field::new("Average cost", "dollars per share", cost),
+            Field::new("Opened", "YYYY-MM-DD, optional", opened),
+            Field::new("Notes", "optional", notes),
+        ],
+    )
+}
+
+pub fn confirm_holding_remove(symbol: &Symbol, today: NaiveDate) -> Form {
     Form::new(
         FormKind::HoldingRemove(symbol.clone()),
         "Remove holding",
+        today,
         vec![],
     )
     .with_intro(format!(
@@ -160,28 +156,14 @@ pub fn signal_new(today: NaiveDate) -> Form {
     Form::new(
         FormKind::SignalNew,
         "New signal",
+        today,
         vec![
-            Field::new("Symbol", "e.g. NVDA", "", checks::symbol),
-            Field::new("Type", "BUY, SELL or HOLD", "BUY", checks::signal_type),
-            Field::new(
-                "Date",
-                "YYYY-MM-DD",
-                &today.to_string(),
-                checks::optional_date,
-            ),
-            Field::new(
-                "Price",
-                "empty: that day's close",
-                "",
-                checks::optional_positive,
-            ),
-            Field::new(
-                "Strength",
-                "0-100, empty: computed",
-                "",
-                checks::optional_strength,
-            ),
-            Field::new("Notes", "optional", "", checks::any),
+            Field::new("Symbol", "e.g. NVDA", ""),
+            Field::new("Type", "BUY, SELL or HOLD", "BUY"),
+            Field::new("Date", "YYYY-MM-DD", &today.to_string()),
+            Field::new("Price", "empty: that day's close", ""),
+            Field::new("Strength", "0-100, empty: computed", ""),
+            Field::new("Notes", "optional", ""),
         ],
     )
 }
@@ -197,12 +179,16 @@ pub fn signal_take(s: &SignalRecord, today: NaiveDate) -> Form {
         .map(|q| q.to_string())
         .unwrap_or_default();
     Form::new(
-        FormKind::SignalTake(s.id.unwrap_or_default()),
+        FormKind::SignalTake {
+            id: s.id.unwrap_or_default(),
+            signal_date: s.signal_date,
+        },
         format!("Mark signal {} taken", s.id.unwrap_or_default()),
+        today,
         vec![
-            Field::new("Entry date", "YYYY-MM-DD", &today.to_string(), checks::date),
-            Field::new("Entry price", "dollars per share", &price, checks::positive),
-            Field::new("Quantity", "whole shares", &qty, checks::whole_positive),
+            Field::new("Entry date", "YYYY-MM-DD", &today.to_string()),
+            Field::new("Entry price", "dollars per share", &price),
+            Field::new("Quantity", "whole shares", &qty),
         ],
     )
     .with_intro(format!(
@@ -213,32 +199,30 @@ pub fn signal_take(s: &SignalRecord, today: NaiveDate) -> Form {
     ))
 }
 
+/// The exit form of a taken signal; `None` when `s` has no entry to close.
 pub fn signal_close(
     s: &SignalRecord,
     today: NaiveDate,
     commission: Decimal,
     breakeven_pct: f64,
-) -> Form {
+) -> Option<Form> {
     let preview = ClosePreview {
-        id: s.id.unwrap_or_default(),
+        id: s.id?,
         signal_type: s.signal_type,
-        entry_price: s.actual_entry_price.unwrap_or_default(),
-        quantity: Decimal::from(s.actual_quantity.unwrap_or_default()),
+        entry_date: s.actual_entry_date?,
+        entry_price: s.actual_entry_price?,
+        quantity: Decimal::from(s.actual_quantity?),
         commission,
         breakeven_pct,
     };
-    Form::new(
+    let form = Form::new(
         FormKind::SignalClose(preview.clone()),
         format!("Record the exit of signal {}", preview.id),
+        today,
         vec![
-            Field::new("Exit date", "YYYY-MM-DD", &today.to_string(), checks::date),
-            Field::new("Exit price", "dollars per share", "", checks::positive),
-            Field::new(
-                "Outcome",
-                "empty: computed; or WIN/LOSS/BREAKEVEN",
-                "",
-                checks::optional_outcome,
-            ),
+            Field::new("Exit date", "YYYY-MM-DD", &today.to_string()),
+            Field::new("Exit price", "dollars per share", ""),
+            Field::new("Outcome", "empty: computed; or WIN/LOSS/BREAKEVEN", ""),
         ],
     )
     .with_intro(format!(
@@ -247,60 +231,52 @@ pub fn signal_close(
         preview.quantity,
         s.symbol,
         preview.entry_price,
-        s.actual_entry_date
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    ))
+        preview.entry_date
+    ));
+    Some(form)
 }
 
-pub fn signal_note(s: &SignalRecord) -> Form {
+pub fn signal_note(s: &SignalRecord, today: NaiveDate) -> Form {
     Form::new(
         FormKind::SignalNote(s.id.unwrap_or_default()),
         format!("Notes of signal {}", s.id.unwrap_or_default()),
+        today,
         vec![Field::new(
             "Notes",
             "empty clears them",
             s.notes.as_deref().unwrap_or(""),
-            checks::any,
         )],
     )
 }
 
-pub fn execute_swap(swap: &Swap, today: NaiveDate) -> Form {
+/// `opened`: when the sold holding was opened, if known.
+pub fn execute_swap(
+    swap: &Swap,
+    as_of: NaiveDate,
+    opened: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Form {
     let r = &swap.reduce;
     let i = &swap.increase;
     Form::new(
         FormKind::ExecuteSwap {
+            as_of,
             sell: r.symbol.clone(),
             buy: i.symbol.clone(),
+            opened,
         },
         "Mark the swap executed",
+        today,
         vec![
-            Field::new(
-                "Sell quantity",
-                "whole shares",
-                &r.quantity.to_string(),
-                checks::whole_positive,
-            ),
-            Field::new(
-                "Sell price",
-                "fill price",
-                &r.price.round_dp(2).to_string(),
-                checks::positive,
-            ),
+            Field::new("Sell quantity", "whole shares", &r.quantity.to_string()),
+            Field::new("Sell price", "fill price", &r.price.round_dp(2).to_string()),
             Field::new(
                 "Buy quantity",
                 "whole shares",
                 &swap.size.quantity.to_string(),
-                checks::whole_positive,
             ),
-            Field::new(
-                "Buy price",
-                "fill price",
-                &i.price.round_dp(2).to_string(),
-                checks::positive,
-            ),
-            Field::new("Date", "YYYY-MM-DD", &today.to_string(), checks::date),
+            Field::new("Buy price", "fill price", &i.price.round_dp(2).to_string()),
+            Field::new("Date", "YYYY-MM-DD", &today.to_string()),
         ],
     )
     .with_intro(format!(
@@ -311,30 +287,41 @@ pub fn execute_swap(swap: &Swap, today: NaiveDate) -> Form {
 
 pub fn backtest_params(r: &crate::tui::backtest_job::BacktestRequest, today: NaiveDate) -> Form {
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let money = |v: Option<Decimal>| v.map(|x| x.to_string()).unwrap_or_default();
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = &r.plan.params;
     let strategy = crate::tui::backtest_job::strategy_name(r.plan.strategy);
     Form::new(
         FormKind::BacktestParams,
         "Backtest parameters (empty: the config's value)",
+        today,
         vec![
-            Field::new("Strategy", "all, buy-hold, weekly, monthly…", strategy, checks::strategy),
-            Field::new("From", "YYYY-MM-DD; empty: a year before To", &date(r.plan.from), checks::optional_date),
-            Field::new("To", "YYYY-MM-DD; empty: the last SPY bar", &date(r.plan.to), checks::optional_date),
-            Field::new("Capital", "dollars", &text(&f.capital), checks::optional_positive),
-            Field::new("Frequency", "days (7, 14, 30, 60), week or month", &text(&f.frequency), checks::optional_frequency),
-            Field::new("Entry strength", "buy at or above, 0-100", &num(f.entry_strength), checks::optional_strength),
-            Field::new("Exit strength", "sell under, 0-100", &num(f.exit_strength), checks::optional_strength),
-            Field::new("Sizing multiplier", "scales the allocation bands", &num(f.sizing_multiplier), checks::optional_multiplier),
-            Field::new("Max positions", "whole number", &f.max_positions.map(|n| n.to_string()).unwrap_or_default(), checks::optional_whole),
-            Field::new("Margin limit %", "of portfolio value, 0-100", &num(f.margin_limit), checks::optional_pct),
-            Field::new("Commission $", "per trade", &text(&f.commission), checks::optional_non_negative),
-            Field::new("Commission bps", "of the traded value", &num(f.commission_bps), checks::optional_non_negative),
-            Field::new("Slippage bps", "against each fill", &num(f.slippage_bps), checks::optional_non_negative),
+            Field::new("Strategy", "all, buy-hold, weekly, monthly…", strategy),
+            Field::new("From", "YYYY-MM-DD; empty: a year before To", &date(r.plan.from)),
+            Field::new("To", "YYYY-MM-DD; empty: the last SPY bar", &date(r.plan.to)),
+            Field::new("Capital", "dollars", &money(f.initial_capital)),
+            Field::new("Frequency", "days (7, 14, 30, 60), week or month", &f.frequency.map(frequency_text).unwrap_or_default()),
+            Field::new("Entry strength", "buy at or above, 0-100", &num(f.entry_strength)),
+            Field::new("Exit strength", "sell under, 0-100", &num(f.exit_strength)),
+            Field::new("Sizing multiplier", "scales the allocation bands", &num(f.sizing_multiplier)),
+            Field::new("Max positions", "whole number", &f.max_positions.map(|n| n.to_string()).unwrap_or_default()),
+            Field::new("Margin limit %", "of portfolio value, 0-100", &num(f.margin_limit_pct)),
+            Field::new("Commission $", "per trade", &money(f.commission_per_trade)),
+            Field::new("Commission bps", "of the traded value", &num(f.commission_bps)),
+            Field::new("Slippage bps", "against each fill", &num(f.slippage_bps)),
         ],
     )
     .with_intro(format!(
         "Replays the morning check's rules over history: decisions at the close, fills at the next open, with costs. Today is {today}."
     ))
+}
+
+/// A frequency as it is typed in the form (and parsed back by `Frequency::from_str`).
+fn frequency_text(f: Frequency) -> String {
+    match f {
+        Frequency::Days(n) => n.to_string(),
+        Frequency::CalendarWeek => "week".into(),
+        Frequency::CalendarMonth => "month".into(),
+        Frequency::Never => "never".into(),
+    }
 }

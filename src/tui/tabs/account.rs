@@ -9,11 +9,11 @@ use ratatui::Frame;
 
 use super::{key_values, sentence};
 use crate::domain::portfolio::AccountBalance;
-use crate::tui::app::{App, Effect};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
+use crate::tui::view::Effect;
 use crate::tui::widgets::fmt::{left, money, money_opt, right};
 use crate::tui::widgets::table::{self, col, fill, num, Column};
 use crate::tui::widgets::{chart, panel};
@@ -25,14 +25,13 @@ pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+pub fn render(frame: &mut Frame, area: Rect, data: &Dashboard) {
     let [top, bottom] = Layout::vertical([Constraint::Length(13), Constraint::Min(5)]).areas(area);
     let [summary, history] =
         Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(top);
     render_summary(frame, summary, data);
     render_balances(frame, history, data);
     render_chart(frame, bottom, data);
-    let _ = app;
 }
 
 fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {

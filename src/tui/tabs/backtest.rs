@@ -13,11 +13,11 @@ use super::backtest_panels::{
 };
 use super::sentence;
 use crate::domain::backtest::{Metrics, StrategyResult};
-use crate::tui::app::{App, Effect};
 use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
+use crate::tui::view::Effect;
 use crate::tui::widgets::fmt::{left, money, num, pct, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
@@ -232,8 +232,7 @@ const COMPARE: &[Column<Compared>] = &[
     }),
 ];
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let state = &app.backtest;
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let bottom_height = if area.height < 30 { 0 } else { 9 };
     let [head, compare, charts, bottom] = Layout::vertical([
         Constraint::Length(3),
@@ -319,7 +318,9 @@ fn render_head(frame: &mut Frame, area: Rect, state: &State) {
     let params = format!(
         "strategy {} · {range} · capital {} · p parameters · w sweep · v trades/sweep",
         crate::tui::backtest_job::strategy_name(r.strategy),
-        r.params.capital.as_deref().unwrap_or("default")
+        r.params
+            .initial_capital
+            .map_or("default".to_string(), |c| c.to_string())
     );
     let block = panel("Backtest");
     let inner = block.inner(area);

@@ -10,11 +10,11 @@ use ratatui::Frame;
 
 use super::sentence;
 use crate::domain::analyzer::HoldingRow;
-use crate::tui::app::{App, Effect};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
+use crate::tui::view::Effect;
 use crate::tui::widgets::fmt::{left, money, money_opt, num, pct, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
@@ -36,9 +36,11 @@ impl State {
             .and_then(|r| data.holdings.iter().find(|h| h.symbol == r.symbol));
         match action {
             Action::Add => Effect::Open(forms::holding_add(today)),
-            Action::Edit => selected.map_or(Effect::None, |h| Effect::Open(forms::holding_edit(h))),
+            Action::Edit => selected.map_or(Effect::None, |h| {
+                Effect::Open(forms::holding_edit(h, today))
+            }),
             Action::Delete => selected.map_or(Effect::None, |h| {
-                Effect::Open(forms::confirm_holding_remove(&h.symbol))
+                Effect::Open(forms::confirm_holding_remove(&h.symbol, today))
             }),
             _ => {
                 self.selected = table::moved(self.selected, rows.len(), action);
@@ -125,7 +127,7 @@ const COLUMNS: &[Column<HoldingRow>] = &[
     }),
 ];
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let [table_area, detail] =
         Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(area);
     let Some(a) = data.analysis.as_ref() else {
@@ -137,7 +139,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
         a.holdings.len()
     );
     let rows = &a.holdings;
-    let selected = app.holdings.selected.min(rows.len().saturating_sub(1));
+    let selected = state.selected.min(rows.len().saturating_sub(1));
     table::render(
         frame,
         table_area,

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{key_values, sentence};
 use crate::domain::analyzer::{MarketDirection, WatchRow};
-use crate::tui::app::App;
+
 use crate::tui::data::Dashboard;
 use crate::tui::theme;
 use crate::tui::widgets::fmt::{left, money_opt, num, pct, right};
@@ -18,14 +18,14 @@ use crate::tui::widgets::{chart, panel};
 
 pub use super::market_state::{Range, Sort, State};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Min(6)]).areas(area);
     let [directions, chart_area] =
         Layout::horizontal([Constraint::Length(46), Constraint::Min(30)]).areas(top);
     render_directions(frame, directions, data);
-    render_chart(frame, chart_area, &app.market);
-    render_watchlist(frame, bottom, &app.market, data);
+    render_chart(frame, chart_area, state);
+    render_watchlist(frame, bottom, state, data);
 }
 
 fn render_directions(frame: &mut Frame, area: Rect, data: &Dashboard) {

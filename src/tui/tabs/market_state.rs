@@ -8,10 +8,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::analyzer::WatchRow;
 use crate::domain::symbol::Symbol;
-use crate::tui::app::Effect;
 use crate::tui::data::{ChartData, Dashboard};
 use crate::tui::forms;
 use crate::tui::keys::Action;
+use crate::tui::view::Effect;
 use crate::tui::widgets::table;
 use crate::tui::worker::Command;
 
@@ -149,7 +149,7 @@ impl State {
             Action::NextSymbol => self.next_chart(data),
             Action::Add => Effect::Open(forms::watch_add(today)),
             Action::Delete => self.selected_symbol(data).map_or(Effect::None, |s| {
-                Effect::Open(forms::confirm_watch_remove(&s))
+                Effect::Open(forms::confirm_watch_remove(&s, today))
             }),
             _ => {
                 self.selected = table::moved(self.selected, len, action);

@@ -10,11 +10,12 @@ use ratatui::Frame;
 
 use super::sentence;
 use crate::domain::analyzer::{Analysis, Swap, Underperformer};
-use crate::tui::app::{App, Effect};
+use crate::service::ops::Op;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
+use crate::tui::view::Effect;
 use crate::tui::widgets::fmt::{left, money, num, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
@@ -28,15 +29,26 @@ pub struct State {
 impl State {
     pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
         let swaps = data.analysis.as_ref().map_or(&[][..], |a| &a.swaps);
-        match action {
-            Action::RecordSwaps if swaps.is_empty() => Effect::Note("No swaps to record".into()),
-            Action::RecordSwaps => Effect::Send(Command::RecordSwaps),
-            Action::Execute => swaps
-                .get(self.selected)
-                .map_or(Effect::Note("No swap selected".into()), |s| {
-                    Effect::Open(forms::execute_swap(s, today))
-                }),
-            _ => {
+        let as_of = data.analysis.as_ref().map(|a| a.as_of);
+        match (action, as_of) {
+            (Action::RecordSwaps, _) if swaps.is_empty() => {
+                Effect::Note("No swaps to record".into())
+            }
+            (Action::RecordSwaps, as_of) => Effect::Send(Command::Apply(Op::RecordSwaps { as_of })),
+            (Action::Execute, Some(as_of)) => {
+                swaps
+                    .get(self.selected)
+                    .map_or(Effect::Note("No swap selected".into()), |s| {
+                        let opened = data
+                            .holdings
+                            .iter()
+                            .find(|h| h.symbol == s.reduce.symbol)
+                            .and_then(|h| h.opened);
+                        Effect::Open(forms::execute_swap(s, as_of, opened, today))
+                    })
+            }
+            (Action::Execute, None) => Effect::Note("No swap selected".into()),
+            (action, _) => {
                 self.selected = table::moved(self.selected, swaps.len(), action);
                 Effect::None
             }
@@ -44,7 +56,7 @@ impl State {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let Some(a) = data.analysis.as_ref() else {
         let reason = data.empty_reason.as_deref().unwrap_or("no analysis yet");
         return sentence(frame, area, "Optimization", reason);
@@ -59,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
         Layout::horizontal([Constraint::Length(48), Constraint::Min(30)]).areas(top);
     render_health(frame, health, a);
     render_issues(frame, issues, a);
-    render_swaps(frame, swaps_area, a, app.optimization.selected);
+    render_swaps(frame, swaps_area, a, state.selected);
     render_alerts(frame, bottom, &data.alerts);
 }
 

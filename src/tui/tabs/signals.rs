@@ -11,11 +11,11 @@ use ratatui::Frame;
 
 use crate::domain::journal::{Outcome, SignalRecord, SignalType};
 use crate::domain::tracker::{JournalStats, WindowStats};
-use crate::tui::app::{App, Effect};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
+use crate::tui::view::Effect;
 use crate::tui::widgets::fmt::{left, money, money_opt, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
@@ -99,7 +99,9 @@ impl State {
             Action::Add => Effect::Open(forms::signal_new(today)),
             Action::Open => selected.map_or(Effect::None, |s| open(s, today, data)),
             Action::Exit => selected.map_or(Effect::None, |s| exit(s, today, data)),
-            Action::Note => selected.map_or(Effect::None, |s| Effect::Open(forms::signal_note(s))),
+            Action::Note => {
+                selected.map_or(Effect::None, |s| Effect::Open(forms::signal_note(s, today)))
+            }
             Action::CycleSource => {
                 let mut sources: Vec<String> = data
                     .signals
@@ -176,12 +178,10 @@ fn exit(s: &SignalRecord, today: NaiveDate, data: &Dashboard) -> Effect {
     if s.exit_date.is_some() {
         return Effect::Note(format!("Signal {id} is already closed"));
     }
-    Effect::Open(forms::signal_close(
-        s,
-        today,
-        data.journal_commission,
-        data.breakeven_pct,
-    ))
+    forms::signal_close(s, today, data.journal_commission, data.breakeven_pct).map_or_else(
+        || Effect::Note(format!("Signal {id} has no recorded entry to close")),
+        Effect::Open,
+    )
 }
 
 fn outcome_style(o: Option<Outcome>) -> Style {
@@ -234,12 +234,11 @@ const COLUMNS: &[Column<SignalRecord>] = &[
     }),
 ];
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Dashboard) {
+pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     // Below 110 columns the journal gets the whole width; the stats need the room.
     let side_width = if area.width >= 110 { 36 } else { 0 };
     let [journal, side] =
         Layout::horizontal([Constraint::Min(60), Constraint::Length(side_width)]).areas(area);
-    let state = &app.signals;
     let visible = state.visible(&data.signals);
     let title = format!(
         "Journal {}/{} · {} · a new · t take · x exit · n notes · S/T/O/K filter · 0 clear",

@@ -8,11 +8,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, panel};
-use crate::tui::forms::{preview, Form, FormKind};
+use crate::tui::forms::{Evaluated, Field, Form, FormKind};
 use crate::tui::theme;
 
 pub fn render(frame: &mut Frame, area: Rect, form: &Form) {
-    let extra = preview(form);
+    let evaluated = form.evaluate();
+    let extra = evaluated.preview.clone();
     let fields = form.fields.len() as u16;
     let chrome = 2 + 2 + extra.len() as u16 + 3;
     // Bordered inputs take three rows a field; a form that would not fit gets one row each.
@@ -31,19 +32,19 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form) {
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), areas[0]);
     for i in 0..form.fields.len() {
         if compact {
-            render_compact_field(frame, areas[i + 1], form, i);
+            render_compact_field(frame, areas[i + 1], form, &evaluated, i);
         } else {
-            render_field(frame, areas[i + 1], form, i);
+            render_field(frame, areas[i + 1], form, &evaluated, i);
         }
     }
     frame.render_widget(
-        Paragraph::new(footer(form, extra)).wrap(Wrap { trim: true }),
+        Paragraph::new(footer(form, &evaluated, extra)).wrap(Wrap { trim: true }),
         areas[areas.len() - 1],
     );
 }
 
-fn note(field: &crate::tui::forms::Field) -> Line<'static> {
-    match field.error() {
+fn note(field: &Field, error: Option<&String>) -> Line<'static> {
+    match error.cloned() {
         Some(e) => Line::from(vec![
             Span::styled("✗ ", theme::bad()),
             Span::styled(e, theme::bad()),
@@ -63,7 +64,7 @@ fn cursor_style(focused: bool) -> Style {
     }
 }
 
-fn render_field(frame: &mut Frame, area: Rect, form: &Form, index: usize) {
+fn render_field(frame: &mut Frame, area: Rect, form: &Form, e: &Evaluated, index: usize) {
     let field = &form.fields[index];
     let focused = index == form.focus && !form.confirm_discard;
     let [input_area, note_area] =
@@ -88,13 +89,13 @@ fn render_field(frame: &mut Frame, area: Rect, form: &Form, index: usize) {
         ..note_area
     };
     frame.render_widget(
-        Paragraph::new(note(field)).wrap(Wrap { trim: true }),
+        Paragraph::new(note(field, e.errors[index].as_ref())).wrap(Wrap { trim: true }),
         note_area,
     );
 }
 
 /// `Label  value  ✓ hint` on one row; the focused field's label is highlighted.
-fn render_compact_field(frame: &mut Frame, area: Rect, form: &Form, index: usize) {
+fn render_compact_field(frame: &mut Frame, area: Rect, form: &Form, e: &Evaluated, index: usize) {
     let field = &form.fields[index];
     let focused = index == form.focus && !form.confirm_discard;
     let [label_area, input_area, note_area] = Layout::horizontal([
@@ -122,10 +123,13 @@ fn render_compact_field(frame: &mut Frame, area: Rect, form: &Form, index: usize
             ..input_area
         },
     );
-    frame.render_widget(Paragraph::new(note(field)), note_area);
+    frame.render_widget(
+        Paragraph::new(note(field, e.errors[index].as_ref())),
+        note_area,
+    );
 }
 
-fn footer(form: &Form, extra: Vec<String>) -> Vec<Line<'static>> {
+fn footer(form: &Form, evaluated: &Evaluated, extra: Vec<String>) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = extra
         .into_iter()
         .map(|l| Line::styled(l, theme::header()))
@@ -143,8 +147,13 @@ fn footer(form: &Form, extra: Vec<String>) -> Vec<Line<'static>> {
         lines.push(Line::styled(waiting, theme::dim()));
     } else if let Some(e) = &form.error {
         lines.push(Line::styled(format!("✗ {e}"), theme::bad()));
+    } else if let Some(ask) = evaluated.confirm.as_ref().filter(|_| form.confirming) {
+        lines.push(Line::styled(
+            format!("{ask} · Enter records it as typed, any edit withdraws it"),
+            theme::warn(),
+        ));
     } else {
-        let enter = if form.is_valid() {
+        let enter = if evaluated.is_valid() {
             "Enter saves"
         } else {
             "Enter saves once every field is ✓"

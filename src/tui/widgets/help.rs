@@ -7,9 +7,9 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, panel};
-use crate::tui::app::Tab;
 use crate::tui::keys::{tab_bindings, Binding, GLOBAL};
 use crate::tui::theme;
+use crate::tui::view::Tab;
 
 fn row(b: &Binding) -> Line<'static> {
     Line::from(vec![
