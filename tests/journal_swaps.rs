@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 fn close_on_or_before(dir: &Path, symbol: &str, day: NaiveDate) -> f64 {
     let store = ducklens::store::Store::open(&dir.join("demo.duckdb")).unwrap();
     let close: Decimal = store
-        .conn()
+        .sql_for_tests()
         .query_row(
             "SELECT coalesce(adj_close, close) FROM prices WHERE symbol = ? AND date <= ? \
              ORDER BY date DESC LIMIT 1",

@@ -121,7 +121,7 @@ pub fn run(ctx: &Context, args: SizeArgs) -> Result<u8> {
 /// The symbol's last 60 bars' range on the basis of its latest bar (the price a user gives
 /// is today's traded price); `None` without stored prices.
 fn stored_range(store: &crate::store::Store, symbol: &Symbol) -> Result<Option<PriceRange>> {
-    let bars = crate::store::bars(store.conn(), symbol)?;
+    let bars = store.bars(symbol)?;
     let Some(last) = bars.last() else {
         return Ok(None);
     };

@@ -13,7 +13,7 @@ use super::Context;
 use crate::domain::analyzer::SymbolSeries;
 use crate::domain::swap_review::{expected_improvement_pct, SwapReview};
 use crate::domain::symbol::Symbol;
-use crate::store::{self, Store};
+use crate::store::Store;
 
 /// How many swaps the view reads, newest first: years of daily checks.
 const MAX_SWAPS: usize = 10_000;
@@ -22,7 +22,8 @@ pub fn swap_reviews(ctx: &Context, store: &Store, as_of: NaiveDate) -> Result<Ve
     let rules = &ctx.config;
     let lookback = rules.general.lookback_days;
     let followup = rules.journal.followup_days;
-    let swaps: Vec<_> = store::stored_swaps(store.conn(), MAX_SWAPS)?
+    let swaps: Vec<_> = store
+        .stored_swaps(MAX_SWAPS)?
         .into_iter()
         .filter(|s| s.date <= as_of)
         .collect();
