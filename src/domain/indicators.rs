@@ -26,6 +26,7 @@ pub const RSI_PERIOD: usize = 14;
 pub const ATR_PERIOD: usize = 14;
 pub const VOLUME_RATIO_PERIOD: usize = 20;
 
+#[inline]
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
@@ -50,6 +51,7 @@ impl CompensatedSum {
         total
     }
 
+    #[inline]
     fn add(&mut self, x: f64) {
         let sum = self.sum + x;
         // What the addition lost, taken from the smaller operand (exact: Fast2Sum).
@@ -61,6 +63,7 @@ impl CompensatedSum {
         self.sum = sum;
     }
 
+    #[inline]
     fn value(&self) -> f64 {
         self.sum + self.error
     }
@@ -86,26 +89,46 @@ impl RunningSma {
 
     /// The SMA at bar `i` of `values`. Bars must come in order 0, 1, 2, … of one series:
     /// the value leaving the window is read back from `values` instead of being kept.
+    #[inline(always)]
     pub fn push(&mut self, values: &[f64], i: usize) -> Option<f64> {
         let n = self.n;
         if n == 0 {
             return None;
         }
-        self.total.add(values[i]);
         if i >= n {
-            self.total.add(-values[i - n]);
+            return self.slide(values, i);
         }
+        self.total.add(values[i]);
         if i + 1 < n {
             return None;
         }
+        self.mean(values, i)
+    }
+
+    /// `push` once the window is full (`i >= n > 0`).
+    #[inline(always)]
+    fn slide(&mut self, values: &[f64], i: usize) -> Option<f64> {
+        self.total.add(values[i]);
+        self.total.add(-values[i - self.n]);
+        self.mean(values, i)
+    }
+
+    #[inline(always)]
+    fn mean(&mut self, values: &[f64], i: usize) -> Option<f64> {
         let mut total = self.total.value();
         if !total.is_finite() {
-            // A NaN or infinity stays in a running sum after it has left the window, so
-            // while one is in sight the window is summed afresh.
-            self.total = CompensatedSum::of(&values[i + 1 - n..=i]);
-            total = self.total.value();
+            total = self.resum(&values[i + 1 - self.n..=i]);
         }
         finite(total * self.inverse)
+    }
+
+    /// A NaN or infinity stays in a running sum after it has left the window, so while one
+    /// is in sight the window is summed afresh.
+    #[cold]
+    #[inline(never)]
+    fn resum(&mut self, window: &[f64]) -> f64 {
+        self.total = CompensatedSum::of(window);
+        self.total.value()
     }
 }
 
@@ -144,12 +167,12 @@ impl Ema {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, x: f64) -> Option<f64> {
         let i = self.seen;
         self.seen += 1;
         if i > self.first {
-            self.value += (x - self.value) * self.k;
-            return finite(self.value);
+            return self.step(x);
         }
         if i + self.n <= self.first {
             return None;
@@ -160,6 +183,13 @@ impl Ema {
             return None;
         }
         self.value /= self.n as f64;
+        finite(self.value)
+    }
+
+    /// `push` after the first output.
+    #[inline]
+    fn step(&mut self, x: f64) -> Option<f64> {
+        self.value += (x - self.value) * self.k;
         finite(self.value)
     }
 }
@@ -220,6 +250,7 @@ impl RunningMacd {
         })
     }
 
+    #[inline]
     pub fn push(&mut self, x: f64) -> MacdPoint {
         let i = self.seen;
         self.seen += 1;
@@ -227,18 +258,36 @@ impl RunningMacd {
         if i < self.start {
             return MacdPoint::default();
         }
-        // A missing EMA becomes NaN so that it poisons the signal EMA as TA-Lib's would.
-        let line = fast.zip(slow).map_or(f64::NAN, |(f, s)| f - s);
+        let line = macd_line(fast, slow);
         let signal = self.signal.push(line);
         if i < self.first {
             return MacdPoint::default();
         }
-        let line = finite(line);
-        MacdPoint {
-            line,
-            signal,
-            hist: line.zip(signal).and_then(|(l, s)| finite(l - s)),
-        }
+        macd_point(line, signal)
+    }
+
+    /// `push` once all three outputs exist.
+    #[inline]
+    fn step(&mut self, x: f64) -> MacdPoint {
+        let line = macd_line(self.fast.step(x), self.slow.step(x));
+        let signal = self.signal.step(line);
+        macd_point(line, signal)
+    }
+}
+
+/// A missing EMA becomes NaN so that it poisons the signal EMA as TA-Lib's would.
+#[inline]
+fn macd_line(fast: Option<f64>, slow: Option<f64>) -> f64 {
+    fast.zip(slow).map_or(f64::NAN, |(f, s)| f - s)
+}
+
+#[inline]
+fn macd_point(line: f64, signal: Option<f64>) -> MacdPoint {
+    let line = finite(line);
+    MacdPoint {
+        line,
+        signal,
+        hist: line.zip(signal).and_then(|(l, s)| finite(l - s)),
     }
 }
 
@@ -288,14 +337,14 @@ impl Wilder {
         }
     }
 
+    #[inline]
     fn push(&mut self, x: f64) -> Option<f64> {
         if self.n == 0 {
             return None;
         }
         self.seen += 1;
         if self.seen > self.n {
-            self.avg = (self.avg * self.weight + x) * self.inverse;
-            return Some(self.avg);
+            return Some(self.step(x));
         }
         self.avg += x;
         if self.seen < self.n {
@@ -303,6 +352,13 @@ impl Wilder {
         }
         self.avg /= self.n as f64;
         Some(self.avg)
+    }
+
+    /// `push` after the first average.
+    #[inline]
+    fn step(&mut self, x: f64) -> f64 {
+        self.avg = (self.avg * self.weight + x) * self.inverse;
+        self.avg
     }
 }
 
@@ -323,11 +379,20 @@ impl WilderRsi {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, close: f64) -> Option<f64> {
         let change = close - self.prev_close.replace(close)?;
         let gain = self.gain.push(change.max(0.0));
         let loss = self.loss.push((-change).max(0.0));
         gain.zip(loss).and_then(|(g, l)| rsi_value(g, l))
+    }
+
+    /// `push` after the first RSI, given the previous close.
+    #[inline]
+    fn step(&mut self, prev_close: f64, close: f64) -> Option<f64> {
+        let change = close - prev_close;
+        let gain = self.gain.step(change.max(0.0));
+        rsi_value(gain, self.loss.step((-change).max(0.0)))
     }
 }
 
@@ -341,6 +406,7 @@ pub fn rsi(values: &[f64], n: usize) -> Vec<Option<f64>> {
 
 /// `100·G/(G+L)` equals `100 − 100/(1 + G/L)` and is TA-Lib's form; it also needs no
 /// special case for L = 0 (it gives 100).
+#[inline]
 fn rsi_value(avg_gain: f64, avg_loss: f64) -> Option<f64> {
     let total = avg_gain + avg_loss;
     if total == 0.0 {
@@ -364,13 +430,26 @@ impl WilderAtr {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
         let prev_close = self.prev_close.replace(close)?;
-        let true_range = (high - low)
-            .max((high - prev_close).abs())
-            .max((low - prev_close).abs());
-        self.true_range.push(true_range).and_then(finite)
+        self.true_range
+            .push(true_range(high, low, prev_close))
+            .and_then(finite)
     }
+
+    /// `push` after the first ATR, given the previous close.
+    #[inline]
+    fn step(&mut self, high: f64, low: f64, prev_close: f64) -> Option<f64> {
+        finite(self.true_range.step(true_range(high, low, prev_close)))
+    }
+}
+
+#[inline]
+fn true_range(high: f64, low: f64, prev_close: f64) -> f64 {
+    (high - low)
+        .max((high - prev_close).abs())
+        .max((low - prev_close).abs())
 }
 
 /// Wilder's ATR (TA-Lib `ATR`): true range needs the previous close, so it exists from
@@ -404,13 +483,26 @@ impl VolumeRatio {
     }
 
     /// The ratio at bar `i` of `volume`; bars in order, as for [`RunningSma::push`].
+    #[inline]
     pub fn push(&mut self, volume: &[f64], i: usize) -> Option<f64> {
-        let average = self.average.push(volume, i)?;
-        // "No volume relative to no volume" has no meaning.
-        if average == 0.0 {
-            return None;
-        }
-        finite(volume[i] / average)
+        let average = self.average.push(volume, i);
+        ratio(volume[i], average)
+    }
+
+    /// `push` once the window is full.
+    #[inline]
+    fn slide(&mut self, volume: &[f64], i: usize) -> Option<f64> {
+        let average = self.average.slide(volume, i);
+        ratio(volume[i], average)
+    }
+}
+
+/// "No volume relative to no volume" has no meaning.
+#[inline]
+fn ratio(volume: f64, average: Option<f64>) -> Option<f64> {
+    match average {
+        Some(a) if a != 0.0 => finite(volume / a),
+        _ => None,
     }
 }
 
@@ -494,7 +586,7 @@ struct AllIndicators {
     sma_200: RunningSma,
     ema_12: Ema,
     ema_26: Ema,
-    macd: Option<RunningMacd>,
+    macd: RunningMacd,
     rsi_14: WilderRsi,
     volume_ratio: VolumeRatio,
     atr_14: WilderAtr,
@@ -508,20 +600,18 @@ impl AllIndicators {
             sma_200: RunningSma::new(SMA_LONG),
             ema_12: Ema::new(MACD_FAST),
             ema_26: Ema::new(MACD_SLOW),
-            macd: RunningMacd::new(MACD_FAST, MACD_SLOW, MACD_SIGNAL),
+            macd: RunningMacd::new(MACD_FAST, MACD_SLOW, MACD_SIGNAL)
+                .expect("the MACD periods are not zero"),
             rsi_14: WilderRsi::new(RSI_PERIOD),
             volume_ratio: VolumeRatio::new(VOLUME_RATIO_PERIOD),
             atr_14: WilderAtr::new(ATR_PERIOD),
         }
     }
 
+    #[inline]
     fn push(&mut self, bars: &Bars, i: usize) -> IndicatorRow {
         let close = bars.close[i];
-        let macd = self
-            .macd
-            .as_mut()
-            .map(|m| m.push(close))
-            .unwrap_or_default();
+        let macd = self.macd.push(close);
         IndicatorRow {
             sma_20: self.sma_20.push(bars.close, i),
             sma_50: self.sma_50.push(bars.close, i),
@@ -536,7 +626,42 @@ impl AllIndicators {
             atr_14: self.atr_14.push(bars.high[i], bars.low[i], close),
         }
     }
+
+    /// `push` from bar [`STEADY_FROM`] on, without the warm-up checks.
+    #[inline]
+    fn step(&mut self, bars: &Bars, i: usize) -> IndicatorRow {
+        let (close, prev_close) = (bars.close[i], bars.close[i - 1]);
+        let macd = self.macd.step(close);
+        IndicatorRow {
+            sma_20: self.sma_20.slide(bars.close, i),
+            sma_50: self.sma_50.slide(bars.close, i),
+            sma_200: self.sma_200.slide(bars.close, i),
+            ema_12: self.ema_12.step(close),
+            ema_26: self.ema_26.step(close),
+            macd: macd.line,
+            macd_signal: macd.signal,
+            macd_hist: macd.hist,
+            rsi_14: self.rsi_14.step(prev_close, close),
+            volume_ratio: self.volume_ratio.slide(bars.volume, i),
+            atr_14: self.atr_14.step(bars.high[i], bars.low[i], prev_close),
+        }
+    }
 }
+
+/// The bar after which every indicator of the row has its first value (SMA200's window is
+/// full; MACD's signal, RSI and ATR are past their seeds), so the rest of a series runs
+/// without warm-up branches: a third of the time per bar.
+const STEADY_FROM: usize = SMA_LONG;
+const _: () = assert!(
+    STEADY_FROM >= SMA_LONG
+        && STEADY_FROM >= SMA_MEDIUM
+        && STEADY_FROM >= SMA_SHORT
+        && STEADY_FROM >= VOLUME_RATIO_PERIOD
+        && STEADY_FROM > MACD_SLOW + MACD_SIGNAL - 2
+        && STEADY_FROM > MACD_FAST
+        && STEADY_FROM > RSI_PERIOD
+        && STEADY_FROM > ATR_PERIOD
+);
 
 struct Bars<'a> {
     high: &'a [f64],
@@ -562,7 +687,11 @@ pub fn compute_all(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> 
         volume,
     };
     let mut state = AllIndicators::new();
-    (0..close.len()).map(|i| state.push(&bars, i)).collect()
+    let warm_up = close.len().min(STEADY_FROM);
+    let mut rows = Vec::with_capacity(close.len());
+    rows.extend((0..warm_up).map(|i| state.push(&bars, i)));
+    rows.extend((warm_up..close.len()).map(|i| state.step(&bars, i)));
+    rows
 }
 
 #[cfg(test)]
