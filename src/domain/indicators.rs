@@ -650,7 +650,7 @@ impl AllIndicators {
 
 /// The bar after which every indicator of the row has its first value (SMA200's window is
 /// full; MACD's signal, RSI and ATR are past their seeds), so the rest of a series runs
-/// without warm-up branches: a third of the time per bar.
+/// without warm-up branches (about 15 % of the time per bar).
 const STEADY_FROM: usize = SMA_LONG;
 const _: () = assert!(
     STEADY_FROM >= SMA_LONG
