@@ -94,7 +94,15 @@ fn all_four_strategies_on_the_demo_report_save_and_snapshot() {
     assert!(s["verdict"]["criteria"].as_array().unwrap().len() == 4);
     let e = &s["equity"][0];
     assert!(e["date"].is_string() && e["equity"].is_string() && e["benchmark"].is_string());
-    assert!(s["trades"].as_array().unwrap().len() > 1);
+    // The count metric and the list side by side: every fill, buys and sales, is a trade.
+    let trade_list = s["trade_list"].as_array().unwrap();
+    assert!(trade_list.len() > 1);
+    assert_eq!(s["trades"].as_u64(), Some(trade_list.len() as u64));
+    assert_eq!(
+        v["benchmark"]["trades"].as_u64(),
+        Some(1),
+        "bought once and held"
+    );
 }
 
 #[test]
@@ -183,7 +191,7 @@ fn parameter_flags_change_the_strategy_and_bad_ones_are_named() {
     assert_eq!(p["sizing_multiplier"].as_f64(), Some(0.5));
     assert_eq!(p["costs"]["slippage_bps"].as_f64(), Some(10.0));
     // A dollar a trade: every trade's commission is at least 1.
-    let trades = s["trades"].as_array().unwrap();
+    let trades = s["trade_list"].as_array().unwrap();
     assert!(!trades.is_empty());
     assert!(trades
         .iter()

@@ -26,6 +26,7 @@ pub const RSI_PERIOD: usize = 14;
 pub const ATR_PERIOD: usize = 14;
 pub const VOLUME_RATIO_PERIOD: usize = 20;
 
+#[inline]
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
@@ -34,41 +35,170 @@ fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
+/// A running sum that carries the rounding error of every addition (Neumaier's
+/// compensation), so adding a huge value and later subtracting it gives back the small ones:
+/// a plain running sum keeps the bits it lost to a bad print in every later window.
+#[derive(Debug, Clone, Copy, Default)]
+struct CompensatedSum {
+    sum: f64,
+    error: f64,
+}
+
+impl CompensatedSum {
+    fn of(values: &[f64]) -> Self {
+        let mut total = CompensatedSum::default();
+        values.iter().for_each(|&x| total.add(x));
+        total
+    }
+
+    #[inline]
+    fn add(&mut self, x: f64) {
+        let sum = self.sum + x;
+        // What the addition lost, taken from the smaller operand (exact: Fast2Sum).
+        self.error += if self.sum.abs() >= x.abs() {
+            (self.sum - sum) + x
+        } else {
+            (x - sum) + self.sum
+        };
+        self.sum = sum;
+    }
+
+    #[inline]
+    fn value(&self) -> f64 {
+        self.sum + self.error
+    }
+}
+
+/// SMA `n` one bar at a time: a compensated running sum, amortised O(1) per bar.
+#[derive(Debug, Clone)]
+pub struct RunningSma {
+    n: usize,
+    /// 1/n: a product instead of a division per bar, at most an ulp from the quotient.
+    inverse: f64,
+    total: CompensatedSum,
+}
+
+impl RunningSma {
+    pub fn new(n: usize) -> Self {
+        RunningSma {
+            n,
+            inverse: 1.0 / n as f64,
+            total: CompensatedSum::default(),
+        }
+    }
+
+    /// The SMA at bar `i` of `values`. Bars must come in order 0, 1, 2, … of one series:
+    /// the value leaving the window is read back from `values` instead of being kept.
+    #[inline(always)]
+    pub fn push(&mut self, values: &[f64], i: usize) -> Option<f64> {
+        let n = self.n;
+        if n == 0 {
+            return None;
+        }
+        if i >= n {
+            return self.slide(values, i);
+        }
+        self.total.add(values[i]);
+        if i + 1 < n {
+            return None;
+        }
+        self.mean(values, i)
+    }
+
+    /// `push` once the window is full (`i >= n > 0`).
+    #[inline(always)]
+    fn slide(&mut self, values: &[f64], i: usize) -> Option<f64> {
+        self.total.add(values[i]);
+        self.total.add(-values[i - self.n]);
+        self.mean(values, i)
+    }
+
+    #[inline(always)]
+    fn mean(&mut self, values: &[f64], i: usize) -> Option<f64> {
+        let mut total = self.total.value();
+        if !total.is_finite() {
+            total = self.resum(&values[i + 1 - self.n..=i]);
+        }
+        finite(total * self.inverse)
+    }
+
+    /// A NaN or infinity stays in a running sum after it has left the window, so while one
+    /// is in sight the window is summed afresh.
+    #[cold]
+    #[inline(never)]
+    fn resum(&mut self, window: &[f64]) -> f64 {
+        self.total = CompensatedSum::of(window);
+        self.total.value()
+    }
+}
+
 /// Simple moving average: the mean of the last `n` values; first output at index `n - 1`.
 pub fn sma(values: &[f64], n: usize) -> Vec<Option<f64>> {
-    let mut out = vec![None; values.len()];
-    if n == 0 {
-        return out;
+    let mut state = RunningSma::new(n);
+    (0..values.len()).map(|i| state.push(values, i)).collect()
+}
+
+/// EMA with α = 2/(n+1), one value at a time, whose first output is at input `first`,
+/// seeded with the mean of the `n` values ending there (TA-Lib `EMA` starts at `n - 1`;
+/// MACD starts its fast EMA later so both of its EMAs begin together).
+#[derive(Debug, Clone)]
+pub struct Ema {
+    n: usize,
+    first: usize,
+    k: f64,
+    seen: usize,
+    value: f64,
+}
+
+impl Ema {
+    pub fn new(n: usize) -> Self {
+        Ema::starting_at(n, n.saturating_sub(1))
     }
-    // Each window is summed afresh rather than with a running sum, so one huge value
-    // (a bad volume print) cannot leave cancellation error in every later window.
-    for (i, window) in values.windows(n).enumerate() {
-        out[i + n - 1] = finite(mean(window));
+
+    /// A zero period, or a `first` before `n` values exist, never gives a value.
+    pub fn starting_at(n: usize, first: usize) -> Self {
+        let valid = n > 0 && first + 1 >= n;
+        Ema {
+            n: if valid { n } else { 0 },
+            first: if valid { first } else { usize::MAX },
+            k: 2.0 / (n as f64 + 1.0),
+            seen: 0,
+            value: 0.0,
+        }
     }
-    out
+
+    #[inline]
+    pub fn push(&mut self, x: f64) -> Option<f64> {
+        let i = self.seen;
+        self.seen += 1;
+        if i > self.first {
+            return self.step(x);
+        }
+        if i + self.n <= self.first {
+            return None;
+        }
+        // Summed in order, then divided, exactly as TA-Lib seeds it.
+        self.value += x;
+        if i < self.first {
+            return None;
+        }
+        self.value /= self.n as f64;
+        finite(self.value)
+    }
+
+    /// `push` after the first output.
+    #[inline]
+    fn step(&mut self, x: f64) -> Option<f64> {
+        self.value += (x - self.value) * self.k;
+        finite(self.value)
+    }
 }
 
 /// Exponential moving average with α = 2/(n+1), seeded with the SMA of the first `n`
 /// values; first output at index `n - 1` (TA-Lib `EMA`).
 pub fn ema(values: &[f64], n: usize) -> Vec<Option<f64>> {
-    ema_from(values, n, n.saturating_sub(1))
-}
-
-/// EMA whose first value sits at index `first`, seeded with the mean of the `n` values
-/// ending there. TA-Lib starts MACD's fast EMA late this way so both EMAs begin together.
-fn ema_from(values: &[f64], n: usize, first: usize) -> Vec<Option<f64>> {
-    let mut out = vec![None; values.len()];
-    if n == 0 || first + 1 < n || first >= values.len() {
-        return out;
-    }
-    let k = 2.0 / (n as f64 + 1.0);
-    let mut prev = mean(&values[first + 1 - n..=first]);
-    out[first] = finite(prev);
-    for (slot, &x) in out.iter_mut().zip(values).skip(first + 1) {
-        prev += (x - prev) * k;
-        *slot = finite(prev);
-    }
-    out
+    let mut state = Ema::new(n);
+    values.iter().map(|&x| state.push(x)).collect()
 }
 
 /// MACD line, signal line and histogram, aligned with the input bars.
@@ -79,6 +209,88 @@ pub struct Macd {
     pub hist: Vec<Option<f64>>,
 }
 
+/// One bar of MACD: line, signal and histogram.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MacdPoint {
+    pub line: Option<f64>,
+    pub signal: Option<f64>,
+    pub hist: Option<f64>,
+}
+
+/// TA-Lib's `MACD` one bar at a time (see [`macd`]).
+#[derive(Debug, Clone)]
+pub struct RunningMacd {
+    fast: Ema,
+    slow: Ema,
+    signal: Ema,
+    start: usize,
+    first: usize,
+    seen: usize,
+}
+
+impl RunningMacd {
+    /// `None` for a zero period, which TA-Lib rejects.
+    pub fn new(fast: usize, slow: usize, signal: usize) -> Option<Self> {
+        let (fast, slow) = if slow < fast {
+            (slow, fast)
+        } else {
+            (fast, slow)
+        };
+        if fast == 0 || signal == 0 {
+            return None;
+        }
+        let start = slow - 1;
+        Some(RunningMacd {
+            fast: Ema::starting_at(fast, start),
+            slow: Ema::starting_at(slow, start),
+            signal: Ema::new(signal),
+            start,
+            first: start + signal - 1,
+            seen: 0,
+        })
+    }
+
+    #[inline]
+    pub fn push(&mut self, x: f64) -> MacdPoint {
+        let i = self.seen;
+        self.seen += 1;
+        let (fast, slow) = (self.fast.push(x), self.slow.push(x));
+        if i < self.start {
+            return MacdPoint::default();
+        }
+        let line = macd_line(fast, slow);
+        let signal = self.signal.push(line);
+        if i < self.first {
+            return MacdPoint::default();
+        }
+        macd_point(line, signal)
+    }
+
+    /// `push` once all three outputs exist.
+    #[inline]
+    fn step(&mut self, x: f64) -> MacdPoint {
+        let line = macd_line(self.fast.step(x), self.slow.step(x));
+        let signal = self.signal.step(line);
+        macd_point(line, signal)
+    }
+}
+
+/// A missing EMA becomes NaN so that it poisons the signal EMA as TA-Lib's would.
+#[inline]
+fn macd_line(fast: Option<f64>, slow: Option<f64>) -> f64 {
+    fast.zip(slow).map_or(f64::NAN, |(f, s)| f - s)
+}
+
+#[inline]
+fn macd_point(line: f64, signal: Option<f64>) -> MacdPoint {
+    let line = finite(line);
+    MacdPoint {
+        line,
+        signal,
+        hist: line.zip(signal).and_then(|(l, s)| finite(l - s)),
+    }
+}
+
 /// TA-Lib's `MACD`. Both EMAs start at bar `slow - 1`, the fast one seeded with the
 /// mean of the `fast` bars ending there, so the line is *not* `ema(fast) - ema(slow)`
 /// early in a series. The signal is an SMA-seeded EMA of the line. Like TA-Lib, all
@@ -86,43 +298,101 @@ pub struct Macd {
 /// `fast` longer than `slow` is swapped.
 pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
     let len = values.len();
-    let none = || vec![None; len];
-    let (fast, slow) = if slow < fast {
-        (slow, fast)
-    } else {
-        (fast, slow)
+    let mut out = Macd {
+        line: Vec::with_capacity(len),
+        signal: Vec::with_capacity(len),
+        hist: Vec::with_capacity(len),
     };
-    if fast == 0 || signal == 0 || slow + signal - 2 >= len {
-        return Macd {
-            line: none(),
-            signal: none(),
-            hist: none(),
-        };
+    let mut state = RunningMacd::new(fast, slow, signal);
+    for &x in values {
+        let point = state.as_mut().map(|s| s.push(x)).unwrap_or_default();
+        out.line.push(point.line);
+        out.signal.push(point.signal);
+        out.hist.push(point.hist);
     }
-    let start = slow - 1;
-    let fast_ema = ema_from(values, fast, start);
-    let slow_ema = ema_from(values, slow, start);
-    // The line from `start` on, as plain numbers so it can feed the signal EMA.
-    let raw_line: Vec<f64> = (start..len)
-        .map(|i| match (fast_ema[i], slow_ema[i]) {
-            (Some(f), Some(s)) => f - s,
-            _ => f64::NAN,
-        })
-        .collect();
-    let raw_signal = ema(&raw_line, signal);
-    let first = slow + signal - 2;
-    let (mut line, mut sig, mut hist) = (none(), none(), none());
-    for i in first..len {
-        let l = finite(raw_line[i - start]);
-        let s = raw_signal[i - start];
-        line[i] = l;
-        sig[i] = s;
-        hist[i] = l.zip(s).and_then(|(l, s)| finite(l - s));
+    out
+}
+
+/// Wilder's smoothing: the first average is the simple mean of the first `n` inputs,
+/// then `avg = (prev·(n−1) + x)/n`.
+#[derive(Debug, Clone)]
+struct Wilder {
+    n: usize,
+    /// n − 1 and 1/n, so a bar costs no division (the product errs by at most an ulp more,
+    /// and the smoothing damps every error by (n−1)/n a bar).
+    weight: f64,
+    inverse: f64,
+    seen: usize,
+    avg: f64,
+}
+
+impl Wilder {
+    fn new(n: usize) -> Self {
+        Wilder {
+            n,
+            weight: n as f64 - 1.0,
+            inverse: 1.0 / n as f64,
+            seen: 0,
+            avg: 0.0,
+        }
     }
-    Macd {
-        line,
-        signal: sig,
-        hist,
+
+    #[inline]
+    fn push(&mut self, x: f64) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        self.seen += 1;
+        if self.seen > self.n {
+            return Some(self.step(x));
+        }
+        self.avg += x;
+        if self.seen < self.n {
+            return None;
+        }
+        self.avg /= self.n as f64;
+        Some(self.avg)
+    }
+
+    /// `push` after the first average.
+    #[inline]
+    fn step(&mut self, x: f64) -> f64 {
+        self.avg = (self.avg * self.weight + x) * self.inverse;
+        self.avg
+    }
+}
+
+/// Wilder's RSI one close at a time (see [`rsi`]).
+#[derive(Debug, Clone)]
+pub struct WilderRsi {
+    prev_close: Option<f64>,
+    gain: Wilder,
+    loss: Wilder,
+}
+
+impl WilderRsi {
+    pub fn new(n: usize) -> Self {
+        WilderRsi {
+            prev_close: None,
+            gain: Wilder::new(n),
+            loss: Wilder::new(n),
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, close: f64) -> Option<f64> {
+        let change = close - self.prev_close.replace(close)?;
+        let gain = self.gain.push(change.max(0.0));
+        let loss = self.loss.push((-change).max(0.0));
+        gain.zip(loss).and_then(|(g, l)| rsi_value(g, l))
+    }
+
+    /// `push` after the first RSI, given the previous close.
+    #[inline]
+    fn step(&mut self, prev_close: f64, close: f64) -> Option<f64> {
+        let change = close - prev_close;
+        let gain = self.gain.step(change.max(0.0));
+        rsi_value(gain, self.loss.step((-change).max(0.0)))
     }
 }
 
@@ -130,37 +400,56 @@ pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
 /// (bars 1..=n), then `avg = (prev·(n−1) + x)/n`; first output at index `n`.
 /// avgLoss 0 gives 100; a flat stretch gives 50 (TA-Lib: 0).
 pub fn rsi(values: &[f64], n: usize) -> Vec<Option<f64>> {
-    let mut out = vec![None; values.len()];
-    if n == 0 || values.len() <= n {
-        return out;
-    }
-    let change = |i: usize| values[i] - values[i - 1];
-    let (mut avg_gain, mut avg_loss) = (0.0, 0.0);
-    for i in 1..=n {
-        avg_gain += change(i).max(0.0);
-        avg_loss += (-change(i)).max(0.0);
-    }
-    let period = n as f64;
-    avg_gain /= period;
-    avg_loss /= period;
-    out[n] = rsi_value(avg_gain, avg_loss);
-    for (i, slot) in out.iter_mut().enumerate().skip(n + 1) {
-        let d = change(i);
-        avg_gain = (avg_gain * (period - 1.0) + d.max(0.0)) / period;
-        avg_loss = (avg_loss * (period - 1.0) + (-d).max(0.0)) / period;
-        *slot = rsi_value(avg_gain, avg_loss);
-    }
-    out
+    let mut state = WilderRsi::new(n);
+    values.iter().map(|&x| state.push(x)).collect()
 }
 
 /// `100·G/(G+L)` equals `100 − 100/(1 + G/L)` and is TA-Lib's form; it also needs no
 /// special case for L = 0 (it gives 100).
+#[inline]
 fn rsi_value(avg_gain: f64, avg_loss: f64) -> Option<f64> {
     let total = avg_gain + avg_loss;
     if total == 0.0 {
         return Some(50.0);
     }
     finite(100.0 * avg_gain / total)
+}
+
+/// Wilder's ATR one bar at a time (see [`atr`]).
+#[derive(Debug, Clone)]
+pub struct WilderAtr {
+    prev_close: Option<f64>,
+    true_range: Wilder,
+}
+
+impl WilderAtr {
+    pub fn new(n: usize) -> Self {
+        WilderAtr {
+            prev_close: None,
+            true_range: Wilder::new(n),
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
+        let prev_close = self.prev_close.replace(close)?;
+        self.true_range
+            .push(true_range(high, low, prev_close))
+            .and_then(finite)
+    }
+
+    /// `push` after the first ATR, given the previous close.
+    #[inline]
+    fn step(&mut self, high: f64, low: f64, prev_close: f64) -> Option<f64> {
+        finite(self.true_range.step(true_range(high, low, prev_close)))
+    }
+}
+
+#[inline]
+fn true_range(high: f64, low: f64, prev_close: f64) -> f64 {
+    (high - low)
+        .max((high - prev_close).abs())
+        .max((low - prev_close).abs())
 }
 
 /// Wilder's ATR (TA-Lib `ATR`): true range needs the previous close, so it exists from
@@ -174,34 +463,54 @@ pub fn atr(high: &[f64], low: &[f64], close: &[f64], n: usize) -> Vec<Option<f64
         high.len() == close.len() && low.len() == close.len(),
         "atr: high, low and close must have one value per bar"
     );
-    let mut out = vec![None; close.len()];
-    if n == 0 || close.len() <= n {
-        return out;
+    let mut state = WilderAtr::new(n);
+    (0..close.len())
+        .map(|i| state.push(high[i], low[i], close[i]))
+        .collect()
+}
+
+/// Volume over its `n`-bar SMA (the SMA includes today's volume), one bar at a time.
+#[derive(Debug, Clone)]
+pub struct VolumeRatio {
+    average: RunningSma,
+}
+
+impl VolumeRatio {
+    pub fn new(n: usize) -> Self {
+        VolumeRatio {
+            average: RunningSma::new(n),
+        }
     }
-    let true_range = |i: usize| {
-        let prev_close = close[i - 1];
-        (high[i] - low[i])
-            .max((high[i] - prev_close).abs())
-            .max((low[i] - prev_close).abs())
-    };
-    let period = n as f64;
-    let mut prev = (1..=n).map(true_range).sum::<f64>() / period;
-    out[n] = finite(prev);
-    for (i, slot) in out.iter_mut().enumerate().skip(n + 1) {
-        prev = (prev * (period - 1.0) + true_range(i)) / period;
-        *slot = finite(prev);
+
+    /// The ratio at bar `i` of `volume`; bars in order, as for [`RunningSma::push`].
+    #[inline]
+    pub fn push(&mut self, volume: &[f64], i: usize) -> Option<f64> {
+        let average = self.average.push(volume, i);
+        ratio(volume[i], average)
     }
-    out
+
+    /// `push` once the window is full.
+    #[inline]
+    fn slide(&mut self, volume: &[f64], i: usize) -> Option<f64> {
+        let average = self.average.slide(volume, i);
+        ratio(volume[i], average)
+    }
+}
+
+/// "No volume relative to no volume" has no meaning.
+#[inline]
+fn ratio(volume: f64, average: Option<f64>) -> Option<f64> {
+    match average {
+        Some(a) if a != 0.0 => finite(volume / a),
+        _ => None,
+    }
 }
 
 /// Volume over its `n`-bar SMA (the SMA includes today's volume). `None` where the
 /// average is zero, since "no volume relative to no volume" has no meaning.
 pub fn volume_ratio(volume: &[f64], n: usize) -> Vec<Option<f64>> {
-    sma(volume, n)
-        .into_iter()
-        .zip(volume)
-        .map(|(avg, &v)| avg.filter(|&a| a != 0.0).and_then(|a| finite(v / a)))
-        .collect()
+    let mut state = VolumeRatio::new(n);
+    (0..volume.len()).map(|i| state.push(volume, i)).collect()
 }
 
 /// Annualised volatility: sample standard deviation (n − 1) of the last `window` daily
@@ -269,36 +578,120 @@ impl IndicatorRow {
     }
 }
 
-/// All indicators for one symbol's adjusted bars, one row per bar.
+/// Every indicator of [`IndicatorRow`], advanced together one bar at a time.
+#[derive(Debug, Clone)]
+struct AllIndicators {
+    sma_20: RunningSma,
+    sma_50: RunningSma,
+    sma_200: RunningSma,
+    ema_12: Ema,
+    ema_26: Ema,
+    macd: RunningMacd,
+    rsi_14: WilderRsi,
+    volume_ratio: VolumeRatio,
+    atr_14: WilderAtr,
+}
+
+impl AllIndicators {
+    fn new() -> Self {
+        AllIndicators {
+            sma_20: RunningSma::new(SMA_SHORT),
+            sma_50: RunningSma::new(SMA_MEDIUM),
+            sma_200: RunningSma::new(SMA_LONG),
+            ema_12: Ema::new(MACD_FAST),
+            ema_26: Ema::new(MACD_SLOW),
+            macd: RunningMacd::new(MACD_FAST, MACD_SLOW, MACD_SIGNAL)
+                .expect("the MACD periods are not zero"),
+            rsi_14: WilderRsi::new(RSI_PERIOD),
+            volume_ratio: VolumeRatio::new(VOLUME_RATIO_PERIOD),
+            atr_14: WilderAtr::new(ATR_PERIOD),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, bars: &Bars, i: usize) -> IndicatorRow {
+        let close = bars.close[i];
+        let macd = self.macd.push(close);
+        IndicatorRow {
+            sma_20: self.sma_20.push(bars.close, i),
+            sma_50: self.sma_50.push(bars.close, i),
+            sma_200: self.sma_200.push(bars.close, i),
+            ema_12: self.ema_12.push(close),
+            ema_26: self.ema_26.push(close),
+            macd: macd.line,
+            macd_signal: macd.signal,
+            macd_hist: macd.hist,
+            rsi_14: self.rsi_14.push(close),
+            volume_ratio: self.volume_ratio.push(bars.volume, i),
+            atr_14: self.atr_14.push(bars.high[i], bars.low[i], close),
+        }
+    }
+
+    /// `push` from bar [`STEADY_FROM`] on, without the warm-up checks.
+    #[inline]
+    fn step(&mut self, bars: &Bars, i: usize) -> IndicatorRow {
+        let (close, prev_close) = (bars.close[i], bars.close[i - 1]);
+        let macd = self.macd.step(close);
+        IndicatorRow {
+            sma_20: self.sma_20.slide(bars.close, i),
+            sma_50: self.sma_50.slide(bars.close, i),
+            sma_200: self.sma_200.slide(bars.close, i),
+            ema_12: self.ema_12.step(close),
+            ema_26: self.ema_26.step(close),
+            macd: macd.line,
+            macd_signal: macd.signal,
+            macd_hist: macd.hist,
+            rsi_14: self.rsi_14.step(prev_close, close),
+            volume_ratio: self.volume_ratio.slide(bars.volume, i),
+            atr_14: self.atr_14.step(bars.high[i], bars.low[i], prev_close),
+        }
+    }
+}
+
+/// The bar after which every indicator of the row has its first value (SMA200's window is
+/// full; MACD's signal, RSI and ATR are past their seeds), so the rest of a series runs
+/// without warm-up branches (about 15 % of the time per bar).
+const STEADY_FROM: usize = SMA_LONG;
+const _: () = assert!(
+    STEADY_FROM >= SMA_LONG
+        && STEADY_FROM >= SMA_MEDIUM
+        && STEADY_FROM >= SMA_SHORT
+        && STEADY_FROM >= VOLUME_RATIO_PERIOD
+        && STEADY_FROM > MACD_SLOW + MACD_SIGNAL - 2
+        && STEADY_FROM > MACD_FAST
+        && STEADY_FROM > RSI_PERIOD
+        && STEADY_FROM > ATR_PERIOD
+);
+
+struct Bars<'a> {
+    high: &'a [f64],
+    low: &'a [f64],
+    close: &'a [f64],
+    volume: &'a [f64],
+}
+
+/// All indicators for one symbol's adjusted bars, one row per bar, in one pass.
 ///
 /// # Panics
 /// If the four slices differ in length.
 pub fn compute_all(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> Vec<IndicatorRow> {
     assert_eq!(volume.len(), close.len(), "compute_all: one volume per bar");
-    let sma_20 = sma(close, SMA_SHORT);
-    let sma_50 = sma(close, SMA_MEDIUM);
-    let sma_200 = sma(close, SMA_LONG);
-    let ema_12 = ema(close, MACD_FAST);
-    let ema_26 = ema(close, MACD_SLOW);
-    let macd = macd(close, MACD_FAST, MACD_SLOW, MACD_SIGNAL);
-    let rsi_14 = rsi(close, RSI_PERIOD);
-    let volume_ratio = volume_ratio(volume, VOLUME_RATIO_PERIOD);
-    let atr_14 = atr(high, low, close, ATR_PERIOD);
-    (0..close.len())
-        .map(|i| IndicatorRow {
-            sma_20: sma_20[i],
-            sma_50: sma_50[i],
-            sma_200: sma_200[i],
-            ema_12: ema_12[i],
-            ema_26: ema_26[i],
-            macd: macd.line[i],
-            macd_signal: macd.signal[i],
-            macd_hist: macd.hist[i],
-            rsi_14: rsi_14[i],
-            volume_ratio: volume_ratio[i],
-            atr_14: atr_14[i],
-        })
-        .collect()
+    assert!(
+        high.len() == close.len() && low.len() == close.len(),
+        "atr: high, low and close must have one value per bar"
+    );
+    let bars = Bars {
+        high,
+        low,
+        close,
+        volume,
+    };
+    let mut state = AllIndicators::new();
+    let warm_up = close.len().min(STEADY_FROM);
+    let mut rows = Vec::with_capacity(close.len());
+    rows.extend((0..warm_up).map(|i| state.push(&bars, i)));
+    rows.extend((warm_up..close.len()).map(|i| state.step(&bars, i)));
+    rows
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Tests of `indicators.rs`.
 
+use proptest::prelude::*;
+
 use super::*;
 
 /// Reference values below come from TA-Lib (C library 0.8.1, through the PyPI
@@ -593,4 +595,228 @@ fn outputs_are_never_nan() {
     assert!(out[40..].iter().all(Option::is_none));
     assert!(sma(&broken, 3)[40..=42].iter().all(Option::is_none));
     assert_eq!(sma(&broken, 3)[43], sma(&close, 3)[43]);
+}
+
+#[test]
+fn sma_is_exact_again_once_a_huge_value_has_left_the_window() {
+    // A bad print of 1e12 among 1.1s. ulp(1e12) = 2^-13 ≈ 1.2e-4, so a plain running sum
+    // loses up to 6e-5 of the window's 20.9 when the print enters and keeps that error in
+    // every later window (3e-6 relative); the compensated sum gives 1.1 back.
+    let mut values = vec![1.1; 300];
+    values[10] = 1e12;
+    let sma_20 = sma(&values, 20);
+    assert_close(sma_20[29], (19.0 * 1.1 + 1e12) / 20.0);
+    assert!(sma_20[30..]
+        .iter()
+        .all(|&x| (x.unwrap() - 1.1).abs() <= 1e-9 * 1.1));
+    let sma_200 = sma(&values, 200);
+    assert!(sma_200[210..]
+        .iter()
+        .all(|&x| (x.unwrap() - 1.1).abs() <= 1e-9 * 1.1));
+    // 1e20 among 1.0s: ulp(1e20) = 16384, so a plain sum would lose every 1.0 beside it
+    // (and then give 0 or −0.8 afterwards); compensated, exactly 1.0.
+    let mut ones = vec![1.0; 300];
+    ones[10] = 1e20;
+    let sma_20 = sma(&ones, 20);
+    assert_close(sma_20[29], 1e20 / 20.0);
+    assert!(sma_20[30..].iter().all(|&x| x == Some(1.0)));
+}
+
+#[test]
+fn sma_recovers_after_an_infinity_leaves_the_window() {
+    // inf − inf is NaN, so a running sum alone would stay NaN for ever.
+    let mut values = vec![2.5; 10];
+    values[3] = f64::INFINITY;
+    let out = sma(&values, 3);
+    assert!(out[3..=5].iter().all(Option::is_none));
+    assert_eq!(out[6..], [Some(2.5); 4]);
+}
+
+#[test]
+fn compute_all_recovers_from_a_bad_volume_print() {
+    // Volume 1e18 on one bar (ulp 128) among 1,000,000.3s: 20 bars later the ratio is 1.0.
+    let (high, low, close, mut volume) = generated();
+    volume.iter_mut().for_each(|v| *v = 1_000_000.3);
+    volume[100] = 1e18;
+    let rows = compute_all(&high, &low, &close, &volume);
+    // SMA20 at bar 100 = (19·1,000,000.3 + 1e18)/20 → ratio ≈ 20.
+    assert_close(
+        rows[100].volume_ratio,
+        1e18 / ((19.0 * 1_000_000.3 + 1e18) / 20.0),
+    );
+    assert!(rows[120..]
+        .iter()
+        .all(|r| (r.volume_ratio.unwrap() - 1.0).abs() <= 1e-9));
+}
+
+/// Straightforward definitions over whole vectors, to check the one-pass code against.
+mod naive {
+    pub fn sma(values: &[f64], n: usize) -> Vec<Option<f64>> {
+        (0..values.len())
+            .map(|i| (i + 1 >= n).then(|| values[i + 1 - n..=i].iter().sum::<f64>() / n as f64))
+            .collect()
+    }
+
+    pub fn ema(values: &[f64], n: usize) -> Vec<Option<f64>> {
+        let mut out = vec![None; values.len()];
+        if values.len() < n {
+            return out;
+        }
+        let alpha = 2.0 / (n as f64 + 1.0);
+        let mut value = values[..n].iter().sum::<f64>() / n as f64;
+        out[n - 1] = Some(value);
+        for i in n..values.len() {
+            value = alpha * values[i] + (1.0 - alpha) * value;
+            out[i] = Some(value);
+        }
+        out
+    }
+
+    /// Wilder's smoothing of `x[1..]`: the mean of the first n, then (prev·(n−1) + x)/n.
+    fn wilder(x: &[f64], n: usize) -> Vec<Option<f64>> {
+        let mut out = vec![None; x.len()];
+        if x.len() <= n {
+            return out;
+        }
+        let mut avg = x[1..=n].iter().sum::<f64>() / n as f64;
+        out[n] = Some(avg);
+        for i in n + 1..x.len() {
+            avg = (avg * (n as f64 - 1.0) + x[i]) / n as f64;
+            out[i] = Some(avg);
+        }
+        out
+    }
+
+    pub fn rsi(close: &[f64], n: usize) -> Vec<Option<f64>> {
+        let change = |i: usize| if i == 0 { 0.0 } else { close[i] - close[i - 1] };
+        let gains: Vec<f64> = (0..close.len()).map(|i| change(i).max(0.0)).collect();
+        let losses: Vec<f64> = (0..close.len()).map(|i| (-change(i)).max(0.0)).collect();
+        let (gain, loss) = (wilder(&gains, n), wilder(&losses, n));
+        gain.iter()
+            .zip(&loss)
+            .map(|(g, l)| {
+                let (g, l) = ((*g)?, (*l)?);
+                Some(if g + l == 0.0 {
+                    50.0
+                } else {
+                    100.0 * g / (g + l)
+                })
+            })
+            .collect()
+    }
+
+    pub fn atr(high: &[f64], low: &[f64], close: &[f64], n: usize) -> Vec<Option<f64>> {
+        let true_range: Vec<f64> = (0..close.len())
+            .map(|i| match i {
+                0 => 0.0,
+                _ => [
+                    high[i] - low[i],
+                    (high[i] - close[i - 1]).abs(),
+                    (low[i] - close[i - 1]).abs(),
+                ]
+                .into_iter()
+                .fold(f64::MIN, f64::max),
+            })
+            .collect();
+        wilder(&true_range, n)
+    }
+}
+
+fn all_within_1e9(got: &[Option<f64>], want: &[Option<f64>]) -> Result<(), String> {
+    if got.len() != want.len() {
+        return Err(format!("{} values, expected {}", got.len(), want.len()));
+    }
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let ok = match (g, w) {
+            (Some(g), Some(w)) => (g - w).abs() <= 1e-9 * w.abs().max(g.abs()),
+            (None, None) => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(format!("bar {i}: got {g:?}, expected {w:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// A random walk of up to ±8 % a day with ranges and volumes. About one volume in fifty is a
+/// bad print a billion times too large, the case a running sum must survive; about one close
+/// in fifty is 1,000 times too large (larger would defeat TA-Lib's own EMA form,
+/// `prev + (x − prev)·α`, whose cancellation after such a bar is no running-sum matter).
+fn random_bars() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> {
+    let bar = (
+        -0.08f64..0.08,
+        0.0f64..0.05,
+        0.0f64..0.05,
+        0.2f64..3.0,
+        0u8..50,
+    );
+    (0.5f64..2000.0, proptest::collection::vec(bar, 0..450)).prop_map(|(start, steps)| {
+        let mut bars = (vec![], vec![], vec![], vec![]);
+        let mut level = start;
+        for (step, up, down, volume, print) in steps {
+            level *= 1.0 + step;
+            let spike = if print == 0 { 1e3 } else { 1.0 };
+            let close = level * spike;
+            bars.0.push(close * (1.0 + up));
+            bars.1.push(close * (1.0 - down));
+            bars.2.push(close);
+            bars.3
+                .push(1e6 * volume * if print == 1 { 1e9 } else { 1.0 });
+        }
+        bars
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn one_pass_indicators_equal_their_definitions((high, low, close, volume) in random_bars()) {
+        for n in [1, 2, 14, 20, 50, 200] {
+            let cases = [
+                ("SMA of closes", sma(&close, n), naive::sma(&close, n)),
+                ("SMA of volumes", sma(&volume, n), naive::sma(&volume, n)),
+                ("EMA", ema(&close, n), naive::ema(&close, n)),
+                ("RSI", rsi(&close, n), naive::rsi(&close, n)),
+                ("ATR", atr(&high, &low, &close, n), naive::atr(&high, &low, &close, n)),
+            ];
+            for (name, got, want) in cases {
+                all_within_1e9(&got, &want)
+                    .map_err(|e| TestCaseError::fail(format!("{name} {n}: {e}")))?;
+            }
+        }
+    }
+
+    #[test]
+    fn compute_all_is_each_indicator_bar_by_bar((high, low, close, volume) in random_bars()) {
+        let rows = compute_all(&high, &low, &close, &volume);
+        let m = macd(&close, MACD_FAST, MACD_SLOW, MACD_SIGNAL);
+        let columns = [
+            sma(&close, SMA_SHORT),
+            sma(&close, SMA_MEDIUM),
+            sma(&close, SMA_LONG),
+            ema(&close, MACD_FAST),
+            ema(&close, MACD_SLOW),
+            m.line,
+            m.signal,
+            m.hist,
+            rsi(&close, RSI_PERIOD),
+            volume_ratio(&volume, VOLUME_RATIO_PERIOD),
+            atr(&high, &low, &close, ATR_PERIOD),
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            let row = [
+                r.sma_20, r.sma_50, r.sma_200, r.ema_12, r.ema_26, r.macd, r.macd_signal,
+                r.macd_hist, r.rsi_14, r.volume_ratio, r.atr_14,
+            ];
+            for (got, column) in row.iter().zip(&columns) {
+                prop_assert_eq!(*got, column[i], "bar {}", i);
+            }
+        }
+        // Each row depends only on the bars up to it.
+        let half = close.len() / 2;
+        let prefix = compute_all(&high[..half], &low[..half], &close[..half], &volume[..half]);
+        prop_assert_eq!(&prefix[..], &rows[..half]);
+    }
 }

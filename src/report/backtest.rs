@@ -243,7 +243,8 @@ pub fn json(r: &BacktestReport) -> String {
                 .map(|p| json!({"date": p.date, "equity": p.equity, "benchmark": p.benchmark}))
                 .collect();
             let head = json!({"name": s.params.name, "params": s.params});
-            let tail = json!({"verdict": s.verdict, "equity": equity, "trades": s.run.trades});
+            // `trades` is already the metric (the count), so the list has a name of its own.
+            let tail = json!({"verdict": s.verdict, "equity": equity, "trade_list": s.run.trades});
             merge(merge(head, metrics_json(&s.metrics)), tail)
         })
         .collect();
