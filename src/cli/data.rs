@@ -9,17 +9,23 @@ use super::args::{
     WatchArgs,
 };
 use super::{user_error, Context};
+use crate::domain::parse::{parse_decimal, DecimalMark};
 use crate::domain::portfolio::{to_cents, to_price, AccountBalance, Holding, WatchItem};
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file::{self, parse_decimal};
+use crate::market::portfolio_file;
 use crate::report;
 use crate::store;
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
     match args {
-        ImportArgs::Portfolio { file, merge } => {
+        ImportArgs::Portfolio {
+            file,
+            merge,
+            decimal_comma,
+        } => {
             // Parse and validate everything before the database is touched.
-            let parsed = portfolio_file::read_portfolio(&file)?;
+            let parsed =
+                portfolio_file::read_portfolio(&file, DecimalMark::comma_if(decimal_comma))?;
             if let Some(day) = parsed.cash_as_of.filter(|d| *d > ctx.today) {
                 return Err(user_error(format!(
                     "{}: $.last_updated: {day} is in the future",
@@ -44,7 +50,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
                 Ok(())
             })?;
             println!(
-                "Imported {} holding(s) from {}{}{}",
+                "Imported {} holding(s) from {}{}{}{}",
                 parsed.holdings.len(),
                 file.display(),
                 if merge {
@@ -55,7 +61,12 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
                 parsed
                     .cash
                     .map(|c| format!("; cash {c}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if decimal_comma {
+                    "; numbers read with decimal commas"
+                } else {
+                    ""
+                }
             );
         }
         ImportArgs::Watchlist { file } => {
@@ -82,9 +93,11 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
         ImportArgs::Prices {
             paths,
             skip_bad,
+            decimal_comma,
             json,
         } => {
-            return super::market::import_prices(ctx, &paths, skip_bad, json);
+            let mark = DecimalMark::comma_if(decimal_comma);
+            return super::market::import_prices(ctx, &paths, skip_bad, mark, json);
         }
     }
     Ok(0)

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{user_error, Context};
 use crate::domain::indicators::IndicatorRow;
+use crate::domain::parse::DecimalMark;
 use crate::domain::returns::lookback_return_pct;
 use crate::domain::signal::{signal_strength, SignalInputs, Strength};
 use crate::domain::symbol::Symbol;
@@ -25,6 +26,8 @@ pub struct FileReport {
     pub unchanged: usize,
     pub skipped: Vec<String>,
     pub error: Option<String>,
+    /// The numbers were read with decimal commas (`--decimal-comma`).
+    pub decimal_comma: bool,
 }
 
 /// Files directly named, plus `.csv`/`.txt` files inside named folders (sorted).
@@ -56,7 +59,13 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: bool) -> Result<u8> {
+pub fn import_prices(
+    ctx: &Context,
+    paths: &[PathBuf],
+    skip_bad: bool,
+    mark: DecimalMark,
+    json: bool,
+) -> Result<u8> {
     let files = expand_paths(paths)?;
     if files.is_empty() {
         return Err(user_error("no .csv or .txt price files found"));
@@ -64,7 +73,7 @@ pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: boo
     let mut store = ctx.open_store()?;
     let mut reports = Vec::with_capacity(files.len());
     for file in &files {
-        let report = import_one(&mut store, file, skip_bad, ctx.today);
+        let report = import_one(&mut store, file, skip_bad, mark, ctx.today);
         if !json {
             print!("{}", report::prices::file_line(&report));
         }
@@ -81,7 +90,13 @@ pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: boo
 }
 
 /// One file, one transaction: its bars and the indicators of the symbols it changed.
-fn import_one(store: &mut Store, file: &Path, skip_bad: bool, today: NaiveDate) -> FileReport {
+fn import_one(
+    store: &mut Store,
+    file: &Path,
+    skip_bad: bool,
+    mark: DecimalMark,
+    today: NaiveDate,
+) -> FileReport {
     let mut report = FileReport {
         file: file.display().to_string(),
         symbols: Vec::new(),
@@ -90,11 +105,12 @@ fn import_one(store: &mut Store, file: &Path, skip_bad: bool, today: NaiveDate) 
         unchanged: 0,
         skipped: Vec::new(),
         error: None,
+        decimal_comma: mark == DecimalMark::Comma,
     };
     let parsed: Result<PriceFile, String> = std::fs::read_to_string(file)
         .map_err(|e| format!("{}: {e}", file.display()))
         .and_then(|text| {
-            price_file::parse_prices(&text, file, skip_bad, today).map_err(|e| e.to_string())
+            price_file::parse_prices(&text, file, skip_bad, today, mark).map_err(|e| e.to_string())
         });
     let parsed = match parsed {
         Ok(p) => p,

@@ -6,6 +6,7 @@ mod backtest;
 mod check;
 mod data;
 mod demo;
+mod fault;
 mod fetch;
 pub mod market;
 mod signals;
@@ -25,8 +26,12 @@ use crate::market::portfolio_file::ImportError;
 use crate::paths;
 use crate::store::StoreError;
 
-/// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2.
+/// 1 for errors the user can fix (bad input, locked or newer database, bad config, a full
+/// disk or a folder they may not write to), else 2.
 pub fn exit_code_for(report: &Report) -> u8 {
+    if fault::storage_fault(report).is_some() {
+        return 1;
+    }
     // A value the database cannot hold (DECIMAL out of range) is the input's fault.
     let too_large = report.chain().any(|cause| {
         matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Db(e))
@@ -55,6 +60,21 @@ pub fn exit_code_for(report: &Report) -> u8 {
         1
     } else {
         2
+    }
+}
+
+/// The one line shown for an error the user can fix (exit code 1).
+pub fn user_line(report: &Report) -> String {
+    if let Some(fault) = fault::storage_fault(report) {
+        return fault::storage_line(report, fault);
+    }
+    // A database message carries the SQL after its first line.
+    let text = report.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    if first.contains("out of range") {
+        format!("a value is too large to store, nothing was written ({first})")
+    } else {
+        first.to_string()
     }
 }
 

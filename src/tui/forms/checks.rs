@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::journal::{Outcome, SignalType};
+use crate::domain::parse::{parse_date, parse_decimal};
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file::{parse_date, parse_decimal};
 
 pub type Check = fn(&str) -> Result<(), String>;
 
