@@ -242,6 +242,24 @@ fn a_negative_year_in_a_price_file_is_refused_and_db_check_stays_calm() {
         &db,
         &["import", "prices", "--skip-bad", file.to_str().unwrap()],
     ));
+    // Exit 1 only for findings such as stale prices (the demo ends on 2026-11-20).
+    let check = run_at(dir.path(), &db, &["db-check"]);
+    assert!(
+        matches!(check.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&check)
+    );
+    // A bar dated before year 1 that got in before this rule: db-check reports, never panics.
+    {
+        let store = Store::open(&db).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO prices (symbol, date, open, high, low, close, volume, source) \
+                 VALUES ('NEG', DATE '0002-03-01 (BC)', 10, 11, 9, 10, 5, 'csv')",
+            )
+            .unwrap();
+    }
     let check = run_at(dir.path(), &db, &["db-check"]);
     assert!(
         matches!(check.status.code(), Some(0 | 1)),
