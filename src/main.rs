@@ -22,17 +22,7 @@ fn main() -> ExitCode {
         Err(report) => {
             let code = cli::exit_code_for(&report);
             if code == 1 {
-                // One line: a database message carries the SQL after its first line.
-                let text = report.to_string();
-                let first = text.lines().next().unwrap_or_default();
-                // An operation already said so in these words (`service::ops::TOO_LARGE`).
-                if first.contains("out of range") && !first.contains("too large to store") {
-                    eprintln!(
-                        "error: a value is too large to store, nothing was written ({first})"
-                    );
-                } else {
-                    eprintln!("error: {first}");
-                }
+                eprintln!("error: {}", cli::user_line(&report));
             } else {
                 tracing::error!("{report:?}");
                 eprintln!("internal error: {report:?}");

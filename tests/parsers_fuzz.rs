@@ -1,6 +1,8 @@
 //! Every parser of user input, fed random and mutated input: none panics, and whatever is
 //! accepted satisfies the invariants (low ≤ open, close ≤ high; prices > 0; no future date;
-//! valid symbols; quantities and costs > 0; numbers without a comma and under 10^14).
+//! valid symbols; quantities and costs > 0; numbers without a comma and under 10^14). The
+//! decimal-comma mode reads only what, ungrouped and with its comma as a point, is the same
+//! number; and every formatted amount reads back as the stored cents.
 //!
 //! The default run uses proptest's case count. The long variant runs a million cases per
 //! parser: `cargo test --release --test parsers_fuzz -- --ignored`.
@@ -13,9 +15,12 @@ use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 use rust_decimal::Decimal;
 
 use ducklens::config::Config;
+use ducklens::domain::format;
+use ducklens::domain::parse::{parse_decimal, parse_number, DecimalMark, MAX_NUMBER};
+use ducklens::domain::portfolio::to_cents;
 use ducklens::domain::symbol::Symbol;
 use ducklens::market::portfolio_file::{
-    parse_decimal, parse_portfolio_csv, parse_portfolio_json, parse_watchlist, MAX_NUMBER,
+    parse_portfolio_csv, parse_portfolio_json, parse_watchlist,
 };
 use ducklens::market::price_file::parse_prices;
 use ducklens::tui::forms::parse;
@@ -29,15 +34,19 @@ const PRICE_SEEDS: &[&str] = &[
     "Date,Open,High,Low,Close,Volume\n2024-03-01,10,11,9,10.5,1000\n",
     "<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\nMSFT.US,D,20240301,000000,410.1,415.2,408.3,414.0,20000000,0\n",
     "symbol,date,open,high,low,close,adj_close,volume\nspy,03/01/2024,500,510,495,505,0.595871970054,1\nQQQ,2024-03-01,400,410,395,405,,2\n",
+    "Date;Open;High;Low;Close;Volume\n2024-03-01;145,52;1.146,00;144,10;145,00;1.200\n2024-03-04;145;146;144;145,5;900\n",
+    "date,open,high,low,close\n2024-03-01,\"145,52\",\"146,1\",\"144\",\"145,52\"\n",
 ];
 
 const JSON_SEEDS: &[&str] = &[
     r#"{"cash": 1126.79, "positions": {"AAPL": {"symbol": "AAPL", "quantity": 10, "price_paid": 182.5, "purchase_date": "2024-03-01"}}, "last_updated": "2024-06-01T10:00:00"}"#,
     r#"{"positions": {"MSFT": {"quantity": "4", "price_paid": "401.10"}}}"#,
+    r#"{"cash": "1.234,50", "positions": {"SAP": {"quantity": "1,5", "price_paid": "145,52"}}}"#,
 ];
 
 const CSV_SEEDS: &[&str] = &[
     "symbol,quantity,avg_cost,opened,notes\nAAPL,10,182.50,2024-03-01,core position\nMSFT,4,401.10,,\n",
+    "symbol;quantity;avg_cost;opened\nSAP;1,5;1.234,56;2024-03-01\n",
 ];
 
 const WATCH_SEEDS: &[&str] = &[
@@ -94,8 +103,13 @@ fn valid_symbol(s: &Symbol) -> bool {
     Symbol::parse(s.as_str()).as_ref() == Ok(s)
 }
 
-fn check_prices(text: &str, skip_bad: bool) -> Result<(), TestCaseError> {
-    let Ok(file) = parse_prices(text, Path::new("x/AAPL.csv"), skip_bad, today()) else {
+fn mark(comma: bool) -> DecimalMark {
+    DecimalMark::comma_if(comma)
+}
+
+fn check_prices(text: &str, skip_bad: bool, comma: bool) -> Result<(), TestCaseError> {
+    let path = Path::new("x/AAPL.csv");
+    let Ok(file) = parse_prices(text, path, skip_bad, today(), mark(comma)) else {
         return Ok(());
     };
     for (symbol, bars) in &file.bars {
@@ -122,11 +136,11 @@ fn check_prices(text: &str, skip_bad: bool) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn check_portfolio(text: &str, json: bool) -> Result<(), TestCaseError> {
+fn check_portfolio(text: &str, json: bool, comma: bool) -> Result<(), TestCaseError> {
     let parsed = if json {
-        parse_portfolio_json(text, "p.json")
+        parse_portfolio_json(text, "p.json", mark(comma))
     } else {
-        parse_portfolio_csv(text, "p.csv")
+        parse_portfolio_csv(text, "p.csv", mark(comma))
     };
     let Ok(file) = parsed else {
         return Ok(());
@@ -155,6 +169,18 @@ fn check_number(text: &str) -> Result<(), TestCaseError> {
     if let Ok(v) = parse_decimal(text) {
         prop_assert!(!text.contains(','));
         prop_assert!(v.abs() < MAX_NUMBER);
+    }
+    if let Ok(v) = parse_number(text, DecimalMark::Comma) {
+        prop_assert!(v.abs() < MAX_NUMBER);
+        // Without its grouping and with the comma as a point, it is the same number.
+        let plain: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}' | '\u{202f}'))
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
+        prop_assert_eq!(parse_decimal(&plain), Ok(v), "{:?} → {:?}", text, plain);
+        prop_assert!(text.matches(',').count() <= 1);
     }
     // Every form field parser takes any text without panicking.
     let _ = parse::positive(text);
@@ -192,21 +218,46 @@ where
 }
 
 fn all_parsers(cases: u32) {
-    run(cases, (input(PRICE_SEEDS), any::<bool>()), |(t, skip)| {
-        check_prices(&t, skip)
+    run(
+        cases,
+        (input(PRICE_SEEDS), any::<bool>(), any::<bool>()),
+        |(t, skip, comma)| check_prices(&t, skip, comma),
+    );
+    run(cases, (input(JSON_SEEDS), any::<bool>()), |(t, comma)| {
+        check_portfolio(&t, true, comma)
     });
-    run(cases, input(JSON_SEEDS), |t| check_portfolio(&t, true));
-    run(cases, input(CSV_SEEDS), |t| check_portfolio(&t, false));
+    run(cases, (input(CSV_SEEDS), any::<bool>()), |(t, comma)| {
+        check_portfolio(&t, false, comma)
+    });
     run(cases, input(WATCH_SEEDS), |t| check_watchlist(&t));
     run(
         cases,
         prop_oneof![
-            mutated(&["1234.56", "-0.5", "1e20", "7e28", "0.00004"]),
+            mutated(&[
+                "1234.56", "-0.5", "1e20", "7e28", "0.00004", "1.234,56", "145,52", "1 234,5"
+            ]),
             ".{0,40}"
         ],
         |t| check_number(&t),
     );
     run(cases, input(CONFIG_SEEDS), |t| check_config(&t));
+    run(cases, (any::<i64>(), 0u32..=6), |(m, scale)| {
+        check_amount(Decimal::new(m / 1000, scale))
+    });
+}
+
+/// A formatted amount is the stored cents, grouped by three: it reads back exactly.
+fn check_amount(d: Decimal) -> Result<(), TestCaseError> {
+    let text = format::amount(d);
+    let (int, _) = text.trim_start_matches('-').split_once('.').unwrap();
+    let groups: Vec<&str> = int.split(',').collect();
+    prop_assert!((1..=3).contains(&groups[0].len()));
+    prop_assert!(groups[1..].iter().all(|g| g.len() == 3));
+    let plain = text.replace(',', "");
+    prop_assert_eq!(plain.parse::<Decimal>().ok(), Some(to_cents(d)), "{}", text);
+    let money = format::money(d);
+    prop_assert_eq!(money.replace('$', ""), text);
+    Ok(())
 }
 
 #[test]

@@ -128,6 +128,10 @@ pub enum ImportArgs {
         /// Add to and update the current holdings instead of replacing them
         #[arg(long)]
         merge: bool,
+        /// Read numbers written with a decimal comma: 145,52 is 145.52 and 1.234,56 is
+        /// 1234.56 (fields separated by ';', or quoted). Without it a comma is refused
+        #[arg(long)]
+        decimal_comma: bool,
     },
     /// One symbol per line, or a CSV with a `symbol` column
     Watchlist { file: PathBuf },
@@ -138,6 +142,10 @@ pub enum ImportArgs {
         /// Skip malformed rows (and list them) instead of rejecting the file
         #[arg(long)]
         skip_bad: bool,
+        /// Read numbers written with a decimal comma: 145,52 is 145.52 and 1.234,56 is
+        /// 1234.56 (fields separated by ';', or quoted). Without it a comma is refused
+        #[arg(long)]
+        decimal_comma: bool,
         #[arg(long)]
         json: bool,
     },

@@ -8,20 +8,29 @@ use super::args::{
     WatchArgs,
 };
 use super::{user_error, Context};
+use crate::domain::parse::{parse_decimal, DecimalMark};
 use crate::domain::portfolio::{Holding, WatchItem};
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file::{self, parse_decimal};
+use crate::market::portfolio_file;
 use crate::report;
 use crate::service::ops::{BalanceInput, Change, HoldingEdit, Op, OpError};
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
+    let mut read_with_commas = false;
     let op = match args {
-        ImportArgs::Portfolio { file, merge } => Op::ImportPortfolio {
-            // Parsed and checked before the database is touched.
-            file: portfolio_file::read_portfolio(&file)?,
-            name: file.display().to_string(),
+        ImportArgs::Portfolio {
+            file,
             merge,
-        },
+            decimal_comma,
+        } => {
+            read_with_commas = decimal_comma;
+            Op::ImportPortfolio {
+                // Parsed and checked before the database is touched.
+                file: portfolio_file::read_portfolio(&file, DecimalMark::comma_if(decimal_comma))?,
+                name: file.display().to_string(),
+                merge,
+            }
+        }
         ImportArgs::Watchlist { file } => {
             let name = file.display().to_string();
             let text = std::fs::read_to_string(&file)
@@ -39,12 +48,19 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
         ImportArgs::Prices {
             paths,
             skip_bad,
+            decimal_comma,
             json,
         } => {
-            return super::market::import_prices(ctx, &paths, skip_bad, json);
+            let mark = DecimalMark::comma_if(decimal_comma);
+            return super::market::import_prices(ctx, &paths, skip_bad, mark, json);
         }
     };
-    println!("{}", super::apply(ctx, op)?.summary);
+    let summary = super::apply(ctx, op)?.summary;
+    if read_with_commas {
+        println!("{summary}; numbers read with decimal commas");
+    } else {
+        println!("{summary}");
+    }
     Ok(0)
 }
 

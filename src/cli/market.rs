@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use color_eyre::eyre::Result;
 
 use super::{user_error, Context};
+use crate::domain::parse::DecimalMark;
 use crate::domain::symbol::Symbol;
 use crate::report;
 use crate::service::prices::{import_one, indicator_lines};
@@ -38,7 +39,13 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: bool) -> Result<u8> {
+pub fn import_prices(
+    ctx: &Context,
+    paths: &[PathBuf],
+    skip_bad: bool,
+    mark: DecimalMark,
+    json: bool,
+) -> Result<u8> {
     let files = expand_paths(paths)?;
     if files.is_empty() {
         return Err(user_error("no .csv or .txt price files found"));
@@ -46,7 +53,7 @@ pub fn import_prices(ctx: &Context, paths: &[PathBuf], skip_bad: bool, json: boo
     let mut store = ctx.open_store()?;
     let mut reports = Vec::with_capacity(files.len());
     for file in &files {
-        let report = import_one(&mut store, file, skip_bad, ctx.today);
+        let report = import_one(&mut store, file, skip_bad, mark, ctx.today);
         if !json {
             print!("{}", report::prices::file_line(&report));
         }

@@ -6,6 +6,7 @@ mod backtest;
 mod check;
 mod data;
 mod demo;
+mod fault;
 mod fetch;
 pub mod market;
 mod signals;
@@ -24,9 +25,13 @@ use crate::config::Config;
 use crate::paths;
 use crate::service::ops::{self, report_is_user, Applied, Op, OpError};
 
-/// 1 for errors the user can fix (bad input, locked or newer database, bad config), else 2:
-/// an operation's own verdict when it gave one, else the same classification it uses.
+/// 1 for errors the user can fix (bad input, locked or newer database, bad config, a full
+/// disk or a folder they may not write to), else 2: an operation's own verdict when it gave
+/// one, else the same classification it uses.
 pub fn exit_code_for(report: &Report) -> u8 {
+    if fault::storage_fault(report).is_some() {
+        return 1;
+    }
     if let Some(op) = report.chain().find_map(|c| c.downcast_ref::<OpError>()) {
         return op.exit_code();
     }
@@ -41,6 +46,22 @@ pub fn exit_code_for(report: &Report) -> u8 {
 fn apply(ctx: &Context, op: Op) -> Result<Applied> {
     let mut store = ctx.open_store()?;
     Ok(ops::apply(ctx, &mut store, op)?)
+}
+
+/// The one line shown for an error the user can fix (exit code 1).
+pub fn user_line(report: &Report) -> String {
+    if let Some(fault) = fault::storage_fault(report) {
+        return fault::storage_line(report, fault);
+    }
+    // A database message carries the SQL after its first line.
+    let text = report.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    // An operation already said so in these words (`service::ops::TOO_LARGE`).
+    if first.contains("out of range") && !first.contains("too large to store") {
+        format!("a value is too large to store, nothing was written ({first})")
+    } else {
+        first.to_string()
+    }
 }
 
 /// The context from the command line: the config file and database path it names.

@@ -7,10 +7,10 @@ use super::args::SizeArgs;
 use super::{user_error, Context};
 use crate::domain::analyzer::{CheckMode, TARGET_HIGH_BARS};
 use crate::domain::bar::{recent_range, PriceRange};
+use crate::domain::parse::parse_decimal;
 use crate::domain::risk::{Regime, RiskLevel};
 use crate::domain::sizer::{PositionSize, PositionSizer, SizingRequest};
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file::parse_decimal;
 
 fn money_arg(field: &str, raw: &Option<String>) -> Result<Option<Decimal>> {
     raw.as_deref()

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::domain::parse::parse_number;
+pub use crate::domain::parse::{parse_date, parse_decimal, DecimalMark, MAX_NUMBER};
 use crate::domain::portfolio::{to_cents, to_price, Holding};
 use crate::domain::symbol::Symbol;
 
@@ -37,7 +38,7 @@ fn err(location: impl Into<String>, message: impl Into<String>) -> ImportError {
 }
 
 /// Reads a portfolio file, choosing the format by extension (`.json`) or content (`{`).
-pub fn read_portfolio(path: &Path) -> Result<PortfolioFile, ImportError> {
+pub fn read_portfolio(path: &Path, mark: DecimalMark) -> Result<PortfolioFile, ImportError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| err(&name, e.to_string()))?;
     let is_json = path
@@ -45,14 +46,19 @@ pub fn read_portfolio(path: &Path) -> Result<PortfolioFile, ImportError> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('{');
     if is_json {
-        parse_portfolio_json(&text, &name)
+        parse_portfolio_json(&text, &name, mark)
     } else {
-        parse_portfolio_csv(&text, &name)
+        parse_portfolio_csv(&text, &name, mark)
     }
 }
 
-/// The previous tool's `portfolio.json`.
-pub fn parse_portfolio_json(text: &str, name: &str) -> Result<PortfolioFile, ImportError> {
+/// The previous tool's `portfolio.json`. JSON numbers always have a decimal point; `mark`
+/// decides how numbers given as strings (`"quantity": "1,5"`) are read.
+pub fn parse_portfolio_json(
+    text: &str,
+    name: &str,
+    mark: DecimalMark,
+) -> Result<PortfolioFile, ImportError> {
     let text = without_bom(text);
     duplicate_position(text).map_or(Ok(()), |key| {
         Err(err(
@@ -73,7 +79,7 @@ pub fn parse_portfolio_json(text: &str, name: &str) -> Result<PortfolioFile, Imp
     let cash = match object.get("cash") {
         None | Some(serde_json::Value::Null) => None,
         Some(v) => {
-            let cash = json_decimal(v).map_err(|m| err(at("cash"), m))?;
+            let cash = json_decimal(v, mark).map_err(|m| err(at("cash"), m))?;
             if cash < Decimal::ZERO {
                 return Err(err(
                     at("cash"),
@@ -91,7 +97,7 @@ pub fn parse_portfolio_json(text: &str, name: &str) -> Result<PortfolioFile, Imp
     let mut holdings = Vec::with_capacity(positions.len());
     for (key, value) in &positions {
         let path = format!("positions.{key}");
-        holdings.push(json_position(key, value).map_err(|(field, m)| {
+        holdings.push(json_position(key, value, mark).map_err(|(field, m)| {
             let full = if field.is_empty() {
                 path.clone()
             } else {
@@ -131,7 +137,11 @@ struct JsonPosition {
 }
 
 /// Errors come back as (field, message) so the caller can build the JSON path.
-fn json_position(key: &str, value: &serde_json::Value) -> Result<Holding, (String, String)> {
+fn json_position(
+    key: &str,
+    value: &serde_json::Value,
+    mark: DecimalMark,
+) -> Result<Holding, (String, String)> {
     let pos: JsonPosition = serde_json::from_value(value.clone())
         .map_err(|e| (String::new(), format!("expected a position object: {e}")))?;
     let symbol = Symbol::parse(key).map_err(|e| (String::new(), e.to_string()))?;
@@ -149,7 +159,7 @@ fn json_position(key: &str, value: &serde_json::Value) -> Result<Holding, (Strin
             let v = v
                 .as_ref()
                 .ok_or((field.to_string(), "is missing".to_string()))?;
-            json_decimal(v).map_err(|m| (field.to_string(), m))
+            json_decimal(v, mark).map_err(|m| (field.to_string(), m))
         };
     let quantity = to_price(number("quantity", &pos.quantity)?);
     let price_paid = to_price(number("price_paid", &pos.price_paid)?);
@@ -166,7 +176,6 @@ fn json_position(key: &str, value: &serde_json::Value) -> Result<Holding, (Strin
     })
 }
 
-/// A JSON number (kept as its exact text, never through `f64`) or a numeric string.
 /// Editors on Windows start UTF-8 files with a byte-order mark; it is not content.
 pub fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
@@ -211,49 +220,47 @@ fn duplicate_position(text: &str) -> Option<String> {
         .find(|k| !seen.insert(k.to_ascii_uppercase()))
 }
 
-fn json_decimal(v: &serde_json::Value) -> Result<Decimal, String> {
-    let text = match v {
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) => s.trim().to_string(),
-        other => return Err(format!("expected a number, got {other}")),
-    };
-    parse_decimal(&text)
-}
-
-/// Numbers are written with a decimal point and no grouping: `"145,52"` could be 145.52 or
-/// 14552, so a comma is refused rather than guessed (it once stored 1,5 as 15). A value at
-/// or above [`MAX_NUMBER`] is refused too: no price, quantity or amount is that large, and
-/// money arithmetic on such values could overflow.
-pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let trimmed = text.trim();
-    if trimmed.contains(',') {
-        return Err(format!(
-            "{text:?}: write numbers with a decimal point and no thousands separator (1234.56)"
-        ));
+/// A JSON number (kept as its exact text, never through `f64`) or a numeric string.
+fn json_decimal(v: &serde_json::Value, mark: DecimalMark) -> Result<Decimal, String> {
+    match v {
+        serde_json::Value::Number(n) => parse_decimal(&n.to_string()),
+        serde_json::Value::String(s) => file_number(s, mark),
+        other => Err(format!("expected a number, got {other}")),
     }
-    let cleaned = trimmed.strip_prefix('$').unwrap_or(trimmed);
-    let value = Decimal::from_str(cleaned)
-        .or_else(|_| Decimal::from_scientific(cleaned))
-        .map_err(|_| format!("{text:?} is not a number"))?;
-    if value.abs() >= MAX_NUMBER {
-        return Err(format!("{text:?} is too large (at most 99999999999999)"));
+}
+
+/// A number in a file: as [`parse_number`], and when a comma is refused, the error says how
+/// to read a file written with decimal commas.
+pub(crate) fn file_number(raw: &str, mark: DecimalMark) -> Result<Decimal, String> {
+    parse_number(raw, mark).map_err(|e| {
+        if mark == DecimalMark::Point && raw.contains(',') {
+            format!("{e}; for a file written with decimal commas use --decimal-comma")
+        } else {
+            e
+        }
+    })
+}
+
+/// The field delimiter from the header line: `;` where it outnumbers `,` (the usual layout
+/// of files written with decimal commas), else `,`.
+pub(crate) fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
     }
-    Ok(value)
 }
 
-/// 10^14: every price and quantity column is DECIMAL(18,4), which holds less.
-pub const MAX_NUMBER: Decimal = Decimal::from_parts(276_447_232, 23_283, 0, false, 0);
-
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%m/%d/%Y"))
-        .map_err(|_| format!("{text:?} is not a date (use YYYY-MM-DD)"))
-}
-
-/// `symbol,quantity,avg_cost,opened[,notes]` with a header row.
-pub fn parse_portfolio_csv(text: &str, name: &str) -> Result<PortfolioFile, ImportError> {
+/// `symbol,quantity,avg_cost,opened[,notes]` with a header row (or `;`-separated).
+pub fn parse_portfolio_csv(
+    text: &str,
+    name: &str,
+    mark: DecimalMark,
+) -> Result<PortfolioFile, ImportError> {
     let text = without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(text))
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -288,8 +295,8 @@ pub fn parse_portfolio_csv(text: &str, name: &str) -> Result<PortfolioFile, Impo
         let at = |col: &str, m: String| err(format!("{name}:{line}"), format!("column {col}: {m}"));
         let field = |i: usize| record.get(i).unwrap_or("");
         let symbol = Symbol::parse(field(idx[0])).map_err(|e| at("symbol", e.to_string()))?;
-        let quantity = parse_decimal(field(idx[1])).map_err(|m| at("quantity", m))?;
-        let avg_cost = parse_decimal(field(idx[2])).map_err(|m| at("avg_cost", m))?;
+        let quantity = file_number(field(idx[1]), mark).map_err(|m| at("quantity", m))?;
+        let avg_cost = file_number(field(idx[2]), mark).map_err(|m| at("avg_cost", m))?;
         let opened = match field(idx[3]) {
             "" => None,
             raw => Some(parse_date(raw).map_err(|m| at("opened", m))?),
@@ -384,112 +391,5 @@ pub fn parse_watchlist(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal_macros::dec;
-
-    const OLD_TOOL_JSON: &str = r#"{
-  "cash": 1126.7900000000002,
-  "positions": {
-    "AAPL": {"symbol": "AAPL", "quantity": 10, "price_paid": 182.5, "purchase_date": "2024-03-01", "notes": "core"},
-    "msft": {"symbol": "MSFT", "quantity": 3.5, "price_paid": 401.123456, "purchase_date": "2024-05-10", "notes": ""}
-  },
-  "last_updated": "2024-06-01T10:00:00"
-}"#;
-
-    #[test]
-    fn reads_the_previous_tools_json() {
-        let file = parse_portfolio_json(OLD_TOOL_JSON, "portfolio.json").unwrap();
-        assert_eq!(file.cash, Some(dec!(1126.79)));
-        assert_eq!(file.holdings.len(), 2);
-        let msft = &file.holdings[1];
-        assert_eq!(msft.symbol.as_str(), "MSFT");
-        assert_eq!(msft.quantity, dec!(3.5));
-        // Prices keep four decimals: 401.123456 → 401.1235.
-        assert_eq!(msft.avg_cost, dec!(401.1235));
-        assert_eq!(msft.notes, None);
-        assert_eq!(file.holdings[0].opened, NaiveDate::from_ymd_opt(2024, 3, 1));
-    }
-
-    #[test]
-    fn json_errors_name_the_path() {
-        let truncated = &OLD_TOOL_JSON[..120];
-        let e = parse_portfolio_json(truncated, "p.json").unwrap_err();
-        assert!(e.location.starts_with("p.json:"), "{e}");
-        assert!(e.message.contains("not valid JSON"), "{e}");
-
-        let bad = OLD_TOOL_JSON.replace("\"quantity\": 10", "\"quantity\": -10");
-        let e = parse_portfolio_json(&bad, "p.json").unwrap_err();
-        assert_eq!(e.location, "p.json: $.positions.AAPL.quantity");
-
-        let bad = OLD_TOOL_JSON.replace("2024-05-10", "10th May");
-        let e = parse_portfolio_json(&bad, "p.json").unwrap_err();
-        assert_eq!(e.location, "p.json: $.positions.msft.purchase_date");
-    }
-
-    #[test]
-    fn csv_reads_and_rejects_with_line_and_column() {
-        let ok =
-            "symbol,quantity,avg_cost,opened,notes\naapl,10,182.50,2024-03-01,core\nMSFT,2,400,,\n";
-        let file = parse_portfolio_csv(ok, "p.csv").unwrap();
-        assert_eq!(file.holdings.len(), 2);
-        assert_eq!(file.holdings[1].opened, None);
-        assert_eq!(file.cash, None);
-
-        let bad =
-            "symbol,quantity,avg_cost,opened\nAAPL,10,182.5,2024-03-01\nMSFT,-2,400,2024-01-01\n";
-        let e = parse_portfolio_csv(bad, "p.csv").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "p.csv:3: column quantity: must be positive, got -2"
-        );
-
-        let dup = "symbol,quantity,avg_cost,opened\nAAPL,1,1,\naapl,1,1,\n";
-        assert!(parse_portfolio_csv(dup, "p.csv")
-            .unwrap_err()
-            .to_string()
-            .contains("appears twice"));
-
-        let missing = "symbol,qty,avg_cost,opened\n";
-        assert!(parse_portfolio_csv(missing, "p.csv")
-            .unwrap_err()
-            .message
-            .contains("\"quantity\""));
-    }
-
-    #[test]
-    fn watchlist_lines_and_csv() {
-        let list = parse_watchlist("# mine\naapl\n\nMSFT # cloud\naapl\n", "w.txt").unwrap();
-        let names: Vec<_> = list.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(names, ["AAPL", "MSFT"]);
-
-        let csv = parse_watchlist("symbol,notes\nnvda,chips\n", "w.csv").unwrap();
-        assert_eq!(csv[0].1.as_deref(), Some("chips"));
-
-        let e = parse_watchlist("AAPL\nBAD SYMBOL\n", "w.txt").unwrap_err();
-        assert_eq!(e.location, "w.txt:2");
-    }
-
-    #[test]
-    fn duplicate_positions_a_decimal_comma_and_a_byte_order_mark() {
-        let dup = r#"{"positions": {"AAPL": {"quantity": 1, "price_paid": 10},
-                                     "aapl": {"quantity": 2, "price_paid": 11}}}"#;
-        let e = parse_portfolio_json(dup, "p.json").unwrap_err();
-        assert_eq!(e.location, "p.json: $.positions.aapl");
-        assert!(e.message.contains("appears twice"), "{e}");
-        let comma = r#"{"positions": {"AAPL": {"quantity": "1,5", "price_paid": 10}}}"#;
-        let e = parse_portfolio_json(comma, "p.json").unwrap_err();
-        assert!(e.message.contains("decimal point"), "{e}");
-        let e = parse_portfolio_json(r#"{"cash": "1,5", "positions": {}}"#, "p.json").unwrap_err();
-        assert!(e.location.ends_with("$.cash"), "{e}");
-        let bom = "\u{feff}NVDA\nAMD\n";
-        let list = parse_watchlist(bom, "w.txt").unwrap();
-        assert_eq!(list.len(), 2);
-        assert_eq!(list[0].0.as_str(), "NVDA");
-        assert_eq!(
-            parse_decimal("1,5").unwrap_err(),
-            "\"1,5\": write numbers with a decimal point and no thousands separator (1234.56)"
-        );
-        assert!(parse_decimal("1e20").unwrap_err().contains("too large"));
-    }
-}
+#[path = "portfolio_file_tests.rs"]
+mod tests;

@@ -9,8 +9,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::portfolio_file::{parse_decimal, ImportError};
+use super::portfolio_file::{delimiter, file_number, ImportError};
 use crate::domain::bar::Bar;
+pub use crate::domain::parse::parse_bar_date;
+use crate::domain::parse::DecimalMark;
 use crate::domain::symbol::Symbol;
 
 /// Bars read from one file, grouped by symbol, plus the rows skipped under `--skip-bad`.
@@ -100,15 +102,20 @@ fn columns(headers: &[String], name: &str) -> Result<Columns, ImportError> {
 /// count other than the header's, a non-positive price (also one that rounds to 0 at the
 /// stored four decimals), open or close outside [low, high], a date after `today`, and the
 /// same date twice with different values (an identical repeat is dropped).
+///
+/// Fields are separated by `,`, or by `;` when the header uses it. Numbers are read with
+/// `mark`: under [`DecimalMark::Comma`], `145,52` is 145.52 (quoted when `,` separates).
 pub fn parse_prices(
     text: &str,
     path: &Path,
     skip_bad: bool,
     today: NaiveDate,
+    mark: DecimalMark,
 ) -> Result<PriceFile, ImportError> {
     let name = path.display().to_string();
     let text = super::portfolio_file::without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(text))
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -143,7 +150,7 @@ pub fn parse_prices(
                 headers.len()
             ))
         } else {
-            parse_row(&record, &cols, file_symbol.as_ref())
+            parse_row(&record, &cols, file_symbol.as_ref(), mark)
                 .and_then(|(symbol, bar)| check_bar(&bar, today).map(|()| (symbol, bar)))
         };
         match row {
@@ -202,6 +209,7 @@ fn parse_row(
     record: &csv::StringRecord,
     cols: &Columns,
     file_symbol: Option<&Symbol>,
+    mark: DecimalMark,
 ) -> Result<(Symbol, Bar), String> {
     let get = |i: usize| record.get(i).unwrap_or("");
     let symbol = match cols.symbol {
@@ -221,7 +229,7 @@ fn parse_row(
         match i.map(get) {
             None | Some("") => Ok(None),
             Some(raw) => {
-                let v = parse_decimal(raw).map_err(|e| format!("column {label}: {e}"))?;
+                let v = file_number(raw, mark).map_err(|e| format!("column {label}: {e}"))?;
                 if v <= Decimal::ZERO {
                     return Err(format!("column {label}: price must be positive, got {v}"));
                 }
@@ -249,7 +257,7 @@ fn parse_row(
     let volume = match cols.volume.map(get) {
         None | Some("") => None,
         Some(raw) => {
-            let v = parse_decimal(raw).map_err(|e| format!("column volume: {e}"))?;
+            let v = file_number(raw, mark).map_err(|e| format!("column volume: {e}"))?;
             if v < Decimal::ZERO {
                 return Err(format!("column volume: cannot be negative, got {v}"));
             }
@@ -273,169 +281,6 @@ fn parse_row(
     ))
 }
 
-/// ISO `2024-03-01`, US `03/01/2024`, or Stooq's `20240301`.
-pub fn parse_bar_date(raw: &str) -> Result<NaiveDate, String> {
-    let raw = raw.trim();
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%m/%d/%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%Y%m%d"))
-        .map_err(|_| format!("{raw:?} is not a date (use YYYY-MM-DD or MM/DD/YYYY)"))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal_macros::dec;
-
-    fn p(name: &str) -> &Path {
-        Path::new(name)
-    }
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
-    }
-
-    #[test]
-    fn yahoo_with_symbol_from_file_name() {
-        let text = "Date,Open,High,Low,Close,Adj Close,Volume\n\
-                    2020-08-28,504.05,505.77,498.31,499.23,124.1,46907479\n\
-                    2020-08-31,127.58,131.00,126.00,129.04,128.3,225702700\n";
-        let file = parse_prices(text, p("data/AAPL.csv"), false, today()).unwrap();
-        let bars = &file.bars[&Symbol::parse("AAPL").unwrap()];
-        assert_eq!(bars.len(), 2);
-        assert_eq!(bars[0].adj_close, Some(dec!(124.1)));
-        assert_eq!(bars[1].volume, Some(225_702_700));
-    }
-
-    #[test]
-    fn stooq_web_and_bulk_layouts() {
-        let web = "Date,Open,High,Low,Close,Volume\n2024-03-01,10,11,9,10.5,1000\n";
-        let file = parse_prices(web, p("aapl.us.txt"), false, today()).unwrap();
-        let bar = &file.bars[&Symbol::parse("AAPL").unwrap()][0];
-        assert_eq!((bar.adj_close, bar.close), (None, dec!(10.5)));
-
-        let bulk = "<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\n\
-                    MSFT.US,D,20240301,000000,410.1,415.2,408.3,414.0,20000000,0\n";
-        let file = parse_prices(bulk, p("whatever.txt"), false, today()).unwrap();
-        let bar = &file.bars[&Symbol::parse("MSFT").unwrap()][0];
-        assert_eq!(bar.date, NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
-    }
-
-    #[test]
-    fn generic_with_symbol_column_and_us_dates() {
-        let text = "symbol,date,open,high,low,close,adj_close,volume\n\
-                    spy,03/01/2024,500,510,495,505,0.595871970054,1\n\
-                    QQQ,2024-03-01,400,410,395,405,,2\n";
-        let file = parse_prices(text, p("mixed.csv"), false, today()).unwrap();
-        assert_eq!(file.bars.len(), 2);
-        assert_eq!(
-            file.bars[&Symbol::parse("SPY").unwrap()][0].adj_close,
-            Some(dec!(0.595871970054))
-        );
-    }
-
-    #[test]
-    fn bad_rows_name_file_line_and_column() {
-        let text = "date,open,high,low,close,volume\n2024-03-01,10,9,11,10,5\n";
-        let e = parse_prices(text, p("x/prices.csv"), false, today()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "x/prices.csv:2: column high: high (9) is below low (11)"
-        );
-
-        let text = "date,open,high,low,close,volume\n2024-03-01,10,11,9,10,5\n2024-13-01,1,1,1,1,1\n2024-03-04,10,11,9,-1,5\n";
-        let e = parse_prices(text, p("prices.csv"), false, today()).unwrap_err();
-        assert!(
-            e.to_string().starts_with("prices.csv:3: column date:"),
-            "{e}"
-        );
-
-        let skipped = parse_prices(text, p("prices.csv"), true, today()).unwrap();
-        assert_eq!(skipped.row_count(), 1);
-        assert_eq!(skipped.skipped.len(), 2);
-        assert_eq!(
-            skipped.skipped[1].to_string(),
-            "prices.csv:4: column close: price must be positive, got -1"
-        );
-    }
-
-    #[test]
-    fn unknown_header_is_explained() {
-        let e = parse_prices("when,price\n", p("a.csv"), false, today()).unwrap_err();
-        assert!(e.message.contains("no \"date\" column"), "{e}");
-    }
-
-    fn refused(text: &str) -> String {
-        parse_prices(text, p("x/T.csv"), false, today())
-            .unwrap_err()
-            .to_string()
-    }
-
-    #[test]
-    fn open_or_close_outside_the_days_range_is_refused() {
-        let head = "date,open,high,low,close,volume\n";
-        let e = refused(&format!("{head}2024-03-01,10,11,9,11.5,5\n"));
-        assert_eq!(
-            e,
-            "x/T.csv:2: column close: 11.5 is outside the day's range [9, 11]"
-        );
-        let e = refused(&format!("{head}2024-03-01,10,11,9,8.99,5\n"));
-        assert!(e.contains("column close: 8.99 is outside"), "{e}");
-        let e = refused(&format!("{head}2024-03-01,22,11,9,10,5\n"));
-        assert!(e.contains("column open: 22 is outside"), "{e}");
-    }
-
-    #[test]
-    fn a_decimal_comma_or_thousands_separator_is_refused_not_scaled() {
-        // "145,52" unquoted shifts the columns: a field count error; quoted, a comma error.
-        let e = refused("date,open,high,low,close,volume\n2024-03-01,145,52,146,144,145,100\n");
-        assert!(e.contains("7 fields where the header has 6"), "{e}");
-        let e = refused("date,open,high,low,close,volume\n2024-03-01,\"145,52\",146,144,145,100\n");
-        assert!(
-            e.contains("column open") && e.contains("decimal point"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn rows_cut_short_or_too_long_are_refused() {
-        let e = refused("date,open,high,low,close,volume\n2024-03-01,10,11,9,10\n");
-        assert_eq!(e, "x/T.csv:2: 5 fields where the header has 6");
-        let e = refused("date,open,high,low,close,volume\n2024-03-01,10,11,9,10,5,1,2\n");
-        assert!(e.contains("8 fields where the header has 6"), "{e}");
-    }
-
-    #[test]
-    fn a_price_that_rounds_to_zero_a_future_date_and_a_conflicting_duplicate_are_refused() {
-        let e = refused("date,close\n2024-03-01,0.00004\n");
-        assert!(e.contains("rounds to 0 at the stored 4 decimals"), "{e}");
-        let e = refused("date,close\n2026-11-28,10\n");
-        assert!(e.contains("2026-11-28 is in the future"), "{e}");
-        let e = refused("date,close\n2024-03-01,10\n2024-03-01,11\n");
-        assert!(e.contains("2024-03-01 twice with different values"), "{e}");
-        // The same row twice is harmless and kept once.
-        let file = parse_prices(
-            "date,close\n2024-03-01,10\n2024-03-01,10\n",
-            p("T.csv"),
-            false,
-            today(),
-        )
-        .unwrap();
-        assert_eq!(file.row_count(), 1);
-    }
-
-    #[test]
-    fn a_dotted_ticker_keeps_its_dot_and_punctuation_is_no_symbol() {
-        assert_eq!(
-            symbol_from_file_name(p("data/BRK.B.csv")).unwrap().as_str(),
-            "BRK.B"
-        );
-        assert_eq!(
-            symbol_from_file_name(p("aapl.us.txt")).unwrap().as_str(),
-            "AAPL"
-        );
-        assert_eq!(symbol_from_file_name(p("..csv")), None);
-        let e = refused("symbol,date,close\n-,2024-03-01,10\n");
-        assert!(e.contains("column symbol"), "{e}");
-    }
-}
+#[path = "price_file_tests.rs"]
+mod tests;

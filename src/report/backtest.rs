@@ -10,43 +10,18 @@ use super::check::table;
 use crate::domain::backtest::{
     BacktestReport, Frequency, Metrics, StrategyParams, StrategyResult, SweepPoint, Universe,
 };
-
-fn money(d: Decimal) -> String {
-    let sign = if d.is_sign_negative() { "-" } else { "" };
-    let abs = format!("{:.2}", d.abs());
-    let (int, frac) = abs.split_once('.').unwrap_or((&abs, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}${grouped}.{frac}")
-}
-
-fn pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:+.1}%")).unwrap_or_else(|| "—".into())
-}
-
-fn plain_pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
-}
-
-fn num(v: Option<f64>, dp: usize) -> String {
-    v.map(|x| format!("{x:.dp$}")).unwrap_or_else(|| "—".into())
-}
+use crate::domain::format::{amount, change_pct, money, num, share_pct};
 
 fn comparison_row(name: &str, m: &Metrics) -> Vec<String> {
     vec![
         name.to_string(),
         money(m.final_value),
-        pct(Some(m.total_return_pct)),
-        pct(Some(m.excess_return_pct)),
-        pct(m.alpha_capm_pct),
-        plain_pct(Some(m.max_drawdown_pct)),
+        change_pct(Some(m.total_return_pct)),
+        change_pct(Some(m.excess_return_pct)),
+        change_pct(m.alpha_capm_pct),
+        share_pct(Some(m.max_drawdown_pct)),
         num(m.sharpe, 2),
-        plain_pct(m.trade_stats.win_rate_pct),
+        share_pct(m.trade_stats.win_rate_pct),
         m.trade_stats.trades.to_string(),
         m.trade_stats
             .avg_hold_days
@@ -86,8 +61,8 @@ fn details(out: &mut String, s: &StrategyResult) {
         c.commission_bps,
         c.slippage_bps
     );
-    let _ = writeln!(out, "CAGR:          {}", pct(m.cagr_pct));
-    let _ = writeln!(out, "Volatility:    {}", plain_pct(m.volatility_pct));
+    let _ = writeln!(out, "CAGR:          {}", change_pct(m.cagr_pct));
+    let _ = writeln!(out, "Volatility:    {}", share_pct(m.volatility_pct));
     let _ = writeln!(
         out,
         "Sharpe:        {}   Sortino: {}   Beta: {}",
@@ -100,8 +75,11 @@ fn details(out: &mut String, s: &StrategyResult) {
         .map_or("not recovered".to_string(), |d| format!("recovered {d}"));
     let _ = writeln!(
         out,
-        "Max drawdown:  {:.1}% from {} to {}, {recovered} ({} trading days)",
-        m.max_drawdown_pct, m.max_drawdown_peak, m.max_drawdown_trough, m.max_drawdown_days
+        "Max drawdown:  {} from {} to {}, {recovered} ({} trading days)",
+        share_pct(Some(m.max_drawdown_pct)),
+        m.max_drawdown_peak,
+        m.max_drawdown_trough,
+        m.max_drawdown_days
     );
     let _ = writeln!(
         out,
@@ -125,8 +103,8 @@ fn last_trades(out: &mut String, s: &StrategyResult) {
                 t.side.as_str().to_string(),
                 t.symbol.to_string(),
                 t.quantity.to_string(),
-                format!("{:.2}", t.price),
-                format!("{:.2}", t.commission),
+                amount(t.price),
+                amount(t.commission),
                 t.pnl.map_or(String::new(), money),
                 t.reason.clone(),
             ]
@@ -147,8 +125,8 @@ fn verdict(out: &mut String, s: &StrategyResult) {
     for c in &s.verdict.criteria {
         let value = match c.name {
             "sharpe" => num(c.value, 2),
-            "alpha" => pct(c.value),
-            _ => plain_pct(c.value),
+            "alpha" => change_pct(c.value),
+            _ => share_pct(c.value),
         };
         let why = match (c.value, c.name) {
             (None, "win_rate") => " (no closed trades)",
@@ -298,11 +276,11 @@ pub fn sweep_text(u: &Universe, points: &[SweepPoint]) -> String {
                 format!("{}", p.params.entry_strength),
                 if p.params.margin { "yes" } else { "no" }.to_string(),
                 money(m.final_value),
-                pct(Some(m.total_return_pct)),
-                pct(Some(m.excess_return_pct)),
-                plain_pct(Some(m.max_drawdown_pct)),
+                change_pct(Some(m.total_return_pct)),
+                change_pct(Some(m.excess_return_pct)),
+                share_pct(Some(m.max_drawdown_pct)),
                 num(m.sharpe, 2),
-                plain_pct(m.trade_stats.win_rate_pct),
+                share_pct(m.trade_stats.win_rate_pct),
                 m.trade_stats.trades.to_string(),
                 format!("{}/{}", p.verdict.passed, p.verdict.criteria.len()),
             ]

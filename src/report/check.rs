@@ -4,31 +4,11 @@
 use std::fmt::Write;
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
-use rust_decimal::Decimal;
 
 use crate::domain::analyzer::{Analysis, HoldingRow};
-use crate::domain::portfolio::to_cents;
+use crate::domain::format::{change_pct, money, money_opt, num, points, share_pct};
 use crate::domain::risk::Regime;
 use crate::domain::sizer::ExitPlan;
-
-fn pct(v: Option<f64>) -> String {
-    v.map(|p| format!("{p:+.1}%")).unwrap_or_else(|| "—".into())
-}
-
-fn num(v: Option<f64>, dp: usize) -> String {
-    v.map(|x| format!("{x:.dp$}")).unwrap_or_else(|| "—".into())
-}
-
-pub(super) fn money(v: Option<Decimal>) -> String {
-    v.map(|d| {
-        if d.is_sign_negative() {
-            format!("-${:.2}", d.abs())
-        } else {
-            format!("${d:.2}")
-        }
-    })
-    .unwrap_or_else(|| "—".into())
-}
 
 pub(super) fn strength(v: Option<f64>, complete: bool) -> String {
     v.map(|s| format!("{s:.0}{}", if complete { "" } else { "?" }))
@@ -75,31 +55,23 @@ pub(super) fn account(out: &mut String, a: &Analysis) {
             "No balances recorded: ducklens account set --cash AMOUNT"
         );
     }
-    let _ = writeln!(out, "Cash:              {}", money(Some(acc.cash)));
-    let _ = writeln!(
-        out,
-        "Positions:         {}",
-        money(Some(acc.positions_value))
-    );
-    let _ = writeln!(
-        out,
-        "Portfolio value:   {}",
-        money(Some(acc.portfolio_value))
-    );
-    let _ = writeln!(out, "Total value:       {}", money(Some(acc.total_value)));
-    let _ = writeln!(out, "Buying power:      {}", money(Some(acc.buying_power)));
+    let _ = writeln!(out, "Cash:              {}", money(acc.cash));
+    let _ = writeln!(out, "Positions:         {}", money(acc.positions_value));
+    let _ = writeln!(out, "Portfolio value:   {}", money(acc.portfolio_value));
+    let _ = writeln!(out, "Total value:       {}", money(acc.total_value));
+    let _ = writeln!(out, "Buying power:      {}", money(acc.buying_power));
     let _ = writeln!(
         out,
         "Margin used:       {} of {} available ({} of portfolio, risk {:?})",
-        money(Some(acc.margin_used)),
-        money(Some(acc.margin_available)),
-        num(acc.margin_pct, 1) + "%",
+        money(acc.margin_used),
+        money(acc.margin_available),
+        share_pct(acc.margin_pct),
         acc.margin_risk
     );
     let _ = writeln!(
         out,
-        "Cash reserve:      {}%\n",
-        num(acc.cash_reserve_pct, 1)
+        "Cash reserve:      {}\n",
+        share_pct(acc.cash_reserve_pct)
     );
 }
 
@@ -122,10 +94,10 @@ pub(super) fn market(out: &mut String, a: &Analysis) {
             };
             vec![
                 m.symbol.to_string(),
-                format!("{:.2}", m.price),
-                pct(m.change_1d_pct),
-                pct(m.change_5d_pct),
-                pct(m.lookback_return_pct),
+                money(m.price),
+                change_pct(m.change_1d_pct),
+                change_pct(m.change_5d_pct),
+                change_pct(m.lookback_return_pct),
                 num(m.rsi_14, 1),
                 num(m.macd_hist, 3),
                 m.trend.map_or("—", |t| t.as_str()).to_string(),
@@ -163,12 +135,12 @@ fn holding_row(h: &HoldingRow) -> Vec<String> {
     vec![
         h.symbol.to_string(),
         h.quantity.normalize().to_string(),
-        money(h.price),
-        money(h.value),
-        num(h.weight_pct, 1) + "%",
-        money(h.unrealized_pnl),
-        pct(h.lookback_return_pct),
-        h.alpha.map_or("—".into(), |a| format!("{a:+.1}")),
+        money_opt(h.price),
+        money_opt(h.value),
+        share_pct(h.weight_pct),
+        money_opt(h.unrealized_pnl),
+        change_pct(h.lookback_return_pct),
+        points(h.alpha),
         num(h.rsi_14, 1),
         h.trend.map_or("—", |t| t.as_str()).to_string(),
         strength(h.strength, h.strength_complete),
@@ -213,10 +185,10 @@ fn opportunities(out: &mut String, a: &Analysis) {
         .map(|o| {
             vec![
                 o.symbol.to_string(),
-                money(Some(o.price)),
+                money(o.price),
                 strength(Some(o.strength), o.strength_complete),
                 o.band.label().to_string(),
-                o.alpha.map_or("—".into(), |x| format!("{x:+.1}")),
+                points(o.alpha),
                 o.risk_level.as_str().to_string(),
                 reward_risk(&o.size.exit),
                 format!("{} sh", o.size.quantity),
@@ -244,7 +216,7 @@ fn optimization(out: &mut String, a: &Analysis) {
             let _ = writeln!(
                 out,
                 "Portfolio Health: {g} ({s:.0}/100) | Average alpha: {} vs {}",
-                pct(h.avg_alpha),
+                change_pct(h.avg_alpha),
                 a.benchmark
             );
         }
@@ -265,14 +237,14 @@ fn optimization(out: &mut String, a: &Analysis) {
             vec![
                 "REDUCE".into(),
                 s.reduce.symbol.to_string(),
-                money(Some(s.reduce.value)),
+                money(s.reduce.value),
                 strength(Some(s.reduce.strength), s.reduce.strength_complete),
                 s.reduce.reason.clone(),
             ],
             vec![
                 "INCREASE".into(),
                 s.increase.symbol.to_string(),
-                money(Some(s.increase.price)),
+                money(s.increase.price),
                 strength(Some(s.increase.strength), s.increase.strength_complete),
                 s.increase.reason.clone(),
             ],
@@ -295,18 +267,18 @@ fn optimization(out: &mut String, a: &Analysis) {
         let _ = writeln!(
             out,
             "Stop {}, target {}, R/R {}",
-            money(Some(to_cents(s.size.exit.stop_loss))),
-            money(Some(to_cents(s.size.exit.target_exit))),
+            money(s.size.exit.stop_loss),
+            money(s.size.exit.target_exit),
             reward_risk(&s.size.exit)
         );
         let _ = writeln!(
             out,
-            "Suggested Size: {} shares ({}, {:.1}% of portfolio){}",
+            "Suggested Size: {} shares ({}, {} of portfolio){}",
             s.size.quantity,
-            money(Some(s.size.value)),
-            s.size.allocation_pct,
+            money(s.size.value),
+            share_pct(Some(s.size.allocation_pct)),
             if s.size.use_margin {
-                format!(", margin {}", money(Some(s.size.margin_needed)))
+                format!(", margin {}", money(s.size.margin_needed))
             } else {
                 String::new()
             }

@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
-use super::check::{account, market, money, reward_risk, strength, table, warnings};
+use super::check::{account, market, reward_risk, strength, table, warnings};
 use crate::domain::analyzer::{Analysis, CheckMode, HoldingRow, IntradayPlan};
+use crate::domain::format::{money, points};
 
 /// The brief's intraday glance: morning buys still valid?, the sell check, new buy signals,
 /// the rebalancing alerts and the final decision before the close.
@@ -48,8 +49,8 @@ pub fn intraday_text(a: &Analysis, plan: &IntradayPlan) -> String {
             .map(|u| {
                 vec![
                     u.symbol.to_string(),
-                    money(Some(u.value)),
-                    u.alpha.map_or("—".into(), |x| format!("{x:+.1}%")),
+                    money(u.value),
+                    points(u.alpha),
                     strength(Some(u.strength), u.strength_complete),
                     serde_json::to_value(u.action)
                         .ok()
@@ -103,7 +104,7 @@ fn new_buys(out: &mut String, plan: &IntradayPlan) {
         .map(|n| {
             vec![
                 n.symbol.to_string(),
-                money(Some(n.price)),
+                money(n.price),
                 strength(Some(n.strength), n.strength_complete),
                 reward_risk(&n.exit),
                 n.quantity.to_string(),

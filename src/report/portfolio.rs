@@ -8,6 +8,7 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::domain::format::{amount, money};
 use crate::domain::portfolio::{AccountBalance, Holding};
 
 #[derive(Serialize)]
@@ -92,8 +93,8 @@ pub fn holdings_table(holdings: &[Holding]) -> String {
         table.add_row(vec![
             h.symbol.to_string(),
             h.quantity.normalize().to_string(),
-            format!("{:.2}", h.avg_cost),
-            format!("{:.2}", h.cost_basis()),
+            amount(h.avg_cost),
+            amount(h.cost_basis()),
             h.opened.map(|d| d.to_string()).unwrap_or_default(),
             h.notes.clone().unwrap_or_default(),
         ]);
@@ -109,9 +110,13 @@ pub fn holdings_table(holdings: &[Holding]) -> String {
 pub fn balance_text(b: &AccountBalance) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Balances as of {}", b.as_of);
-    let _ = writeln!(out, "  Cash:              {:>12.2}", b.cash);
-    let _ = writeln!(out, "  Margin available:  {:>12.2}", b.margin_available);
-    let _ = writeln!(out, "  Margin used:       {:>12.2}", b.margin_used);
+    let _ = writeln!(out, "  Cash:              {:>12}", money(b.cash));
+    let _ = writeln!(
+        out,
+        "  Margin available:  {:>12}",
+        money(b.margin_available)
+    );
+    let _ = writeln!(out, "  Margin used:       {:>12}", money(b.margin_used));
     if let Some(notes) = &b.notes {
         let _ = writeln!(out, "  Notes:             {notes}");
     }

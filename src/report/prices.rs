@@ -2,6 +2,7 @@
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 
+use crate::domain::format::{change_pct, num};
 use crate::domain::signal::Strength;
 use crate::domain::symbol::Symbol;
 use crate::service::prices::{FileReport, IndicatorLine};
@@ -10,23 +11,24 @@ pub fn file_line(r: &FileReport) -> String {
     let mut out = match &r.error {
         Some(e) => format!("FAILED {e}\n  nothing from {} was written\n", r.file),
         None => format!(
-            "{}: {} inserted, {} updated, {} unchanged, {} skipped ({})\n",
+            "{}: {} inserted, {} updated, {} unchanged, {} skipped ({}){}\n",
             r.file,
             r.inserted,
             r.updated,
             r.unchanged,
             r.skipped.len(),
-            r.symbols.join(", ")
+            r.symbols.join(", "),
+            if r.decimal_comma {
+                "; numbers read with decimal commas"
+            } else {
+                ""
+            }
         ),
     };
     for s in &r.skipped {
         out.push_str(&format!("  skipped {s}\n"));
     }
     out
-}
-
-fn num(v: Option<f64>, dp: usize) -> String {
-    v.map(|x| format!("{x:.dp$}")).unwrap_or_else(|| "—".into())
 }
 
 pub fn indicator_table(symbol: &Symbol, lines: &[IndicatorLine]) -> String {
@@ -43,7 +45,7 @@ pub fn indicator_table(symbol: &Symbol, lines: &[IndicatorLine]) -> String {
         };
         table.add_row(vec![
             l.date.to_string(),
-            format!("{:.2}", l.close),
+            num(Some(l.close), 2),
             num(v.sma_20, 2),
             num(v.sma_50, 2),
             num(v.sma_200, 2),
@@ -56,7 +58,7 @@ pub fn indicator_table(symbol: &Symbol, lines: &[IndicatorLine]) -> String {
             num(v.volume_ratio, 2),
             num(v.atr_14, 2),
             l.trend.to_string(),
-            num(l.lookback_return_pct, 1),
+            change_pct(l.lookback_return_pct),
             format!("{strength} {}", strength.band().label()),
         ]);
     }

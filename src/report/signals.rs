@@ -3,18 +3,16 @@
 use std::fmt::Write;
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
-use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
+use crate::domain::format::{amount, amount_opt, change_pct, num, share_pct};
 use crate::domain::journal::SignalRecord;
 use crate::domain::swap_review::{SwapReview, SwapReviewSummary};
 use crate::domain::tracker::{JournalStats, WindowStats};
 
-fn money(v: Option<Decimal>) -> String {
-    v.map(|d| format!("{d:.2}")).unwrap_or_else(|| "—".into())
-}
-
-fn pct(v: Option<f64>) -> String {
-    v.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
+/// A strength is a score from 0 to 100, shown whole as everywhere else.
+fn strength(v: Option<rust_decimal::Decimal>) -> String {
+    num(v.and_then(|d| d.to_f64()), 0)
 }
 
 fn right_align(table: &mut Table, from: usize, to: usize) {
@@ -30,14 +28,14 @@ fn stats_row(label: &str, s: &WindowStats) -> Vec<String> {
         label.to_string(),
         s.total.to_string(),
         s.taken.to_string(),
-        format!("{:.1}%", s.action_rate_pct),
+        share_pct(Some(s.action_rate_pct)),
         format!("{}/{}/{}", s.wins, s.losses, s.breakevens),
-        pct(s.win_rate_pct),
-        format!("{:.2}", s.total_pnl),
-        money(s.avg_win),
-        money(s.avg_loss),
+        share_pct(s.win_rate_pct),
+        amount(s.total_pnl),
+        amount_opt(s.avg_win),
+        amount_opt(s.avg_loss),
         s.profit_factor.to_string(),
-        money(s.expectancy),
+        amount_opt(s.expectancy),
     ]
 }
 
@@ -97,9 +95,9 @@ pub fn stats_text(stats: &JournalStats, recent: &[SignalRecord]) -> String {
             m.id.unwrap_or_default(),
             m.symbol,
             m.signal_date,
-            money(m.strength),
-            money(m.price_at_signal),
-            format!("{:.2}", m.max_profit_potential)
+            strength(m.strength),
+            amount_opt(m.price_at_signal),
+            amount(m.max_profit_potential)
         );
     }
     let _ = writeln!(
@@ -117,8 +115,8 @@ pub fn stats_text(stats: &JournalStats, recent: &[SignalRecord]) -> String {
         table.add_row(vec![
             b.band.to_string(),
             b.count.to_string(),
-            pct(b.avg_forward_return_pct),
-            pct(b.hit_rate_pct),
+            change_pct(b.avg_forward_return_pct),
+            share_pct(b.hit_rate_pct),
         ]);
     }
     right_align(&mut table, 1, 4);
@@ -152,8 +150,8 @@ fn swaps_text(out: &mut String, swaps: &[SwapReview], s: &SwapReviewSummary) {
         s.measured,
         pp(s.mean_expected_pct),
         pp(s.mean_actual_pct),
-        pct(s.improved_pct),
-        pct(s.met_expected_pct)
+        share_pct(s.improved_pct),
+        share_pct(s.met_expected_pct)
     );
     let mut table = Table::new();
     table.load_preset(UTF8_BORDERS_ONLY).set_header(vec![
@@ -190,12 +188,12 @@ pub fn signal_table(signals: &[SignalRecord]) -> String {
             s.symbol.to_string(),
             s.signal_type.as_str().to_string(),
             s.signal_source.clone(),
-            money(s.signal_strength),
-            money(s.price_at_signal),
+            strength(s.signal_strength),
+            amount_opt(s.price_at_signal),
             if s.action_taken { "yes" } else { "no" }.to_string(),
-            money(s.actual_entry_price),
-            money(s.exit_price),
-            money(s.actual_profit),
+            amount_opt(s.actual_entry_price),
+            amount_opt(s.exit_price),
+            amount_opt(s.actual_profit),
             match (s.outcome, s.action_taken) {
                 (Some(o), _) => o.as_str(),
                 (None, true) => "open",

@@ -1,6 +1,7 @@
 //! Price files into the store, and a symbol's indicator listing: what `import prices` and
 //! `indicators` show, computed here so `report` renders it without knowing the command line.
 
+use crate::domain::parse::DecimalMark;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -25,10 +26,18 @@ pub struct FileReport {
     pub unchanged: usize,
     pub skipped: Vec<String>,
     pub error: Option<String>,
+    /// The numbers were read with decimal commas (`--decimal-comma`).
+    pub decimal_comma: bool,
 }
 
 /// One file, one transaction: its bars and the indicators of the symbols it changed.
-pub fn import_one(store: &mut Store, file: &Path, skip_bad: bool, today: NaiveDate) -> FileReport {
+pub fn import_one(
+    store: &mut Store,
+    file: &Path,
+    skip_bad: bool,
+    mark: DecimalMark,
+    today: NaiveDate,
+) -> FileReport {
     let mut report = FileReport {
         file: file.display().to_string(),
         symbols: Vec::new(),
@@ -37,11 +46,12 @@ pub fn import_one(store: &mut Store, file: &Path, skip_bad: bool, today: NaiveDa
         unchanged: 0,
         skipped: Vec::new(),
         error: None,
+        decimal_comma: mark == DecimalMark::Comma,
     };
     let parsed: Result<PriceFile, String> = std::fs::read_to_string(file)
         .map_err(|e| format!("{}: {e}", file.display()))
         .and_then(|text| {
-            price_file::parse_prices(&text, file, skip_bad, today).map_err(|e| e.to_string())
+            price_file::parse_prices(&text, file, skip_bad, today, mark).map_err(|e| e.to_string())
         });
     let parsed = match parsed {
         Ok(p) => p,

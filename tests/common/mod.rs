@@ -2,6 +2,8 @@
 // Each test crate uses a subset of these helpers.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::Path;
 use std::process::{Command, Output};
 

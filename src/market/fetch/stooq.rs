@@ -79,13 +79,17 @@ pub fn parse_stooq(body: &str, symbol: &Symbol) -> Result<Vec<Bar>, FetchError> 
     }
     let name = format!("{}.csv", symbol.as_str());
     // The provider's own dates are taken as they come (its clock, not the user's typing).
-    let file =
-        parse_prices(body, Path::new(&name), false, chrono::NaiveDate::MAX).map_err(|e| {
-            FetchError::Malformed {
-                provider: NAME,
-                message: e.to_string(),
-            }
-        })?;
+    let file = parse_prices(
+        body,
+        Path::new(&name),
+        false,
+        chrono::NaiveDate::MAX,
+        crate::domain::parse::DecimalMark::Point,
+    )
+    .map_err(|e| FetchError::Malformed {
+        provider: NAME,
+        message: e.to_string(),
+    })?;
     Ok(file.bars.into_values().next().unwrap_or_default())
 }
 

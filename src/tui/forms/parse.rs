@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use crate::domain::backtest::{Frequency, StrategyKind};
 use crate::domain::journal::{Outcome, SignalType};
+use crate::domain::parse::{parse_date, parse_decimal};
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file::{parse_date, parse_decimal};
 use crate::service::ops::future_date;
 
 pub type Parsed<T> = Result<T, String>;

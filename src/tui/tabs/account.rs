@@ -8,13 +8,14 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{key_values, sentence};
+use crate::domain::format::{amount, money, money_opt, share_pct};
 use crate::domain::portfolio::AccountBalance;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::view::Effect;
-use crate::tui::widgets::fmt::{left, money, money_opt, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, fill, num, Column};
 use crate::tui::widgets::{chart, panel};
 
@@ -40,7 +41,6 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         return sentence(frame, area, "Account", reason);
     };
     let acc = &a.account;
-    let pct = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}%"));
     let risk_style = match acc.margin_risk.as_str() {
         "HIGH" => theme::bad(),
         "MODERATE" => theme::warn(),
@@ -69,13 +69,13 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         (
             "Margin %",
             Span::styled(
-                format!("{} {}", pct(acc.margin_pct), acc.margin_risk.as_str()),
+                format!("{} {}", share_pct(acc.margin_pct), acc.margin_risk.as_str()),
                 risk_style,
             ),
         ),
         (
             "Cash reserve",
-            Span::styled(pct(acc.cash_reserve_pct), reserve_style),
+            Span::styled(share_pct(acc.cash_reserve_pct), reserve_style),
         ),
         ("Spendable cash", Span::raw(money(acc.spendable_cash))),
     ]);
@@ -89,12 +89,12 @@ const BALANCE_COLUMNS: &[Column<AccountBalance>] = &[
     col("Date", 10, |b| {
         left(b.as_of.to_string(), Default::default())
     }),
-    num("Cash", 13, |b| right(money(b.cash), Default::default())),
+    num("Cash", 13, |b| right(amount(b.cash), Default::default())),
     num("Margin avail", 13, |b| {
-        right(money(b.margin_available), Default::default())
+        right(amount(b.margin_available), Default::default())
     }),
     num("Margin used", 12, |b| {
-        right(money(b.margin_used), Default::default())
+        right(amount(b.margin_used), Default::default())
     }),
     fill("Notes", 5, |b| {
         left(b.notes.clone().unwrap_or_default(), theme::dim())

@@ -13,12 +13,13 @@ use super::backtest_panels::{
 };
 use super::sentence;
 use crate::domain::backtest::{Metrics, StrategyResult};
+use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::view::Effect;
-use crate::tui::widgets::fmt::{left, money, num, pct, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
 use crate::tui::worker::{Command, JobId};
@@ -180,29 +181,29 @@ struct Compared {
 const COMPARE: &[Column<Compared>] = &[
     col("Strategy", 17, |c| left(c.name.clone(), theme::title())),
     ncol("Final Value", 12, |c| {
-        right(money(c.metrics.final_value), Default::default())
+        right(amount(c.metrics.final_value), Default::default())
     }),
     ncol("Return %", 9, |c| {
         right(
-            pct(Some(c.metrics.total_return_pct)),
+            change_pct(Some(c.metrics.total_return_pct)),
             theme::signed(c.metrics.total_return_pct),
         )
     }),
     ncol("vs SPY", 8, |c| {
         right(
-            pct(Some(c.metrics.excess_return_pct)),
+            change_pct(Some(c.metrics.excess_return_pct)),
             theme::signed(c.metrics.excess_return_pct),
         )
     }),
     ncol("Alpha", 8, |c| {
         right(
-            pct(c.metrics.alpha_capm_pct),
+            change_pct(c.metrics.alpha_capm_pct),
             theme::signed(c.metrics.alpha_capm_pct.unwrap_or(0.0)),
         )
     }),
     ncol("Max DD", 7, |c| {
         right(
-            format!("{:.1}%", c.metrics.max_drawdown_pct),
+            share_pct(Some(c.metrics.max_drawdown_pct)),
             Default::default(),
         )
     }),
@@ -211,10 +212,7 @@ const COMPARE: &[Column<Compared>] = &[
     }),
     ncol("Win Rate", 8, |c| {
         right(
-            c.metrics
-                .trade_stats
-                .win_rate_pct
-                .map_or("—".into(), |w| format!("{w:.1}%")),
+            share_pct(c.metrics.trade_stats.win_rate_pct),
             Default::default(),
         )
     }),

@@ -10,9 +10,10 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::sentence;
 use crate::domain::backtest::{Outcome, StrategyResult, SweepPoint, Trade, Verdict};
+use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::BacktestOutcome;
 use crate::tui::theme;
-use crate::tui::widgets::fmt::{left, money, num, pct, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
 use crate::tui::widgets::{chart, panel};
 
@@ -66,8 +67,10 @@ pub(super) fn render_drawdown(frame: &mut Frame, area: Rect, s: &StrategyResult)
         points: series(dd),
     }];
     let title = format!(
-        "Drawdown · max {:.1}% ({} → {})",
-        s.metrics.max_drawdown_pct, s.metrics.max_drawdown_peak, s.metrics.max_drawdown_trough
+        "Drawdown · max {} ({} → {})",
+        share_pct(Some(s.metrics.max_drawdown_pct)),
+        s.metrics.max_drawdown_peak,
+        s.metrics.max_drawdown_trough
     );
     chart::render(frame, area, &title, &dates, &lines, "No drawdown.");
 }
@@ -116,10 +119,10 @@ const TRADES: &[Column<Trade>] = &[
     ncol("Qty", 5, |t| {
         right(t.quantity.normalize().to_string(), Default::default())
     }),
-    ncol("Price", 9, |t| right(money(t.price), Default::default())),
+    ncol("Price", 9, |t| right(amount(t.price), Default::default())),
     ncol("P&L", 9, |t| {
         right(
-            t.pnl.map_or(String::new(), money),
+            t.pnl.map_or(String::new(), amount),
             theme::signed(t.pnl.and_then(|p| p.to_f64()).unwrap_or(0.0)),
         )
     }),
@@ -160,13 +163,13 @@ const SWEEP: &[Column<SweepPoint>] = &[
     }),
     ncol("Return %", 9, |p| {
         right(
-            pct(Some(p.metrics.total_return_pct)),
+            change_pct(Some(p.metrics.total_return_pct)),
             theme::signed(p.metrics.total_return_pct),
         )
     }),
     ncol("Max DD", 7, |p| {
         right(
-            format!("{:.1}%", p.metrics.max_drawdown_pct),
+            share_pct(Some(p.metrics.max_drawdown_pct)),
             Default::default(),
         )
     }),

@@ -10,12 +10,13 @@ use ratatui::Frame;
 
 use super::sentence;
 use crate::domain::analyzer::HoldingRow;
+use crate::domain::format::{amount, amount_opt, change_pct, num, share_pct};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::view::Effect;
-use crate::tui::widgets::fmt::{left, money, money_opt, num, pct, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
 
@@ -76,13 +77,13 @@ const COLUMNS: &[Column<HoldingRow>] = &[
         right(r.quantity.normalize().to_string(), Default::default())
     }),
     ncol("Avg cost", 9, |r| {
-        right(money(r.avg_cost), Default::default())
+        right(amount(r.avg_cost), Default::default())
     }),
     ncol("Price", 9, |r| {
-        right(money_opt(r.price), Default::default())
+        right(amount_opt(r.price), Default::default())
     }),
     ncol("Value", 10, |r| {
-        right(money_opt(r.value), Default::default())
+        right(amount_opt(r.value), Default::default())
     }),
     ncol("Wt %", 5, |r| {
         right(num(r.weight_pct, 1), Default::default())
@@ -95,7 +96,7 @@ const COLUMNS: &[Column<HoldingRow>] = &[
     ncol("P&L $", 10, |r| {
         let v = r.unrealized_pnl.map(|p| p.is_sign_positive());
         right(
-            money_opt(r.unrealized_pnl),
+            amount_opt(r.unrealized_pnl),
             if v == Some(false) {
                 theme::bad()
             } else {
@@ -105,13 +106,13 @@ const COLUMNS: &[Column<HoldingRow>] = &[
     }),
     ncol("P&L %", 7, |r| {
         right(
-            pct(r.unrealized_pnl_pct),
+            change_pct(r.unrealized_pnl_pct),
             theme::signed(r.unrealized_pnl_pct.unwrap_or(0.0)),
         )
     }),
     ncol("30d %", 7, |r| {
         right(
-            pct(r.lookback_return_pct),
+            change_pct(r.lookback_return_pct),
             theme::signed(r.lookback_return_pct.unwrap_or(0.0)),
         )
     }),
@@ -167,8 +168,8 @@ fn render_detail(frame: &mut Frame, area: Rect, row: Option<&HoldingRow>) {
         Span::raw(format!(
             "risk {} · volatility {} · 30d vs benchmark {} · opened {}",
             r.risk_level.map_or("—", |x| x.as_str()),
-            pct(r.volatility_pct).trim_start_matches('+'),
-            pct(r.benchmark_return_pct),
+            share_pct(r.volatility_pct),
+            change_pct(r.benchmark_return_pct),
             r.opened.map_or("—".into(), |d| d.to_string())
         )),
     ])];

@@ -10,9 +10,10 @@ use ratatui::Frame;
 use super::{key_values, sentence};
 use crate::domain::analyzer::{MarketDirection, WatchRow};
 
+use crate::domain::format::{amount_opt, change_pct, money, num};
 use crate::tui::data::Dashboard;
 use crate::tui::theme;
-use crate::tui::widgets::fmt::{left, money_opt, num, pct, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
 use crate::tui::widgets::{chart, panel};
 
@@ -57,14 +58,14 @@ fn render_direction(frame: &mut Frame, area: Rect, m: &MarketDirection) {
     };
     let trend = m.trend.map_or("—", |t| t.as_str());
     let lines = key_values(vec![
-        ("Price", Span::raw(money_opt(Some(m.price)))),
+        ("Price", Span::raw(money(m.price))),
         (
             "1d / 5d / 30d",
             Span::raw(format!(
                 "{} / {} / {}",
-                pct(m.change_1d_pct),
-                pct(m.change_5d_pct),
-                pct(m.lookback_return_pct)
+                change_pct(m.change_1d_pct),
+                change_pct(m.change_5d_pct),
+                change_pct(m.lookback_return_pct)
             )),
         ),
         (
@@ -72,7 +73,7 @@ fn render_direction(frame: &mut Frame, area: Rect, m: &MarketDirection) {
             Span::styled(
                 format!(
                     "{regime} · {} from 52w high",
-                    pct(m.drawdown_pct.map(|d| -d))
+                    change_pct(m.drawdown_pct.map(|d| -d))
                 ),
                 regime_style,
             ),
@@ -149,17 +150,17 @@ const WATCH_COLUMNS: &[Column<WatchRow>] = &[
         )
     }),
     ncol("Price", 11, |r| {
-        right(money_opt(r.price), Default::default())
+        right(amount_opt(r.price), Default::default())
     }),
     ncol("1d %", 7, |r| {
         right(
-            pct(r.change_1d_pct),
+            change_pct(r.change_1d_pct),
             theme::signed(r.change_1d_pct.unwrap_or(0.0)),
         )
     }),
     ncol("30d %", 7, |r| {
         right(
-            pct(r.lookback_return_pct),
+            change_pct(r.lookback_return_pct),
             theme::signed(r.lookback_return_pct.unwrap_or(0.0)),
         )
     }),

@@ -10,13 +10,14 @@ use ratatui::Frame;
 
 use super::sentence;
 use crate::domain::analyzer::{Analysis, Swap, Underperformer};
+use crate::domain::format::{amount, change_pct, money, num, share_pct};
 use crate::service::ops::Op;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::view::Effect;
-use crate::tui::widgets::fmt::{left, money, num, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
 use crate::tui::worker::Command;
@@ -104,7 +105,7 @@ fn render_health(frame: &mut Frame, area: Rect, a: &Analysis) {
             Line::styled(
                 format!(
                     "avg alpha {} vs {} · avg strength {}{}",
-                    h.avg_alpha.map_or("—".into(), |v| format!("{v:+.1}%")),
+                    change_pct(h.avg_alpha),
                     a.benchmark,
                     num(h.avg_strength, 0),
                     if h.incomplete { " · incomplete" } else { "" }
@@ -171,7 +172,7 @@ const SWAP_COLUMNS: &[Column<Swap>] = &[
         left(s.reduce.symbol.to_string(), theme::bad())
     }),
     ncol("Value", 11, |s| {
-        right(money(s.reduce.value), Default::default())
+        right(amount(s.reduce.value), Default::default())
     }),
     ncol("Str", 4, |s| {
         right(
@@ -183,7 +184,7 @@ const SWAP_COLUMNS: &[Column<Swap>] = &[
         left(format!("→ {}", s.increase.symbol), theme::good())
     }),
     ncol("Price", 9, |s| {
-        right(money(s.increase.price), Default::default())
+        right(amount(s.increase.price), Default::default())
     }),
     ncol("Str", 4, |s| {
         right(
@@ -208,17 +209,17 @@ const SWAP_COLUMNS: &[Column<Swap>] = &[
         let z = &s.size;
         right(
             format!(
-                "{} sh (${}, {:.1}%)",
+                "{} sh ({}, {})",
                 z.quantity,
                 money(z.value),
-                z.allocation_pct
+                share_pct(Some(z.allocation_pct))
             ),
             Default::default(),
         )
     }),
     col("Margin", 14, |s| {
         let text = if s.size.use_margin {
-            format!("yes ${}", money(s.size.margin_needed))
+            format!("yes {}", money(s.size.margin_needed))
         } else {
             "no".into()
         };
@@ -279,7 +280,7 @@ fn render_swaps(frame: &mut Frame, area: Rect, a: &Analysis, selected: usize) {
 
 const ALERT_COLUMNS: &[Column<Underperformer>] = &[
     col("Symbol", 8, |u| left(u.symbol.to_string(), theme::title())),
-    ncol("Value", 12, |u| right(money(u.value), Default::default())),
+    ncol("Value", 12, |u| right(amount(u.value), Default::default())),
     ncol("Alpha", 7, |u| {
         right(num(u.alpha, 1), theme::alpha(u.alpha.unwrap_or(0.0)))
     }),

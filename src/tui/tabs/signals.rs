@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 use ratatui::Frame;
 
+use crate::domain::format::{amount, amount_opt};
 use crate::domain::journal::{Outcome, SignalRecord, SignalType};
 use crate::domain::tracker::{JournalStats, WindowStats};
 use crate::tui::data::Dashboard;
@@ -16,7 +17,7 @@ use crate::tui::forms;
 use crate::tui::keys::Action;
 use crate::tui::theme;
 use crate::tui::view::Effect;
-use crate::tui::widgets::fmt::{left, money, money_opt, right};
+use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
 
@@ -215,7 +216,7 @@ const COLUMNS: &[Column<SignalRecord>] = &[
         )
     }),
     ncol("Price", 9, |s| {
-        right(money_opt(s.price_at_signal), Default::default())
+        right(amount_opt(s.price_at_signal), Default::default())
     }),
     col("Tkn", 3, |s| {
         left(if s.action_taken { "yes" } else { "" }, theme::good())
@@ -230,7 +231,7 @@ const COLUMNS: &[Column<SignalRecord>] = &[
         let style = s.actual_profit.map_or(Style::default(), |p| {
             theme::signed(if p.is_sign_negative() { -1.0 } else { 1.0 })
         });
-        right(money_opt(s.actual_profit), style)
+        right(amount_opt(s.actual_profit), style)
     }),
 ];
 
@@ -332,7 +333,7 @@ fn window_line(name: &str, w: Option<&WindowStats>) -> Line<'static> {
             w.profit_factor.to_string()
         )),
         Span::styled(
-            format!("{:>10}", money(w.total_pnl)),
+            format!("{:>10}", amount(w.total_pnl)),
             theme::signed(if w.total_pnl.is_sign_negative() {
                 -1.0
             } else {
@@ -362,7 +363,7 @@ fn render_stats(frame: &mut Frame, area: Rect, stats: &JournalStats) {
             "{:<13} {:>4} {rate:>5} {:>9}",
             source,
             w.total,
-            money(w.total_pnl)
+            amount(w.total_pnl)
         )));
     }
     frame.render_widget(
@@ -383,7 +384,7 @@ fn render_missed(frame: &mut Frame, area: Rect, stats: &JournalStats) {
                     "{:<6} {} +{} potential",
                     m.symbol,
                     m.signal_date,
-                    money(m.max_profit_potential)
+                    amount(m.max_profit_potential)
                 ))
             })
             .collect()
