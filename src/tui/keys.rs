@@ -49,6 +49,9 @@ pub struct Binding {
     pub label: &'static str,
     pub help: &'static str,
     pub action: Action,
+    /// The word or two a panel title shows after the key ("a add"); empty when no title
+    /// shows the key.
+    pub short: &'static str,
 }
 
 const fn bind(
@@ -62,6 +65,13 @@ const fn bind(
         label,
         help,
         action,
+        short: "",
+    }
+}
+
+impl Binding {
+    const fn titled(self, short: &'static str) -> Binding {
+        Binding { short, ..self }
     }
 }
 
@@ -103,42 +113,47 @@ const ACCOUNT: &[Binding] = &[bind(
     "n/Enter",
     "record new balances",
     Action::Add,
-)];
+)
+.titled("records balances")];
 
 const MARKET: &[Binding] = &[
-    bind(&[Char('/')], "/", "filter the watchlist", Action::Filter),
+    bind(&[Char('/')], "/", "filter the watchlist", Action::Filter).titled("filter"),
     bind(&[Char('s')], "s", "sort by the next column", Action::Sort),
-    bind(&[Char('c')], "c", "chart range 3M / 1Y / 5Y", Action::Range),
-    bind(&[Enter], "Enter", "chart the selected symbol", Action::Open),
+    bind(&[Char('c')], "c", "chart range 3M / 1Y / 5Y", Action::Range).titled("range"),
+    bind(&[Enter], "Enter", "chart the selected symbol", Action::Open).titled("selected"),
     bind(
         &[Char('m')],
         "m",
         "chart SPY / QQQ / selected",
         Action::NextSymbol,
-    ),
-    bind(&[Char('a')], "a", "add a watchlist symbol", Action::Add),
+    )
+    .titled("next"),
+    bind(&[Char('a')], "a", "add a watchlist symbol", Action::Add).titled("add"),
     bind(
         &[Char('d'), KeyCode::Delete],
         "d/Del",
         "remove the selected symbol",
         Action::Delete,
-    ),
+    )
+    .titled("remove"),
 ];
 
 const HOLDINGS: &[Binding] = &[
-    bind(&[Char('a')], "a", "add a holding", Action::Add),
+    bind(&[Char('a')], "a", "add a holding", Action::Add).titled("add"),
     bind(
         &[Char('e'), Enter],
         "e/Enter",
         "edit the selected holding",
         Action::Edit,
-    ),
+    )
+    .titled("edit"),
     bind(
         &[Char('d'), KeyCode::Delete],
         "d/Del",
         "remove the selected holding",
         Action::Delete,
-    ),
+    )
+    .titled("remove"),
 ];
 
 const OPTIMIZATION: &[Binding] = &[
@@ -147,31 +162,35 @@ const OPTIMIZATION: &[Binding] = &[
         "s",
         "record the swaps as journal signals",
         Action::RecordSwaps,
-    ),
+    )
+    .titled("record as signals"),
     bind(
         &[Char('x'), Enter],
         "x/Enter",
         "mark the selected swap executed",
         Action::Execute,
-    ),
+    )
+    .titled("mark executed"),
 ];
 
 const SIGNALS: &[Binding] = &[
-    bind(&[Char('a')], "a", "new signal", Action::Add),
+    bind(&[Char('a')], "a", "new signal", Action::Add).titled("new"),
     bind(
         &[Char('t'), Enter],
         "t/Enter",
         "take (open) / exit (taken)",
         Action::Open,
-    ),
-    bind(&[Char('x')], "x", "record the exit", Action::Exit),
-    bind(&[Char('n')], "n", "edit notes", Action::Note),
+    )
+    .titled("take"),
+    bind(&[Char('x')], "x", "record the exit", Action::Exit).titled("exit"),
+    bind(&[Char('n')], "n", "edit notes", Action::Note).titled("notes"),
     bind(
         &[Char('S')],
         "S",
         "filter: next source",
         Action::CycleSource,
-    ),
+    )
+    .titled("filter"),
     bind(&[Char('T')], "T", "filter: next type", Action::CycleType),
     bind(
         &[Char('O')],
@@ -185,7 +204,7 @@ const SIGNALS: &[Binding] = &[
         "filter: taken / open / all",
         Action::CycleTaken,
     ),
-    bind(&[Char('0')], "0", "clear filters", Action::ClearFilters),
+    bind(&[Char('0')], "0", "clear filters", Action::ClearFilters).titled("clear"),
 ];
 
 const BACKTEST: &[Binding] = &[
@@ -194,14 +213,16 @@ const BACKTEST: &[Binding] = &[
         "p/Enter",
         "edit parameters and run",
         Action::Run,
-    ),
-    bind(&[Char('w')], "w", "run the parameter sweep", Action::Open),
+    )
+    .titled("parameters"),
+    bind(&[Char('w')], "w", "run the parameter sweep", Action::Open).titled("sweep"),
     bind(
         &[Char('v')],
         "v",
         "next panel: strategies / sweep / trades",
         Action::NextPanel,
-    ),
+    )
+    .titled("trades/sweep"),
     bind(&[Esc], "Esc", "cancel the running backtest", Action::Cancel),
 ];
 
@@ -214,6 +235,54 @@ pub fn tab_bindings(tab: Tab) -> &'static [Binding] {
         Tab::Signals => SIGNALS,
         Tab::Backtest => BACKTEST,
     }
+}
+
+/// How a panel title names a key: `a`, `Enter`, `/`.
+fn key_text(key: &KeyCode) -> String {
+    match key {
+        Char(c) => c.to_string(),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn binding(tab: Tab, action: Action) -> Option<&'static Binding> {
+    tab_bindings(tab).iter().find(|b| b.action == action)
+}
+
+/// The first key of `action` in `tab`'s table, as a title shows it.
+pub fn key_of(tab: Tab, action: Action) -> String {
+    binding(tab, action)
+        .and_then(|b| b.keys.first())
+        .map_or_else(String::new, key_text)
+}
+
+/// "a add · e edit · d remove": each action's first key and short name, from `tab`'s table,
+/// so a panel title can never name a key the table does not bind.
+pub fn hints(tab: Tab, actions: &[Action]) -> String {
+    actions
+        .iter()
+        .filter_map(|a| binding(tab, *a))
+        .map(|b| {
+            format!(
+                "{} {}",
+                b.keys.first().map_or_else(String::new, key_text),
+                b.short
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// "S/T/O/K filter": several actions' keys under the first one's short name.
+pub fn grouped_hint(tab: Tab, actions: &[Action]) -> String {
+    let keys: Vec<String> = actions.iter().map(|a| key_of(tab, *a)).collect();
+    let short = actions
+        .first()
+        .and_then(|a| binding(tab, *a))
+        .map_or("", |b| b.short);
+    format!("{} {short}", keys.join("/"))
 }
 
 /// Ctrl-C: quits the app from anywhere, before any form, overlay or input sees the key.
@@ -231,4 +300,33 @@ pub fn action_for(tab: Tab, key: KeyEvent) -> Option<Action> {
         .chain(GLOBAL)
         .find(|b| b.keys.contains(&key.code))
         .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn panel_titles_name_the_keys_of_the_table() {
+        assert_eq!(
+            hints(Tab::Holdings, &[Action::Add, Action::Edit, Action::Delete]),
+            "a add · e edit · d remove"
+        );
+        assert_eq!(hints(Tab::Market, &[Action::Open]), "Enter selected");
+        assert_eq!(
+            grouped_hint(
+                Tab::Signals,
+                &[
+                    Action::CycleSource,
+                    Action::CycleType,
+                    Action::CycleOutcome,
+                    Action::CycleTaken
+                ]
+            ),
+            "S/T/O/K filter"
+        );
+        assert_eq!(key_of(Tab::Backtest, Action::NextPanel), "v");
+        // An action the tab does not bind shows nothing rather than a wrong key.
+        assert_eq!(hints(Tab::Account, &[Action::Delete]), "");
+    }
 }

@@ -12,9 +12,9 @@ use crate::domain::format::{amount, money, money_opt, share_pct};
 use crate::domain::portfolio::AccountBalance;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Effect;
+use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, fill, num, Column};
 use crate::tui::widgets::{chart, panel};
@@ -80,7 +80,10 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         ("Spendable cash", Span::raw(money(acc.spendable_cash))),
     ]);
     frame.render_widget(
-        Paragraph::new(lines).block(panel("Account (n records balances)")),
+        Paragraph::new(lines).block(panel(&format!(
+            "Account ({})",
+            keys::hints(Tab::Account, &[Action::Add])
+        ))),
         area,
     );
 }

@@ -16,9 +16,9 @@ use crate::domain::backtest::{Metrics, StrategyResult};
 use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Effect;
+use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
@@ -314,11 +314,15 @@ fn render_head(frame: &mut Frame, area: Rect, state: &State) {
         ),
     };
     let params = format!(
-        "strategy {} · {range} · capital {} · p parameters · w sweep · v trades/sweep",
+        "strategy {} · {range} · capital {} · {}",
         crate::tui::backtest_job::strategy_name(r.strategy),
         r.params
             .initial_capital
-            .map_or("default".to_string(), |c| c.to_string())
+            .map_or("default".to_string(), |c| c.to_string()),
+        keys::hints(
+            Tab::Backtest,
+            &[Action::Run, Action::Open, Action::NextPanel]
+        )
     );
     let block = panel("Backtest");
     let inner = block.inner(area);

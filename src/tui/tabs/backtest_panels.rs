@@ -12,7 +12,9 @@ use super::sentence;
 use crate::domain::backtest::{Outcome, StrategyResult, SweepPoint, Trade, Verdict};
 use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::BacktestOutcome;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
+use crate::tui::view::Tab;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
 use crate::tui::widgets::{chart, panel};
@@ -132,7 +134,11 @@ const TRADES: &[Column<Trade>] = &[
 pub(super) fn render_trades(frame: &mut Frame, area: Rect, s: &StrategyResult) {
     let trades = &s.run.trades;
     let n = trades.len();
-    let title = format!("Trades of {} ({n}, newest last) · v sweep", s.params.name);
+    let title = format!(
+        "Trades of {} ({n}, newest last) · {} sweep",
+        s.params.name,
+        keys::key_of(Tab::Backtest, Action::NextPanel)
+    );
     table::render(
         frame,
         area,
@@ -194,8 +200,9 @@ pub(super) fn render_sweep(frame: &mut Frame, area: Rect, sweep: Option<&Backtes
         );
     };
     let title = format!(
-        "Sweep {from} → {to}: {} points, best Sharpe first · v trades",
-        points.len()
+        "Sweep {from} → {to}: {} points, best Sharpe first · {} trades",
+        points.len(),
+        keys::key_of(Tab::Backtest, Action::NextPanel)
     );
     table::render(
         frame,

@@ -13,9 +13,9 @@ use crate::domain::analyzer::HoldingRow;
 use crate::domain::format::{amount, amount_opt, change_pct, num, share_pct};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Effect;
+use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
@@ -136,8 +136,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         return sentence(frame, area, "Holdings", reason);
     };
     let title = format!(
-        "Holdings · {} positions · a add · e edit · d remove",
-        a.holdings.len()
+        "Holdings · {} positions · {}",
+        a.holdings.len(),
+        keys::hints(Tab::Holdings, &[Action::Add, Action::Edit, Action::Delete])
     );
     let rows = &a.holdings;
     let selected = state.selected.min(rows.len().saturating_sub(1));

@@ -12,7 +12,9 @@ use crate::domain::analyzer::{MarketDirection, WatchRow};
 
 use crate::domain::format::{amount_opt, change_pct, money, num};
 use crate::tui::data::Dashboard;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
+use crate::tui::view::Tab;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
 use crate::tui::widgets::{chart, panel};
@@ -128,9 +130,13 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
         },
     ];
     let title = format!(
-        "{} · {} (c range · m next · Enter selected)",
+        "{} · {} ({})",
         c.symbol,
-        state.range.label()
+        state.range.label(),
+        keys::hints(
+            Tab::Market,
+            &[Action::Range, Action::NextSymbol, Action::Open]
+        )
     );
     chart::render(
         frame,
@@ -198,10 +204,12 @@ fn render_watchlist(frame: &mut Frame, area: Rect, state: &State, data: &Dashboa
         format!(" · filter: {}", state.filter)
     };
     let title = format!(
-        "Watchlist {}/{} · sort {} (s){filter} · * held · / filter · a add · d remove",
+        "Watchlist {}/{} · sort {} ({}){filter} · * held · {}",
         visible.len(),
         data.watch.len(),
-        state.sort.label()
+        state.sort.label(),
+        keys::key_of(Tab::Market, Action::Sort),
+        keys::hints(Tab::Market, &[Action::Filter, Action::Add, Action::Delete])
     );
     let empty = if data.watch.is_empty() {
         "The watchlist is empty: press a to add a symbol."

@@ -14,9 +14,9 @@ use crate::domain::format::{amount, change_pct, money, num, share_pct};
 use crate::service::ops::Op;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Effect;
+use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
@@ -246,8 +246,9 @@ fn render_swaps(frame: &mut Frame, area: Rect, a: &Analysis, selected: usize) {
     let [list, reasons] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
     let selected = selected.min(a.swaps.len() - 1);
     let title = format!(
-        "Swap recommendations ({}) · s record as signals · x mark executed",
-        a.swaps.len()
+        "Swap recommendations ({}) · {}",
+        a.swaps.len(),
+        keys::hints(Tab::Optimization, &[Action::RecordSwaps, Action::Execute])
     );
     table::render(
         frame,

@@ -14,9 +14,9 @@ use crate::domain::journal::{Outcome, SignalRecord, SignalType};
 use crate::domain::tracker::{JournalStats, WindowStats};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Effect;
+use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, num as ncol, Column};
@@ -242,10 +242,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         Layout::horizontal([Constraint::Min(60), Constraint::Length(side_width)]).areas(area);
     let visible = state.visible(&data.signals);
     let title = format!(
-        "Journal {}/{} · {} · a new · t take · x exit · n notes · S/T/O/K filter · 0 clear",
+        "Journal {}/{} · {} · {} · {} · {}",
         visible.len(),
         data.signals.len(),
-        state.filters.describe()
+        state.filters.describe(),
+        keys::hints(
+            Tab::Signals,
+            &[Action::Add, Action::Open, Action::Exit, Action::Note]
+        ),
+        keys::grouped_hint(
+            Tab::Signals,
+            &[
+                Action::CycleSource,
+                Action::CycleType,
+                Action::CycleOutcome,
+                Action::CycleTaken
+            ]
+        ),
+        keys::hints(Tab::Signals, &[Action::ClearFilters])
     );
     let empty = if data.signals.is_empty() {
         "The journal is empty: press a to record a signal, or run the morning check."
