@@ -1038,3 +1038,31 @@ fn an_exit_contradicting_its_pnl_asks_before_it_is_sent() {
         (Some(ducklens::domain::journal::Outcome::Loss), true)
     );
 }
+
+/// The Signals tab's "Swaps: expected vs actual" panel with swaps in it: the demo, a
+/// morning check of 2026-09-01 that recommended swaps, and their follow-up (30 days later)
+/// measured by the evaluation the app runs on load.
+#[test]
+fn the_signals_tab_compares_each_swaps_expected_and_actual_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.duckdb");
+    ducklens::cli::build_demo(&path, today()).unwrap();
+    let ctx = Context {
+        db_path: path.clone(),
+        db_flag: None,
+        config: Config::from_toml_str("", "defaults").unwrap(),
+        today: today(),
+    };
+    let mut store = Store::open(&path).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    ducklens::service::ops::apply(&ctx, &mut store, Op::RecordSwaps { as_of: Some(day) }).unwrap();
+    ducklens::service::journal::evaluate(&ctx, &mut store).unwrap();
+    let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
+    let stats = dashboard.stats.as_ref().unwrap();
+    assert!(!stats.swaps.is_empty());
+    assert_eq!(stats.swap_summary.measured, stats.swaps.len());
+    let mut app = App::new(PathBuf::from("demo.duckdb"), true, today());
+    app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
+    press(&mut app, "5");
+    snap("tui_signals_swaps_120x40", &app, 120, 40);
+}
