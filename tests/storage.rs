@@ -12,7 +12,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{ok, run_at, stderr};
+use common::{inside, ok, run_at, stderr};
 
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
@@ -28,19 +28,9 @@ fn is_root() -> bool {
 /// `wrapper… ducklens --db DB ARGS…` with the platform dirs inside `dir`.
 fn run_wrapped(wrapper: &[&str], dir: &Path, db: &Path, args: &[&str]) -> Output {
     let (program, before) = wrapper.split_first().expect("a wrapper");
-    Command::new(program)
-        .args(before)
-        .arg(env!("CARGO_BIN_EXE_ducklens"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("DUCKLENS_DB")
-        .output()
-        .unwrap()
+    let mut command = Command::new(program);
+    command.args(before).arg(env!("CARGO_BIN_EXE_ducklens"));
+    inside(&mut command, dir, db, args).output().unwrap()
 }
 
 fn works(program: &str, args: &[&str]) -> bool {

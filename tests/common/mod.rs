@@ -16,7 +16,19 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
 
 /// `ducklens --db DB ARGS…` with every platform dir inside `dir`.
 pub fn run_at(dir: &Path, db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ducklens"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ducklens"));
+    inside(&mut command, dir, db, args).output().unwrap()
+}
+
+/// `… --db DB ARGS…` with every platform dir inside `dir`, appended to `command` (the
+/// binary itself, or a wrapper that runs it).
+pub fn inside<'c>(
+    command: &'c mut Command,
+    dir: &Path,
+    db: &Path,
+    args: &[&str],
+) -> &'c mut Command {
+    command
         .arg("--db")
         .arg(db)
         .args(args)
@@ -25,8 +37,6 @@ pub fn run_at(dir: &Path, db: &Path, args: &[&str]) -> Output {
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env_remove("DUCKLENS_DB")
-        .output()
-        .unwrap()
 }
 
 pub fn stderr(o: &Output) -> String {
