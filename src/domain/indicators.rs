@@ -54,12 +54,11 @@ impl CompensatedSum {
     #[inline]
     fn add(&mut self, x: f64) {
         let sum = self.sum + x;
-        // What the addition lost, taken from the smaller operand (exact: Fast2Sum).
-        self.error += if self.sum.abs() >= x.abs() {
-            (self.sum - sum) + x
-        } else {
-            (x - sum) + self.sum
-        };
+        // What the addition lost, exactly (Knuth's TwoSum: the same error as Neumaier's
+        // Fast2Sum from the smaller operand, without the comparison and the branch).
+        let x_part = sum - self.sum;
+        let sum_part = sum - x_part;
+        self.error += (self.sum - sum_part) + (x - x_part);
         self.sum = sum;
     }
 
@@ -69,13 +68,108 @@ impl CompensatedSum {
     }
 }
 
-/// SMA `n` one bar at a time: a compensated running sum, amortised O(1) per bar.
+/// Compensated running totals of one series, the latest of them kept in a ring, so that the
+/// sum of any window of up to `mask` values is the difference of two totals: one addition per
+/// bar serves every SMA of the series (SMA 20, 50 and 200 of the close share one).
+///
+/// Both totals are (sum, error) pairs and are subtracted part by part. For totals within a
+/// factor of two of each other (in a series of one sign, every window but the first few) the
+/// difference of the sums is exact (Sterbenz), and the errors hold exactly what the sums
+/// lost, so a huge value that has left the window leaves nothing behind: the only rounding
+/// left is that of the errors' difference, about 1e-16 of the smaller values' running total
+/// (tested with totals up to 1e20 beside windows of 0.2).
+///
+/// The ring is a `Vec` for any period, or an array whose length (a power of two) is known at
+/// compile time, so that its indexing needs no bounds checks in [`compute_all`].
+#[derive(Debug, Clone)]
+struct PrefixTotals<Ring = Vec<CompensatedSum>> {
+    /// `ring[k & mask]` is the total of the first `k` values (the latest `mask + 1` of them),
+    /// where `mask` is the ring's length − 1.
+    ring: Ring,
+    total: CompensatedSum,
+    /// The bar after the latest non-finite value. Such a value is added as 0 so that the
+    /// totals stay finite; a window that holds it is summed afresh instead.
+    clean_from: usize,
+}
+
+impl PrefixTotals {
+    /// Totals for windows of up to `longest` values.
+    fn new(longest: usize) -> Self {
+        let len = (longest + 1).next_power_of_two();
+        PrefixTotals::with_ring(vec![CompensatedSum::default(); len])
+    }
+}
+
+impl<const LEN: usize> PrefixTotals<[CompensatedSum; LEN]> {
+    /// Totals for windows of up to `LEN − 1` values.
+    fn in_array() -> Self {
+        const { assert!(LEN.is_power_of_two()) };
+        PrefixTotals::with_ring([CompensatedSum::default(); LEN])
+    }
+}
+
+impl<Ring: AsRef<[CompensatedSum]> + AsMut<[CompensatedSum]>> PrefixTotals<Ring> {
+    /// `ring`: all zeros, of a power-of-two length.
+    fn with_ring(ring: Ring) -> Self {
+        debug_assert!(ring.as_ref().len().is_power_of_two());
+        PrefixTotals {
+            ring,
+            total: CompensatedSum::default(),
+            clean_from: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn mask(&self) -> usize {
+        self.ring.as_ref().len() - 1
+    }
+
+    /// Adds `x`, bar `i` of the series; bars must come in order 0, 1, 2, ….
+    #[inline(always)]
+    fn push(&mut self, x: f64, i: usize) {
+        let x = if x.is_finite() {
+            x
+        } else {
+            self.clean_from = i + 1;
+            0.0
+        };
+        self.total.add(x);
+        let slot = (i + 1) & self.mask();
+        self.ring.as_mut()[slot] = self.total;
+    }
+
+    /// The mean of the `n` values of `values` ending at bar `i`, the latest pushed
+    /// (`0 < n <= i + 1`, `n <= mask`, `inverse` = 1/n); `None` if not finite.
+    #[inline(always)]
+    fn mean(&self, values: &[f64], i: usize, n: usize, inverse: f64) -> Option<f64> {
+        let start = i + 1 - n;
+        let first = self.ring.as_ref()[start & self.mask()];
+        let total = (self.total.sum - first.sum) + (self.total.error - first.error);
+        let mean = total * inverse;
+        // One test for both rare cases: a window that holds a non-finite value (then the
+        // mean of the totals is a finite but wrong number), and totals that overflowed.
+        if start < self.clean_from || !mean.is_finite() {
+            return resum(&values[start..=i], inverse);
+        }
+        Some(mean)
+    }
+}
+
+/// The mean of a window that holds a NaN or an infinity, or whose totals overflowed, summed
+/// by itself.
+#[cold]
+#[inline(never)]
+fn resum(window: &[f64], inverse: f64) -> Option<f64> {
+    finite(CompensatedSum::of(window).value() * inverse)
+}
+
+/// SMA `n` one bar at a time, from compensated running totals ([`PrefixTotals`]).
 #[derive(Debug, Clone)]
 pub struct RunningSma {
     n: usize,
     /// 1/n: a product instead of a division per bar, at most an ulp from the quotient.
     inverse: f64,
-    total: CompensatedSum,
+    totals: PrefixTotals,
 }
 
 impl RunningSma {
@@ -83,7 +177,7 @@ impl RunningSma {
         RunningSma {
             n,
             inverse: 1.0 / n as f64,
-            total: CompensatedSum::default(),
+            totals: PrefixTotals::new(n),
         }
     }
 
@@ -91,45 +185,26 @@ impl RunningSma {
     /// the value leaving the window is read back from `values` instead of being kept.
     #[inline(always)]
     pub fn push(&mut self, values: &[f64], i: usize) -> Option<f64> {
-        let n = self.n;
-        if n == 0 {
+        if self.n == 0 {
             return None;
         }
-        if i >= n {
-            return self.slide(values, i);
-        }
-        self.total.add(values[i]);
-        if i + 1 < n {
+        self.totals.push(values[i], i);
+        if i + 1 < self.n {
             return None;
         }
-        self.mean(values, i)
+        sma_value(&self.totals, values, i, self.n, self.inverse)
     }
+}
 
-    /// `push` once the window is full (`i >= n > 0`).
-    #[inline(always)]
-    fn slide(&mut self, values: &[f64], i: usize) -> Option<f64> {
-        self.total.add(values[i]);
-        self.total.add(-values[i - self.n]);
-        self.mean(values, i)
-    }
-
-    #[inline(always)]
-    fn mean(&mut self, values: &[f64], i: usize) -> Option<f64> {
-        let mut total = self.total.value();
-        if !total.is_finite() {
-            total = self.resum(&values[i + 1 - self.n..=i]);
-        }
-        finite(total * self.inverse)
-    }
-
-    /// A NaN or infinity stays in a running sum after it has left the window, so while one
-    /// is in sight the window is summed afresh.
-    #[cold]
-    #[inline(never)]
-    fn resum(&mut self, window: &[f64]) -> f64 {
-        self.total = CompensatedSum::of(window);
-        self.total.value()
-    }
+#[inline(always)]
+fn sma_value<Ring: AsRef<[CompensatedSum]> + AsMut<[CompensatedSum]>>(
+    totals: &PrefixTotals<Ring>,
+    values: &[f64],
+    i: usize,
+    n: usize,
+    inverse: f64,
+) -> Option<f64> {
+    totals.mean(values, i, n, inverse)
 }
 
 /// Simple moving average: the mean of the last `n` values; first output at index `n - 1`.
@@ -488,13 +563,6 @@ impl VolumeRatio {
         let average = self.average.push(volume, i);
         ratio(volume[i], average)
     }
-
-    /// `push` once the window is full.
-    #[inline]
-    fn slide(&mut self, volume: &[f64], i: usize) -> Option<f64> {
-        let average = self.average.slide(volume, i);
-        ratio(volume[i], average)
-    }
 }
 
 /// "No volume relative to no volume" has no meaning.
@@ -578,32 +646,43 @@ impl IndicatorRow {
     }
 }
 
+/// The rings of [`compute_all`]: SMA 200 needs 201 totals, the volume's SMA 20 needs 21.
+type CloseRing = [CompensatedSum; 256];
+type VolumeRing = [CompensatedSum; 32];
+const _: () =
+    assert!(SMA_LONG < 256 && SMA_MEDIUM < 256 && SMA_SHORT < 256 && VOLUME_RATIO_PERIOD < 32);
+
+/// SMA 20 of the volume, for its ratio.
+#[inline(always)]
+fn volume_sma(totals: &PrefixTotals<VolumeRing>, volume: &[f64], i: usize) -> Option<f64> {
+    const INVERSE: f64 = 1.0 / VOLUME_RATIO_PERIOD as f64;
+    sma_value(totals, volume, i, VOLUME_RATIO_PERIOD, INVERSE)
+}
+
 /// Every indicator of [`IndicatorRow`], advanced together one bar at a time.
 #[derive(Debug, Clone)]
 struct AllIndicators {
-    sma_20: RunningSma,
-    sma_50: RunningSma,
-    sma_200: RunningSma,
+    /// The close's totals, for SMA 20, 50 and 200.
+    close_totals: PrefixTotals<CloseRing>,
+    /// The volume's, for its SMA 20.
+    volume_totals: PrefixTotals<VolumeRing>,
     ema_12: Ema,
     ema_26: Ema,
     macd: RunningMacd,
     rsi_14: WilderRsi,
-    volume_ratio: VolumeRatio,
     atr_14: WilderAtr,
 }
 
 impl AllIndicators {
     fn new() -> Self {
         AllIndicators {
-            sma_20: RunningSma::new(SMA_SHORT),
-            sma_50: RunningSma::new(SMA_MEDIUM),
-            sma_200: RunningSma::new(SMA_LONG),
+            close_totals: PrefixTotals::in_array(),
+            volume_totals: PrefixTotals::in_array(),
             ema_12: Ema::new(MACD_FAST),
             ema_26: Ema::new(MACD_SLOW),
             macd: RunningMacd::new(MACD_FAST, MACD_SLOW, MACD_SIGNAL)
                 .expect("the MACD periods are not zero"),
             rsi_14: WilderRsi::new(RSI_PERIOD),
-            volume_ratio: VolumeRatio::new(VOLUME_RATIO_PERIOD),
             atr_14: WilderAtr::new(ATR_PERIOD),
         }
     }
@@ -612,17 +691,27 @@ impl AllIndicators {
     fn push(&mut self, bars: &Bars, i: usize) -> IndicatorRow {
         let close = bars.close[i];
         let macd = self.macd.push(close);
+        self.close_totals.push(close, i);
+        self.volume_totals.push(bars.volume[i], i);
+        let close_sma = |n: usize| {
+            (i + 1 >= n)
+                .then(|| sma_value(&self.close_totals, bars.close, i, n, 1.0 / n as f64))
+                .flatten()
+        };
+        let volume_sma = (i + 1 >= VOLUME_RATIO_PERIOD)
+            .then(|| volume_sma(&self.volume_totals, bars.volume, i))
+            .flatten();
         IndicatorRow {
-            sma_20: self.sma_20.push(bars.close, i),
-            sma_50: self.sma_50.push(bars.close, i),
-            sma_200: self.sma_200.push(bars.close, i),
+            sma_20: close_sma(SMA_SHORT),
+            sma_50: close_sma(SMA_MEDIUM),
+            sma_200: close_sma(SMA_LONG),
             ema_12: self.ema_12.push(close),
             ema_26: self.ema_26.push(close),
             macd: macd.line,
             macd_signal: macd.signal,
             macd_hist: macd.hist,
             rsi_14: self.rsi_14.push(close),
-            volume_ratio: self.volume_ratio.push(bars.volume, i),
+            volume_ratio: ratio(bars.volume[i], volume_sma),
             atr_14: self.atr_14.push(bars.high[i], bars.low[i], close),
         }
     }
@@ -632,17 +721,21 @@ impl AllIndicators {
     fn step(&mut self, bars: &Bars, i: usize) -> IndicatorRow {
         let (close, prev_close) = (bars.close[i], bars.close[i - 1]);
         let macd = self.macd.step(close);
+        self.close_totals.push(close, i);
+        self.volume_totals.push(bars.volume[i], i);
+        let close_sma = |n: usize| sma_value(&self.close_totals, bars.close, i, n, 1.0 / n as f64);
+        let volume_sma = volume_sma(&self.volume_totals, bars.volume, i);
         IndicatorRow {
-            sma_20: self.sma_20.slide(bars.close, i),
-            sma_50: self.sma_50.slide(bars.close, i),
-            sma_200: self.sma_200.slide(bars.close, i),
+            sma_20: close_sma(SMA_SHORT),
+            sma_50: close_sma(SMA_MEDIUM),
+            sma_200: close_sma(SMA_LONG),
             ema_12: self.ema_12.step(close),
             ema_26: self.ema_26.step(close),
             macd: macd.line,
             macd_signal: macd.signal,
             macd_hist: macd.hist,
             rsi_14: self.rsi_14.step(prev_close, close),
-            volume_ratio: self.volume_ratio.slide(bars.volume, i),
+            volume_ratio: ratio(bars.volume[i], volume_sma),
             atr_14: self.atr_14.step(bars.high[i], bars.low[i], prev_close),
         }
     }

@@ -623,6 +623,40 @@ fn sma_is_exact_again_once_a_huge_value_has_left_the_window() {
 }
 
 #[test]
+fn shared_close_totals_stay_exact_long_after_huge_values() {
+    // SMA 20, 50 and 200 are differences of one series of compensated totals: after bad
+    // prints of 1e12 and 1e20 and a fall from 1,000 to 0.01 over 6,500 bars (totals up to
+    // 1e20 beside windows of 0.2), every window still matches its own sum to 1e-9.
+    let len = 6_500;
+    let close: Vec<f64> = (0..len)
+        .map(|i| match i {
+            10 => 1e12,
+            3_000 => 1e20,
+            3_500 => f64::NAN,
+            _ => 1_000.0 * 1e-5f64.powf(i as f64 / len as f64),
+        })
+        .collect();
+    let volume: Vec<f64> = (0..len)
+        .map(|i| if i == 77 { 1e18 } else { 1e6 + i as f64 })
+        .collect();
+    let rows = compute_all(&close, &close, &close, &volume);
+    for (n, column) in [(20, 0), (50, 1), (200, 2)] {
+        let want = naive::sma(&close, n);
+        for i in n - 1..len {
+            let got = [rows[i].sma_20, rows[i].sma_50, rows[i].sma_200][column];
+            match want[i].filter(|w| w.is_finite()) {
+                Some(w) => assert!((got.unwrap() - w).abs() <= 1e-9 * w.abs(), "SMA {n} at {i}"),
+                None => assert_eq!(got, None, "SMA {n} at {i}"),
+            }
+        }
+    }
+    let want = naive::sma(&volume, 20);
+    for i in 19..len {
+        assert_close(rows[i].volume_ratio, volume[i] / want[i].unwrap());
+    }
+}
+
+#[test]
 fn sma_recovers_after_an_infinity_leaves_the_window() {
     // inf − inf is NaN, so a running sum alone would stay NaN for ever.
     let mut values = vec![2.5; 10];
