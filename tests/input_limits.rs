@@ -30,22 +30,16 @@ fn demo_copy(dir: &Path) -> std::path::PathBuf {
 
 /// Row counts of the tables a command could write to.
 fn counts(db: &Path) -> Vec<i64> {
-    let store = Store::open(db).unwrap();
-    [
-        "prices",
-        "holdings",
-        "account_snapshots",
-        "trading_signals",
-        "backtest_runs",
-    ]
-    .iter()
-    .map(|t| {
-        store
-            .sql_for_tests()
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap()
-    })
-    .collect()
+    common::row_counts(
+        db,
+        &[
+            "prices",
+            "holdings",
+            "account_snapshots",
+            "trading_signals",
+            "backtest_runs",
+        ],
+    )
 }
 
 /// Each case exits 1 with one line containing its expected text, and writes nothing.

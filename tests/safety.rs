@@ -11,23 +11,17 @@ use ducklens::store::{Store, StoreError};
 
 /// Row counts of every table a user writes to, to compare before and after.
 fn counts(db: &Path) -> Vec<i64> {
-    let store = Store::open(db).unwrap();
-    [
-        "prices",
-        "holdings",
-        "watchlist",
-        "account_snapshots",
-        "trading_signals",
-        "rebalancing_recommendations",
-    ]
-    .iter()
-    .map(|t| {
-        store
-            .sql_for_tests()
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap()
-    })
-    .collect()
+    common::row_counts(
+        db,
+        &[
+            "prices",
+            "holdings",
+            "watchlist",
+            "account_snapshots",
+            "trading_signals",
+            "rebalancing_recommendations",
+        ],
+    )
 }
 
 fn refuses_demo(dir: &Path, db: &Path) {

@@ -209,8 +209,15 @@ impl ExitPlan {
     /// The reward/risk to `dp` decimals, rounded down: a shown figure never reads as more
     /// than it is, so a refused 1.996 is never printed as the minimum 2.0.
     pub fn reward_risk_shown(&self, dp: u32) -> Option<Decimal> {
-        let rr = Decimal::from_f64(self.reward_risk?)?.round_dp(6);
-        Some(rr.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::ToZero))
+        Some(
+            self.reward_risk_decimal()?
+                .round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::ToZero),
+        )
+    }
+
+    /// The reward/risk as a `Decimal` to six places: what the rule compares and shows.
+    fn reward_risk_decimal(&self) -> Option<Decimal> {
+        Some(Decimal::from_f64(self.reward_risk?)?.round_dp(6))
     }
 }
 
@@ -373,7 +380,7 @@ impl<'a> PositionSizer<'a> {
     /// turns the rule off) gets no shares. Compared in `Decimal`, so 2.00 passes at 2.
     fn reward_too_small(&self, exit: &ExitPlan) -> Option<(BoundBy, String)> {
         let minimum = Decimal::from_f64(self.sizing.min_reward_risk)?.round_dp(4);
-        let rr = Decimal::from_f64(exit.reward_risk?)?.round_dp(6);
+        let rr = exit.reward_risk_decimal()?;
         (minimum > Decimal::ZERO && rr < minimum).then(|| {
             let shown = exit.reward_risk_shown(2).unwrap_or_default();
             (

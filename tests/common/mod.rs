@@ -60,3 +60,17 @@ pub fn decimal(v: &serde_json::Value) -> Decimal {
         other => other.to_string().parse().unwrap(),
     }
 }
+
+/// Row counts of `tables` in the database at `db`, to compare before and after a command.
+pub fn row_counts(db: &Path, tables: &[&str]) -> Vec<i64> {
+    let store = ducklens::store::Store::open(db).unwrap();
+    tables
+        .iter()
+        .map(|t| {
+            store
+                .sql_for_tests()
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect()
+}
