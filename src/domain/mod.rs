@@ -1,5 +1,6 @@
 //! Pure logic: no I/O, no clock, no terminal. Plain data in, plain data out.
 
+pub mod account_history;
 pub mod analyzer;
 pub mod backtest;
 pub mod bar;
