@@ -55,6 +55,7 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         journal_commission: Decimal::ZERO,
         breakeven_pct: 0.5,
         demo: false,
+        journal_pending: false,
     }
 }
 

@@ -612,7 +612,10 @@ impl Running {
             events,
         };
         run.send(jobs);
-        run.settle("the data", |app| app.data.is_some()).await;
+        run.settle("the data", |app| {
+            app.data.as_ref().is_some_and(|d| !d.journal_pending)
+        })
+        .await;
         run
     }
 

@@ -478,7 +478,10 @@ async fn the_backtest_parameters_form_closes_and_its_run_finishes() {
         events,
     };
     run.send(start);
-    run.settle("the data", |app| app.data.is_some()).await;
+    run.settle("the data", |app| {
+        app.data.as_ref().is_some_and(|d| !d.journal_pending)
+    })
+    .await;
     // The tab's first run, to the end.
     run.press("6");
     run.settle("the first run", |app| app.backtest.report.is_some())
@@ -509,4 +512,64 @@ async fn the_backtest_parameters_form_closes_and_its_run_finishes() {
     );
     run.press("q");
     assert!(run.app.quit);
+}
+
+/// A journal with signals due for judging: the first load comes without judging them (so a
+/// large journal never holds back the first frame), and the full load right behind it has
+/// every verdict and the statistics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_load_comes_before_the_journal_is_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path());
+    let store = Store::open(&ctx.db_path).unwrap();
+    // The demo's two newest untaken signals are inside their horizon: they stay unjudged.
+    let not_due_yet = 2;
+    let waiting: i64 = store
+        .sql_for_tests()
+        .query_row(
+            "SELECT count(*) FROM trading_signals WHERE NOT action_taken AND outcome IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(waiting as usize, not_due_yet);
+    // As if the horizon of every untaken signal had just passed: no verdict stored yet.
+    let due = store
+        .sql_for_tests()
+        .execute(
+            "UPDATE trading_signals SET outcome = NULL, max_profit_potential = NULL
+             WHERE NOT action_taken AND outcome IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    assert!(due > 0, "the demo journal has judged untaken signals");
+    let (commands, mut events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
+    let mut app = App::new(dir.path().join("demo.duckdb"), true, today());
+    for job in app.start() {
+        commands.send(job).unwrap();
+    }
+
+    let Event::Loaded(first) = next(&mut events).await else {
+        panic!("expected the first Loaded")
+    };
+    assert!(first.journal_pending);
+    assert!(first.stats.is_none());
+    let unjudged = |d: &ducklens::tui::data::Dashboard| {
+        d.signals
+            .iter()
+            .filter(|s| !s.action_taken && s.outcome.is_none())
+            .count()
+    };
+    assert_eq!(unjudged(&first), due + not_due_yet);
+    app.update(Msg::Worker(Event::Loaded(first)));
+    assert_eq!(app.status.busy.as_deref(), Some("judging the journal"));
+
+    let Event::Loaded(full) = next(&mut events).await else {
+        panic!("expected the full Loaded")
+    };
+    assert!(!full.journal_pending);
+    assert!(full.stats.is_some());
+    assert_eq!(unjudged(&full), not_due_yet);
+    app.update(Msg::Worker(Event::Loaded(full)));
+    assert_eq!(app.status.busy, None);
 }

@@ -50,11 +50,7 @@ fn bars_from_first_signal(
 /// through its stop (see `judge_not_taken_exit`).
 pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
     let horizon = ctx.config.journal.horizon_trading_days;
-    let pending: Vec<SignalRecord> = store
-        .signals()?
-        .into_iter()
-        .filter(|s| !s.action_taken && s.outcome.is_none())
-        .collect();
+    let pending = store.pending_signals()?;
     let bars = bars_from_first_signal(store, &pending)?;
     let mut judged = Vec::new();
     for mut s in pending {
@@ -63,12 +59,7 @@ pub fn evaluate(ctx: &Context, store: &mut Store) -> Result<EvaluationSummary> {
             judged.push(s);
         }
     }
-    store.in_transaction(|tx| {
-        for s in &judged {
-            store::update_signal_progress(tx, s)?;
-        }
-        Ok(())
-    })?;
+    store.in_transaction(|tx| store::record_verdicts(tx, &judged))?;
     let missed = judged
         .iter()
         .filter(|s| s.outcome == Some(Outcome::Missed))

@@ -28,7 +28,8 @@ pub use backtest::{
 pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};
 pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{
-    hide_signal, insert_signal, signal, signals, signals_on, swap_leg, update_signal_progress,
+    hide_signal, insert_signal, pending_signals, record_verdicts, signal, signals, signals_on,
+    swap_leg, update_signal_progress,
 };
 pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
 pub use meta::{mark_demo, Ownership};

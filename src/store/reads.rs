@@ -20,6 +20,10 @@ impl Store {
         super::signals(&self.conn)
     }
 
+    pub fn pending_signals(&self) -> Result<Vec<SignalRecord>> {
+        super::pending_signals(&self.conn)
+    }
+
     pub fn signal(&self, id: i64) -> Result<Option<SignalRecord>> {
         super::signal(&self.conn, id)
     }

@@ -74,9 +74,10 @@ impl App {
         }
     }
 
-    /// The jobs to send when the app starts.
+    /// The jobs to send when the app starts: a quick first load, then the full one with the
+    /// journal judged.
     pub fn start(&mut self) -> Vec<Job> {
-        vec![self.send(Command::Refresh)]
+        vec![self.send(Command::Start), self.send(Command::Refresh)]
     }
 
     /// The only way a command leaves the app: under a fresh job id, which its answers carry.
@@ -111,7 +112,7 @@ impl App {
     fn on_event(&mut self, event: Event) -> Vec<Job> {
         match event {
             Event::Loaded(d) => {
-                self.status.busy = None;
+                self.status.busy = d.journal_pending.then(|| "judging the journal".to_string());
                 let first = self.data.is_none();
                 self.data = Some(*d);
                 if first {

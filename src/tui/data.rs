@@ -36,6 +36,9 @@ pub struct Dashboard {
     pub breakeven_pct: f64,
     /// Every price comes from the demo generator.
     pub demo: bool,
+    /// The first load of a session: due signals are not judged yet and `stats` is `None`;
+    /// the full load follows (judging a large journal must not hold back the first frame).
+    pub journal_pending: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,10 +66,24 @@ pub struct ChartPoint {
 /// Judges due signals, then loads everything the six tabs show.
 pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
     crate::service::journal::evaluate(ctx, store)?;
+    load(ctx, store, true)
+}
+
+/// What the first frame needs, at once: everything but the journal's verdicts and
+/// statistics, which the full load that follows brings.
+pub fn load_first(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
+    load(ctx, store, false)
+}
+
+fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard> {
     let signals = store.signals()?;
-    let stats = Some(crate::service::journal::journal_stats(
-        ctx, store, &signals, ctx.today,
-    )?);
+    let stats = if with_stats {
+        Some(crate::service::journal::journal_stats(
+            ctx, store, &signals, ctx.today,
+        )?)
+    } else {
+        None
+    };
     let holdings = store.holdings()?;
     let balances = store.balance_history()?;
     let mut d = Dashboard {
@@ -83,6 +100,7 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
         journal_commission: ctx.config.journal.commission,
         breakeven_pct: ctx.config.journal.breakeven_pct,
         demo: false,
+        journal_pending: !with_stats,
     };
     match crate::service::analysis::inputs(ctx, store, None) {
         Ok(inputs) => {

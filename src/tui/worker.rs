@@ -7,6 +7,7 @@
 //!
 //! | command | answers |
 //! |---|---|
+//! | `Start` | `Loaded` without the journal's verdicts and statistics, or `Failed { job }` |
 //! | `Refresh` | `Loaded`, or `Failed { job }` |
 //! | `LoadChart` | `Chart`, or `Failed { job }` |
 //! | `Apply(op)` | `Loaded` (the data with the change), then `Saved { job }` with the operation's summary; or `Failed { job }` with its refusal |
@@ -46,6 +47,9 @@ pub struct Job {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// The app's first load: no judging, no statistics, so the first frame has data at once;
+    /// the app sends `Refresh` right behind it.
+    Start,
     Refresh,
     LoadChart(Symbol),
     /// A change, through the same `service::ops::apply` as the command line's.
@@ -167,6 +171,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Worker {
     fn handle(&self, job: JobId, command: Command, events: &UnboundedSender<Event>) {
         let outcome = match command {
+            Command::Start => data::load_first(&self.ctx, &mut lock(&self.store))
+                .map(|d| Event::Loaded(Box::new(d)))
+                .map_err(|e| message_of(&e)),
             Command::Refresh => self
                 .refresh()
                 .map(|d| Event::Loaded(Box::new(d)))

@@ -281,7 +281,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         return;
     }
     let Some(stats) = data.stats.as_ref() else {
-        return super::sentence(frame, side, "Stats", "No statistics yet.");
+        let why = if data.journal_pending {
+            "Judging the journal: the statistics follow in a moment."
+        } else {
+            "No statistics yet."
+        };
+        return super::sentence(frame, side, "Stats", why);
     };
     let [top, missed, swaps, calib] = Layout::vertical([
         Constraint::Length(12),
