@@ -45,6 +45,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
                 .collect();
             Op::AddWatch(items)
         }
+        ImportArgs::Transactions { file } => return super::ledger::import(ctx, &file),
         ImportArgs::Prices {
             paths,
             skip_bad,

@@ -72,8 +72,20 @@ pub fn record(
     tx: &Connection,
     new: Vec<Transaction>,
 ) -> Result<(Vec<i64>, LedgerState), OpError> {
+    record_with(tx, ctx.today, ctx.config.ledger.cost_method, new)
+}
+
+/// [`record`] for callers holding only today and the cost method (the swap execution).
+pub fn record_with(
+    tx: &Connection,
+    today: NaiveDate,
+    method: ledger::CostMethod,
+    new: Vec<Transaction>,
+) -> Result<(Vec<i64>, LedgerState), OpError> {
     for t in &new {
-        ctx.fact_date("date", Some(t.date))?;
+        if let Some(problem) = super::ops::future_date(t.date, today) {
+            return Err(OpError::refused(format!("date: {problem}")));
+        }
     }
     let mut all = store::transactions(tx)?;
     let next_id = all.iter().map(|t| t.id).max().unwrap_or(0) + 1;
@@ -82,7 +94,7 @@ pub fn record(
         t.id = next_id + i as i64;
         all.push(t);
     }
-    let state = check(ctx, &all, &new)?;
+    let state = check(method, &all, &new)?;
     let ids = new
         .iter()
         .map(|t| store::insert_transaction(tx, t))
@@ -112,12 +124,22 @@ pub fn remove(ctx: &Context, tx: &Connection, id: i64) -> Result<Transaction, Op
     Ok(gone)
 }
 
-fn check(ctx: &Context, all: &[Transaction], new: &[Transaction]) -> Result<LedgerState, OpError> {
-    ledger::replay(all, NaiveDate::MAX, ctx.config.ledger.cost_method).map_err(|e| {
+fn check(
+    method: ledger::CostMethod,
+    all: &[Transaction],
+    new: &[Transaction],
+) -> Result<LedgerState, OpError> {
+    ledger::replay(all, NaiveDate::MAX, method).map_err(|e| {
         let what = match new {
             [one] => format!("{} on {}", one.describe(), one.date),
             _ => format!("{} transactions", new.len()),
         };
         OpError::refused(format!("{e} (recording {what})"))
     })
+}
+
+/// The ledger as stored, replayed to its end, inside the caller's transaction.
+pub fn replay_stored(ctx: &Context, tx: &Connection) -> Result<LedgerState, OpError> {
+    let txs = store::transactions(tx)?;
+    ledger::replay(&txs, NaiveDate::MAX, ctx.config.ledger.cost_method).map_err(refused)
 }

@@ -172,3 +172,19 @@ impl Store {
         ledger_closes(self.conn(), to, extra)
     }
 }
+
+/// Writes the opening transactions of holdings and balances that have none (migration 5's
+/// upgrade, also run by the demo after it writes its holdings).
+pub fn open_ledger_from_holdings(conn: &Connection) -> Result<()> {
+    conn.execute_batch(include_str!("../../migrations/0005_ledger_opening.sql"))?;
+    Ok(())
+}
+
+/// Links a stored transaction to a journal signal.
+pub fn link_signal(conn: &Connection, id: i64, signal_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE transactions SET signal_id = ? WHERE id = ?",
+        params![signal_id, id],
+    )?;
+    Ok(())
+}

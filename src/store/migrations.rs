@@ -35,7 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 5,
         name: "ledger",
-        sql: include_str!("../../migrations/0005_ledger.sql"),
+        // The opening part is also what the demo runs after writing its holdings.
+        sql: concat!(
+            include_str!("../../migrations/0005_ledger.sql"),
+            include_str!("../../migrations/0005_ledger_opening.sql")
+        ),
     },
 ];
 

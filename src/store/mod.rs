@@ -33,7 +33,8 @@ pub use journal::{
     hide_signal, insert_signal, signal, signals, signals_on, swap_leg, update_signal_progress,
 };
 pub use ledger::{
-    delete_transaction, insert_transaction, sync_holdings, transaction, transactions_of_signal,
+    delete_transaction, insert_transaction, link_signal, open_ledger_from_holdings, sync_holdings,
+    transaction, transactions_of_signal,
 };
 pub use ledger_read::{ledger_closes, transactions};
 pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
