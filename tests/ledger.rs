@@ -225,3 +225,334 @@ fn the_store_replays_state_and_daily_values() {
     assert_eq!(store.transactions().unwrap().len(), 3);
     let _ = (ok, stderr);
 }
+
+/// `ducklens …` on `dir/l.duckdb` with today 2026-12-01 (the binary's clock is the real
+/// one; every date below is given).
+fn cli(dir: &Path, args: &[&str]) -> std::process::Output {
+    run_at(dir, &dir.join("l.duckdb"), args)
+}
+
+fn ledger_json(dir: &Path) -> Vec<serde_json::Value> {
+    json(&cli(dir, &["ledger", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn holding_of(dir: &Path, symbol: &str) -> Option<(Decimal, Decimal)> {
+    let store = Store::open(&dir.join("l.duckdb")).unwrap();
+    store
+        .holdings()
+        .unwrap()
+        .into_iter()
+        .find(|h| h.symbol.as_str() == symbol)
+        .map(|h| (h.quantity, h.avg_cost))
+}
+
+#[test]
+fn trades_cash_dividends_and_splits_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&cli(
+        d,
+        &["cash", "deposit", "10000", "--date", "2026-01-02"],
+    ));
+    ok(&cli(
+        d,
+        &[
+            "trade",
+            "buy",
+            "AAA",
+            "10",
+            "100",
+            "--date",
+            "2026-01-05",
+            "--fee",
+            "1",
+        ],
+    ));
+    ok(&cli(
+        d,
+        &["trade", "buy", "AAA", "10", "120", "--date", "2026-02-02"],
+    ));
+    // The cache follows: 20 AAA costing 1001 + 1200 = 2201 → 110.05 a share.
+    assert_eq!(holding_of(d, "AAA"), Some((dec!(20), dec!(110.05))));
+    ok(&cli(
+        d,
+        &["ledger", "split", "AAA", "2:1", "--date", "2026-03-02"],
+    ));
+    // The same split twice is refused, naming the ratio, and writes nothing.
+    let again = cli(
+        d,
+        &["ledger", "split", "AAA", "2:1", "--date", "2026-03-02"],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("ratio: the 2:1 split of AAA on 2026-03-02 is already recorded")
+    );
+    // 40 shares, cost still 2201 → 55.025 → 55.025 a share (four decimals: 55.025)
+    assert_eq!(holding_of(d, "AAA"), Some((dec!(40), dec!(55.025))));
+    // FIFO: 25 sold = the first lot's 20 (1001) + 5 of the second's 20 (1200 × 5/20 = 300)
+    // = 1301; proceeds 25 × 70 − 2 = 1748 → realized 447.
+    ok(&cli(
+        d,
+        &[
+            "trade",
+            "sell",
+            "AAA",
+            "25",
+            "70",
+            "--date",
+            "2026-03-10",
+            "--fee",
+            "2",
+        ],
+    ));
+    ok(&cli(
+        d,
+        &["ledger", "dividend", "AAA", "4.50", "--date", "2026-03-20"],
+    ));
+    ok(&cli(
+        d,
+        &["cash", "withdraw", "500", "--date", "2026-04-01"],
+    ));
+    let out = ok(&cli(d, &["ledger", "list"]));
+    // cash 10000 − 1001 − 1200 + 1748 + 4.50 − 500 = 9051.50
+    assert!(
+        out.contains("cash 9051.50, margin used 0, 1 position(s), realized P&L 447.00"),
+        "{out}"
+    );
+    let all = ledger_json(d);
+    assert_eq!(all.len(), 7);
+    assert_eq!(all[0]["kind"], "DEPOSIT");
+    // A withdrawal of more than the cash is refused, naming the field.
+    let big = cli(d, &["cash", "withdraw", "100000", "--date", "2026-04-02"]);
+    assert_eq!(big.status.code(), Some(1));
+    assert!(
+        stderr(&big).contains("amount: withdrawing 100000.00 on 2026-04-02 is more than the cash")
+    );
+    // Deleting the second buy would leave the sale short: refused, nothing changes.
+    let id = all[2]["id"].as_i64().unwrap().to_string();
+    let refused = cli(d, &["ledger", "delete", &id, "--yes"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("breaks a later one: quantity: selling 25 AAA"));
+    // Deleting the withdrawal is fine and the cash comes back.
+    let last = all[6]["id"].as_i64().unwrap().to_string();
+    assert_eq!(cli(d, &["ledger", "delete", &last]).status.code(), Some(1));
+    ok(&cli(d, &["ledger", "delete", &last, "--yes"]));
+    assert!(ok(&cli(d, &["ledger", "list"])).contains("cash 9551.50"));
+}
+
+#[test]
+fn import_transactions_names_the_bad_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = d.join("good.csv");
+    std::fs::write(
+        &good,
+        "date,kind,symbol,quantity,price,amount,fees,notes\n\
+         2026-01-02,DEPOSIT,,,,1000,,\n\
+         2026-01-05,BUY,AAA,4,50,,1.5,\n\
+         2026-02-02,DIVIDEND,AAA,,,2.40,,\n",
+    )
+    .unwrap();
+    let bad = d.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,kind,symbol,quantity,price,amount,fees,notes\n\
+         2026-03-02,DEPOSIT,,,,500,,\n\
+         2026-03-03,SELL,AAA,4,55,,,\n\
+         2026-03-04,BUY,BBB,two,10,,,\n",
+    )
+    .unwrap();
+    let out = ok(&cli(d, &["import", "transactions", good.to_str().unwrap()]));
+    // 1000 − (4 × 50 + 1.5) + 2.40 = 800.90
+    assert!(out.contains("Imported 3 transaction(s)"), "{out}");
+    assert!(out.contains("cash 800.90"), "{out}");
+    let before = common::row_counts(&d.join("l.duckdb"), &["transactions", "holdings"]);
+    let o = cli(d, &["import", "transactions", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad.csv:4: quantity:"),
+        "{}",
+        stderr(&o)
+    );
+    // A row that parses but does not replay (selling more than held) names the field too.
+    let short = d.join("short.csv");
+    std::fs::write(
+        &short,
+        "date,kind,symbol,quantity,price,amount,fees,notes\n2026-03-03,SELL,AAA,5,55,,,\n",
+    )
+    .unwrap();
+    let o = cli(d, &["import", "transactions", short.to_str().unwrap()]);
+    assert!(stderr(&o).contains("quantity: selling 5 AAA on 2026-03-03 is more than the 4 held"));
+    assert_eq!(
+        common::row_counts(&d.join("l.duckdb"), &["transactions", "holdings"]),
+        before
+    );
+}
+
+#[test]
+fn holdings_typed_by_hand_go_through_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&cli(
+        d,
+        &[
+            "holding",
+            "add",
+            "AAA",
+            "10",
+            "50",
+            "--opened",
+            "2026-01-05",
+        ],
+    ));
+    ok(&cli(d, &["holding", "edit", "AAA", "--quantity", "12"]));
+    ok(&cli(d, &["holding", "add", "BBB", "3", "20"]));
+    ok(&cli(d, &["holding", "remove", "BBB"]));
+    let kinds: Vec<String> = ledger_json(d)
+        .iter()
+        .map(|t| format!("{} {}", t["kind"].as_str().unwrap(), t["quantity"]))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "OPENING_POSITION \"10\"",
+            "ADJUSTMENT \"12\"",
+            "OPENING_POSITION \"3\"",
+            "ADJUSTMENT \"0\""
+        ]
+    );
+    assert_eq!(holding_of(d, "AAA"), Some((dec!(12), dec!(50))));
+    assert_eq!(holding_of(d, "BBB"), None);
+}
+
+#[test]
+fn a_taken_and_closed_signal_earns_what_its_trades_realized() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&cli(
+        d,
+        &["cash", "deposit", "5000", "--date", "2026-01-02"],
+    ));
+    ok(&cli(
+        d,
+        &[
+            "signals",
+            "record",
+            "--symbol",
+            "AAA",
+            "--type",
+            "BUY",
+            "--date",
+            "2026-01-05",
+            "--price",
+            "40",
+            "--strength",
+            "72",
+        ],
+    ));
+    ok(&cli(
+        d,
+        &[
+            "signals",
+            "take",
+            "1",
+            "--price",
+            "40.5",
+            "--qty",
+            "20",
+            "--date",
+            "2026-01-06",
+        ],
+    ));
+    ok(&cli(
+        d,
+        &[
+            "signals",
+            "close",
+            "1",
+            "--price",
+            "44.25",
+            "--date",
+            "2026-02-10",
+        ],
+    ));
+    let journal = json(&cli(d, &["signals", "show", "1", "--json"]));
+    // (44.25 − 40.5) × 20 = 75.00, commission 0 by default
+    assert_eq!(common::decimal(&journal["actual_profit"]), dec!(75));
+    let txs = ledger_json(d);
+    let linked: Vec<&serde_json::Value> = txs.iter().filter(|t| t["signal_id"] == 1).collect();
+    assert_eq!(linked.len(), 2);
+    assert_eq!(
+        (linked[0]["kind"].as_str(), linked[1]["kind"].as_str()),
+        (Some("BUY"), Some("SELL"))
+    );
+    assert!(ok(&cli(d, &["ledger", "list"])).contains("realized P&L 75.00"));
+}
+
+#[test]
+fn an_executed_swap_reaches_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("demo.duckdb");
+    ok(&run_at(
+        d,
+        &db,
+        &["demo", "--as-of", "2026-11-20", "--no-tui"],
+    ));
+    ok(&run_at(d, &db, &["morning-check", "--as-of", "2026-11-20"]));
+    let list = json(&run_at(d, &db, &["swap", "list", "--json"]));
+    let swap = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["reduce"] == "DRFT")
+        .unwrap();
+    let id = swap["id"].as_i64().unwrap();
+    let before = Store::open(&db).unwrap().holdings().unwrap();
+    let drft_before = before
+        .iter()
+        .find(|h| h.symbol.as_str() == "DRFT")
+        .unwrap()
+        .quantity;
+    ok(&run_at(
+        d,
+        &db,
+        &[
+            "swap",
+            "execute",
+            &id.to_string(),
+            "--sell-price",
+            "34.80",
+            "--buy-price",
+            "717.25",
+            "--date",
+            "2026-11-20",
+        ],
+    ));
+    let txs = json(&run_at(d, &db, &["ledger", "list", "--json"]));
+    let swap_txs: Vec<&serde_json::Value> = txs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["recommendation_id"] == id)
+        .collect();
+    // 68 DRFT sold @ 34.80 (+2366.40), 7 ZNTH bought @ 717.25 (−5020.75), both linked to
+    // the recommendation and to their journal legs.
+    assert_eq!(swap_txs.len(), 2);
+    assert_eq!(swap_txs[0]["kind"], "SELL");
+    assert_eq!(common::decimal(&swap_txs[0]["amount"]), dec!(2366.40));
+    assert_eq!(swap_txs[1]["kind"], "BUY");
+    assert_eq!(common::decimal(&swap_txs[1]["amount"]), dec!(-5020.75));
+    assert!(swap_txs
+        .iter()
+        .all(|t| t["signal_id"].is_i64() && t["source"] == "swap"));
+    let after = Store::open(&db).unwrap().holdings().unwrap();
+    let drft_after = after
+        .iter()
+        .find(|h| h.symbol.as_str() == "DRFT")
+        .map_or(Decimal::ZERO, |h| h.quantity);
+    assert_eq!(drft_before - drft_after, dec!(68));
+}
