@@ -66,6 +66,12 @@ pub enum Command {
     DbCheck(DbCheckArgs),
     /// Print the effective configuration
     Config(ConfigArgs),
+    /// Record a trade in the ledger: buy|sell SYMBOL QTY PRICE [--date] [--fee]
+    Trade(super::ledger::TradeArgs),
+    /// Record a deposit or a withdrawal in the ledger: deposit|withdraw AMOUNT [--date]
+    Cash(super::ledger::CashArgs),
+    /// The ledger: list, show, delete, and record dividends and splits
+    Ledger(super::ledger::LedgerArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +141,9 @@ pub enum ImportArgs {
     },
     /// One symbol per line, or a CSV with a `symbol` column
     Watchlist { file: PathBuf },
+    /// Ledger transactions from a CSV `date,kind,symbol,quantity,price,amount,fees,notes`
+    /// (README "Your history"); a bad row names its line and nothing is written
+    Transactions { file: PathBuf },
     /// Daily bars from files or folders (Yahoo, Stooq or date,open,high,low,close[,adj_close],volume)
     Prices {
         #[arg(required = true)]

@@ -45,6 +45,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
                 .collect();
             Op::AddWatch(items)
         }
+        ImportArgs::Transactions { file } => return super::ledger::import(ctx, &file),
         ImportArgs::Prices {
             paths,
             skip_bad,
@@ -178,12 +179,22 @@ pub fn watch(ctx: &Context, args: WatchArgs) -> Result<u8> {
 pub fn account(ctx: &Context, args: AccountArgs) -> Result<u8> {
     match args {
         AccountArgs::Show { json } => {
-            let latest = ctx.open_store()?.latest_balance()?;
+            let store = ctx.open_store()?;
+            let latest = store.latest_balance()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&latest)?);
             } else {
                 match latest {
-                    Some(b) => print!("{}", report::portfolio::balance_text(&b)),
+                    Some(b) => {
+                        print!("{}", report::portfolio::balance_text(&b));
+                        // The broker's figure and the ledger's, side by side; neither changes.
+                        if let Some(r) = crate::service::ledger::reconciliation(ctx, &store)? {
+                            println!(
+                                "  Ledger cash:       {:>10} (ledger − snapshot: {:+})",
+                                r.ledger_cash, r.difference
+                            );
+                        }
+                    }
                     None => {
                         println!("No balances recorded yet: ducklens account set --cash AMOUNT")
                     }

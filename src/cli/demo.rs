@@ -100,6 +100,7 @@ pub fn write(store: &mut Store, data: &DemoData) -> Result<()> {
         for s in &data.signals {
             store::insert_signal(tx, s)?;
         }
+        store::open_ledger_from_holdings(tx)?;
         store::mark_demo(tx, data.as_of)?;
         Ok(())
     })?;

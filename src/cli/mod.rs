@@ -8,6 +8,7 @@ mod data;
 mod demo;
 mod fault;
 mod fetch;
+mod ledger;
 pub mod market;
 mod signals;
 mod size;
@@ -102,6 +103,9 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
         Command::DbCheck(args) => data::db_check(&ctx, args),
         Command::Config(args) => data::config(&ctx, args),
+        Command::Trade(a) => ledger::trade(&ctx, a),
+        Command::Cash(a) => ledger::cash(&ctx, a),
+        Command::Ledger(a) => ledger::run(&ctx, a),
     }
 }
 

@@ -5,3 +5,4 @@ pub mod fetch;
 pub mod portfolio_file;
 pub mod price_file;
 mod rng;
+pub mod transactions_file;

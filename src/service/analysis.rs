@@ -7,8 +7,10 @@ use color_eyre::eyre::Result;
 use super::{user_error, Context};
 use crate::domain::analyzer::{analyze, history_days, Analysis, CheckMode};
 use crate::domain::calendar;
+use crate::domain::portfolio::{to_cents, to_price, AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
 use crate::store::{Store, STALE_AFTER_TRADING_DAYS};
+use rust_decimal::Decimal;
 
 /// Everything `analyze` reads, loaded once so both check modes can share it.
 pub struct AnalysisInputs {
@@ -65,13 +67,8 @@ pub fn inputs(ctx: &Context, store: &Store, as_of: Option<NaiveDate>) -> Result<
     })?;
     // The world of the requested day: positions opened by then and the balances recorded
     // on or before it, never later ones.
-    let holdings: Vec<_> = store
-        .holdings()?
-        .into_iter()
-        .filter(|h| h.opened.is_none_or(|opened| opened <= wanted))
-        .collect();
+    let (holdings, account) = ledger_world(ctx, store, wanted)?;
     let watchlist = store.watchlist()?;
-    let account = store.balance_on_or_before(wanted)?;
     let mut market: Vec<Symbol> = vec![benchmark];
     market.extend(
         rules
@@ -108,4 +105,74 @@ pub fn analysis(
     mode: CheckMode,
 ) -> Result<Analysis> {
     Ok(inputs(ctx, store, as_of)?.analyze(mode))
+}
+
+/// The positions and balances of the requested day from the ledger (issue 15): its
+/// quantities of `wanted` restated in today's shares (× the splits the ledger records after
+/// that day; `analyzer::holdings` values today's shares at the close as traded divided by the
+/// splits the bars show since, so a split recorded in both cancels out, and a position typed
+/// in today's shares without its split recorded is valued as before the ledger).
+/// Cash and margin used are the ledger's of that day when the ledger records money (a
+/// deposit, a trade, an opening balance…), else the broker's snapshot on or before it, as
+/// before the ledger; margin available is always the snapshot's.
+fn ledger_world(
+    ctx: &Context,
+    store: &Store,
+    wanted: NaiveDate,
+) -> Result<(Vec<Holding>, Option<AccountBalance>)> {
+    let cached = store.holdings()?;
+    let snapshot = store.balance_on_or_before(wanted)?;
+    let txs = store.transactions()?;
+    if txs.is_empty() {
+        let holdings = cached
+            .into_iter()
+            .filter(|h| h.opened.is_none_or(|opened| opened <= wanted))
+            .collect();
+        return Ok((holdings, snapshot));
+    }
+    let state = crate::domain::ledger::replay(&txs, wanted, ctx.config.ledger.cost_method)
+        .map_err(|e| user_error(format!("the ledger does not replay: {e}")))?;
+    let later_split = |symbol: &Symbol| -> Decimal {
+        txs.iter()
+            .filter(|t| t.date > wanted && t.symbol.as_ref() == Some(symbol))
+            .filter_map(|t| t.split)
+            .map(|s| s.factor())
+            .product()
+    };
+    let holdings = state
+        .positions
+        .values()
+        .map(|p| {
+            let m = later_split(&p.symbol);
+            let row = cached.iter().find(|h| h.symbol == p.symbol);
+            Holding {
+                symbol: p.symbol.clone(),
+                quantity: to_price(p.quantity() * m).normalize(),
+                avg_cost: to_price(p.cost() / p.quantity() / m).normalize(),
+                opened: row.and_then(|h| h.opened).or(p.opened()),
+                notes: row.and_then(|h| h.notes.clone()),
+            }
+        })
+        .collect();
+    let records_money = txs.iter().any(|t| {
+        !matches!(
+            t.kind,
+            crate::domain::ledger::Kind::OpeningPosition
+                | crate::domain::ledger::Kind::Adjustment
+                | crate::domain::ledger::Kind::Split
+        )
+    });
+    if !records_money {
+        return Ok((holdings, snapshot));
+    }
+    let account = AccountBalance {
+        as_of: snapshot.as_ref().map_or(wanted, |b| b.as_of),
+        cash: to_cents(state.cash),
+        margin_available: snapshot
+            .as_ref()
+            .map_or(Decimal::ZERO, |b| b.margin_available),
+        margin_used: to_cents(state.margin_used),
+        notes: snapshot.and_then(|b| b.notes),
+    };
+    Ok((holdings, Some(account)))
 }

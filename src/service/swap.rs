@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::execution::{execute_swap, Fill};
 use crate::domain::journal::{SignalRecord, SignalType};
+use crate::domain::ledger::{CostMethod, Kind, Source, Transaction};
 use crate::domain::tracker;
 use crate::store::{self, StoreError, StoredSwap};
 
@@ -68,6 +69,7 @@ fn refuse(message: impl Into<String>) -> StoreError {
 pub fn execute_in(
     tx: &Connection,
     today: NaiveDate,
+    method: CostMethod,
     id: i64,
     fills: &SwapFills,
 ) -> store::Result<Executed> {
@@ -124,6 +126,16 @@ pub fn execute_in(
         store::remove_holding(tx, s)?;
     }
     store::record_balance(tx, &exec.balance)?;
+    write_ledger(
+        tx,
+        today,
+        method,
+        &swap,
+        (&sell, &buy),
+        (&sell_leg, &buy_leg),
+        exec.borrowed,
+        date,
+    )?;
     store::mark_swap_executed(tx, id, (sell.quantity, buy.quantity), closing_time(date))?;
     let mut legs_taken = 0;
     for (leg, fill) in [(&mut sell_leg, &sell), (&mut buy_leg, &buy)] {
@@ -143,6 +155,57 @@ pub fn execute_in(
         borrowed: exec.borrowed,
         legs_taken,
     })
+}
+
+/// The swap in the ledger: its SELL and BUY (and the margin it borrows), linked to the
+/// recommendation and to each journal leg; the ledger refuses what it cannot replay.
+#[allow(clippy::too_many_arguments)]
+fn write_ledger(
+    tx: &Connection,
+    today: NaiveDate,
+    method: CostMethod,
+    swap: &StoredSwap,
+    (sell, buy): (&Fill, &Fill),
+    (sell_leg, buy_leg): (&Option<SignalRecord>, &Option<SignalRecord>),
+    borrowed: Decimal,
+    date: NaiveDate,
+) -> store::Result<()> {
+    let link = |t: Transaction, leg: &Option<SignalRecord>| Transaction {
+        recommendation_id: Some(swap.id),
+        signal_id: leg.as_ref().and_then(|l| l.id),
+        ..t.with_source(Source::Swap)
+    };
+    let mut new = vec![
+        link(
+            Transaction::sell(
+                date,
+                sell.symbol.clone(),
+                sell.quantity,
+                sell.price,
+                Decimal::ZERO,
+            ),
+            sell_leg,
+        ),
+        link(
+            Transaction::buy(
+                date,
+                buy.symbol.clone(),
+                buy.quantity,
+                buy.price,
+                Decimal::ZERO,
+            ),
+            buy_leg,
+        ),
+    ];
+    if borrowed > Decimal::ZERO {
+        new.push(link(
+            Transaction::money(date, Kind::MarginBorrow, borrowed),
+            &None,
+        ));
+    }
+    crate::service::ledger::record_with(tx, today, method, new)
+        .map_err(|e| refuse(e.to_string()))?;
+    Ok(())
 }
 
 /// Trades are booked at the close of their day.

@@ -5,6 +5,8 @@ mod backtest;
 mod check;
 mod indicators;
 mod journal;
+mod ledger;
+mod ledger_read;
 mod market;
 mod meta;
 mod migrations;
@@ -31,6 +33,11 @@ pub use journal::{
     hide_signal, insert_signal, pending_signals, record_verdicts, signal, signals, signals_on,
     swap_leg, update_signal_progress,
 };
+pub use ledger::{
+    delete_transaction, insert_transaction, link_signal, open_ledger_from_holdings, sync_holdings,
+    transaction, transactions_of_signal,
+};
+pub use ledger_read::{ledger_closes, transactions};
 pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
 pub use meta::{mark_demo, Ownership};
 pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};

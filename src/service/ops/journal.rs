@@ -62,6 +62,7 @@ pub(super) fn take(
         }
         tracker::take(&mut s, date, price, quantity)?;
         store::update_signal_progress(tx, &s)?;
+        super::ledger::signal_taken(ctx, tx, &s, date, price, quantity)?;
         let summary = format!("Signal {id}: taken, {quantity} {} @ {price}", s.symbol);
         Ok(changed(summary, s))
     })
@@ -98,6 +99,7 @@ pub(super) fn close(
             }
         }
         store::update_signal_progress(tx, &s)?;
+        super::ledger::signal_closed(ctx, tx, &s, date, price)?;
         let summary = format!(
             "Signal {id}: closed at {price}, P&L {:+.2} ({}) after {} day(s)",
             s.actual_profit.unwrap_or_default(),

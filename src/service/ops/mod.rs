@@ -8,6 +8,7 @@
 
 mod error;
 mod journal;
+mod ledger;
 mod portfolio;
 mod swaps;
 
@@ -16,6 +17,7 @@ use rust_decimal::Decimal;
 
 pub use error::{report_is_user, store_error_is_user, OpError, TOO_LARGE};
 pub use journal::{contradiction, SignalDraft};
+pub use ledger::money_kind;
 pub use swaps::record_swaps_of;
 
 use super::swap::{Executed, SwapFills};
@@ -86,6 +88,17 @@ pub enum Op {
         swap: SwapRef,
         fills: SwapFills,
     },
+    /// A trade, a deposit or withdrawal, a dividend, a split, a fee or interest (issue 15).
+    RecordTransaction(crate::domain::ledger::Transaction),
+    DeleteTransaction {
+        id: i64,
+        confirmed: bool,
+    },
+    /// A file of transactions: all of them or none.
+    ImportTransactions {
+        transactions: Vec<crate::domain::ledger::Transaction>,
+        name: String,
+    },
 }
 
 /// Balances to record; a figure left out keeps the latest recorded one (0 when none).
@@ -147,6 +160,8 @@ pub enum Change {
     SignalHidden(i64),
     SwapsRecorded(Recorded),
     SwapExecuted(Box<Executed>),
+    /// The ledger transactions written or removed.
+    Ledger(Vec<i64>),
 }
 
 impl Applied {
@@ -167,7 +182,7 @@ pub fn apply(ctx: &Context, store: &mut Store, op: Op) -> Result<Applied, OpErro
             portfolio::save_holding(ctx, store, holding, replaces)
         }
         Op::EditHolding(edit) => portfolio::edit_holding(ctx, store, edit),
-        Op::RemoveHolding(symbol) => portfolio::remove_holding(store, symbol),
+        Op::RemoveHolding(symbol) => portfolio::remove_holding(ctx, store, symbol),
         Op::AddWatch(items) => portfolio::add_watch(ctx, store, items),
         Op::RemoveWatch(symbols) => portfolio::remove_watch(store, symbols),
         Op::ImportPortfolio { file, name, merge } => {
@@ -191,6 +206,11 @@ pub fn apply(ctx: &Context, store: &mut Store, op: Op) -> Result<Applied, OpErro
         Op::DeleteSignal { id, confirmed } => journal::delete(store, id, confirmed),
         Op::RecordSwaps { as_of } => swaps::record(ctx, store, as_of),
         Op::ExecuteSwap { swap, fills } => swaps::execute(ctx, store, swap, fills),
+        Op::RecordTransaction(t) => ledger::record(ctx, store, t),
+        Op::DeleteTransaction { id, confirmed } => ledger::delete(ctx, store, id, confirmed),
+        Op::ImportTransactions { transactions, name } => {
+            ledger::import(ctx, store, transactions, &name)
+        }
     }
 }
 

@@ -87,10 +87,18 @@ pub(super) fn save_holding(
                     holding.symbol
                 )));
             }
-            if !store::remove_holding(tx, old)? {
+            if !held.iter().any(|h| h.symbol == *old) {
                 return Err(OpError::refused(format!("{old} is not a holding")));
             }
+            super::ledger::holding_change(ctx, tx, old, None)?;
+            store::remove_holding(tx, old)?;
         }
+        super::ledger::holding_change(
+            ctx,
+            tx,
+            &holding.symbol,
+            Some((holding.quantity, holding.avg_cost, holding.opened)),
+        )?;
         Ok(store::upsert_holding(tx, &holding)?)
     })?;
     let summary = match &renamed {
@@ -129,6 +137,12 @@ pub(super) fn edit_holding(
                 e.notes.or(current.notes),
             )?,
         )?;
+        super::ledger::holding_change(
+            ctx,
+            tx,
+            &holding.symbol,
+            Some((holding.quantity, holding.avg_cost, holding.opened)),
+        )?;
         store::upsert_holding(tx, &holding)?;
         Ok(Applied::new(
             format!(
@@ -143,11 +157,17 @@ pub(super) fn edit_holding(
     })
 }
 
-pub(super) fn remove_holding(store: &mut Store, symbol: Symbol) -> Result<Applied, OpError> {
+pub(super) fn remove_holding(
+    ctx: &Context,
+    store: &mut Store,
+    symbol: Symbol,
+) -> Result<Applied, OpError> {
     store.transaction(|tx| -> Result<_, OpError> {
-        if !store::remove_holding(tx, &symbol)? {
+        if !store::holdings(tx)?.iter().any(|h| h.symbol == symbol) {
             return Err(OpError::refused(format!("{symbol} is not a holding")));
         }
+        super::ledger::holding_change(ctx, tx, &symbol, None)?;
+        store::remove_holding(tx, &symbol)?;
         Ok(Applied::new(
             format!("Holding {symbol} removed"),
             Change::HoldingRemoved(symbol),
@@ -236,15 +256,27 @@ pub(super) fn import_portfolio(
     store.transaction(|tx| -> Result<_, OpError> {
         let latest = store::latest_balance(tx)?;
         if !merge {
+            for h in store::holdings(tx)? {
+                if !file.holdings.iter().any(|f| f.symbol == h.symbol) {
+                    super::ledger::holding_change(ctx, tx, &h.symbol, None)?;
+                }
+            }
             store::clear_holdings(tx)?;
         }
         for h in &file.holdings {
+            super::ledger::holding_change(
+                ctx,
+                tx,
+                &h.symbol,
+                Some((h.quantity, h.avg_cost, h.opened)),
+            )?;
             store::upsert_holding(tx, h)?;
         }
         if let Some(cash) = file.cash {
             // The cash is from the file's day, not the day it is imported.
             let day = file.cash_as_of.unwrap_or(today);
             store::record_balance(tx, &carry_margin(latest.as_ref(), day, cash))?;
+            super::ledger::opening_cash(ctx, tx, day, cash)?;
         }
         Ok(())
     })?;

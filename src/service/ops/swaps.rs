@@ -55,8 +55,9 @@ pub(super) fn execute(
 ) -> Result<Applied, OpError> {
     ctx.fact_date("date", fills.date)?;
     let today = ctx.today;
+    let method = ctx.config.ledger.cost_method;
     let done = match swap {
-        SwapRef::Stored(id) => store.transaction(|tx| execute_in(tx, today, id, &fills))?,
+        SwapRef::Stored(id) => store.transaction(|tx| execute_in(tx, today, method, id, &fills))?,
         SwapRef::Recommended { as_of, sell, buy } => {
             let a = morning(ctx, store, Some(as_of))?;
             store.transaction(|tx| -> store::Result<_> {
@@ -67,7 +68,7 @@ pub(super) fn execute(
                         a.as_of
                     ))
                 })?;
-                execute_in(tx, today, id, &fills)
+                execute_in(tx, today, method, id, &fills)
             })?
         }
     };
