@@ -556,3 +556,40 @@ fn an_executed_swap_reaches_the_ledger() {
         .map_or(Decimal::ZERO, |h| h.quantity);
     assert_eq!(drft_before - drft_after, dec!(68));
 }
+
+#[test]
+fn a_split_seen_in_the_prices_is_proposed_and_confirmed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // AAA closes 100, 101, then 50.75 after a 2:1 split (adjusted: 50, 50.5, 50.75).
+    let prices = d.join("AAA.csv");
+    std::fs::write(
+        &prices,
+        "date,open,high,low,close,adj_close,volume\n\
+         2026-03-02,100,100,100,100,50,1000\n\
+         2026-03-03,101,101,101,101,50.5,1000\n\
+         2026-03-04,50.75,50.75,50.75,50.75,50.75,1000\n",
+    )
+    .unwrap();
+    ok(&cli(d, &["import", "prices", prices.to_str().unwrap()]));
+    ok(&cli(
+        d,
+        &["trade", "buy", "AAA", "10", "100", "--date", "2026-03-02"],
+    ));
+    let listed = ok(&cli(d, &["ledger", "proposals"]));
+    assert!(
+        listed.contains("1  SPLIT AAA 2:1 on 2026-03-04 (10 held)"),
+        "{listed}"
+    );
+    ok(&cli(d, &["ledger", "confirm", "1"]));
+    // 10 × 2 = 20 shares, cost 1000 → 50 a share
+    assert_eq!(holding_of(d, "AAA"), Some((dec!(20), dec!(50))));
+    let twice = cli(d, &["ledger", "confirm", "1"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        stderr(&twice).contains("number: proposal 1 (SPLIT AAA 2:1"),
+        "{}",
+        stderr(&twice)
+    );
+    assert!(stderr(&twice).contains("is already recorded"));
+}

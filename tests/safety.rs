@@ -174,7 +174,10 @@ fn an_upgrade_copies_the_file_first_and_says_where() {
     v3_database(&db);
     let out = run(dir.path(), &db, &["holding", "list"]);
     ok(&out);
-    let copy: PathBuf = dir.path().join("mine.duckdb.before-v4");
+    let copy: PathBuf = dir.path().join(format!(
+        "mine.duckdb.before-v{}",
+        ducklens::store::LATEST_VERSION
+    ));
     assert!(
         stderr(&out).contains(&copy.display().to_string()),
         "{}",

@@ -163,6 +163,21 @@ async fn executing_a_swap_changes_holdings_cash_and_the_recommendation_together(
     }
     let db = db.unwrap();
     assert!(db.is_executed(today(), &sym("DRFT"), &sym("ZNTH")).unwrap());
+    // The app's execution reached the ledger (issue 15): its SELL and BUY, linked.
+    let swapped: Vec<String> = db
+        .transactions()
+        .unwrap()
+        .iter()
+        .filter(|t| t.source == ducklens::domain::ledger::Source::Swap)
+        .map(|t| format!("{} {}", t.describe(), t.amount))
+        .collect();
+    assert_eq!(
+        swapped,
+        vec![
+            "SELL 68 DRFT @ 34.84 2369.12",
+            "BUY 7 ZNTH @ 716.9 -5018.30"
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -72,6 +72,10 @@ pub enum LedgerCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<NaiveDate>,
     },
+    /// Splits and cash dividends seen in the stored prices of symbols held on the day
+    Proposals,
+    /// Record proposal N of `ledger proposals` (once)
+    Confirm { number: usize },
     /// Record a split: RATIO new:old shares, e.g. 2:1, 3:2, 1:10
     Split {
         symbol: String,
@@ -150,6 +154,14 @@ pub fn run(ctx: &Context, a: LedgerArgs) -> Result<u8> {
         LedgerCommand::Delete { id, yes } => {
             let op = Op::DeleteTransaction { id, confirmed: yes };
             println!("{}", super::apply(ctx, op)?.summary);
+            Ok(0)
+        }
+        LedgerCommand::Proposals => proposals(ctx, a.json),
+        LedgerCommand::Confirm { number } => {
+            println!(
+                "{}",
+                super::apply(ctx, Op::ConfirmProposal { number })?.summary
+            );
             Ok(0)
         }
         LedgerCommand::Dividend {
@@ -254,6 +266,36 @@ fn show(ctx: &Context, id: i64, json: bool) -> Result<u8> {
             p.quantity().normalize(),
             p.avg_cost(),
             p.lots.len()
+        );
+    }
+    Ok(0)
+}
+
+fn proposals(ctx: &Context, json: bool) -> Result<u8> {
+    let mut store = ctx.open_store()?;
+    let found = store.transaction(|tx| ledger::proposals(ctx, tx))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&found)?);
+        return Ok(0);
+    }
+    if found.is_empty() {
+        println!("No split or dividend seen in the stored prices of what the ledger held");
+    }
+    for (i, p) in found.iter().enumerate() {
+        let status = if p.recorded {
+            "recorded"
+        } else {
+            "pending: ducklens ledger confirm"
+        };
+        println!(
+            "{:>3}  {}  [{status}{}]",
+            i + 1,
+            p.describe(),
+            if p.recorded {
+                String::new()
+            } else {
+                format!(" {}", i + 1)
+            }
         );
     }
     Ok(0)

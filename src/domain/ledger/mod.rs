@@ -9,6 +9,7 @@
 
 mod history;
 mod kinds;
+pub mod proposals;
 mod state;
 #[cfg(test)]
 mod tests;

@@ -78,6 +78,7 @@ pub(super) fn holding_change(
     tx: &duckdb::Connection,
     symbol: &crate::domain::symbol::Symbol,
     target: Option<(Decimal, Decimal, Option<NaiveDate>)>,
+    source: Source,
 ) -> Result<(), OpError> {
     let state = ledger::replay_stored(ctx, tx)?;
     let held = state.positions.get(symbol);
@@ -94,10 +95,14 @@ pub(super) fn holding_change(
             Transaction::adjustment(ctx.today, symbol.clone(), 0.into(), p.avg_cost())
         }
     };
+    let note = match source {
+        Source::Import => "holding of an imported portfolio file",
+        _ => "holding edited by hand",
+    };
     ledger::record(
         ctx,
         tx,
-        vec![t.with_notes(Some("holding edited by hand".into()))],
+        vec![t.with_source(source).with_notes(Some(note.into()))],
     )?;
     Ok(())
 }
@@ -199,4 +204,34 @@ pub(super) fn signal_closed(
     };
     ledger::record(ctx, tx, vec![t])?;
     Ok(())
+}
+
+pub(super) fn confirm(ctx: &Context, store: &mut Store, number: usize) -> Result<Applied, OpError> {
+    store.transaction(|tx| -> Result<_, OpError> {
+        let all = ledger::proposals(ctx, tx)?;
+        let p = number
+            .checked_sub(1)
+            .and_then(|i| all.get(i))
+            .ok_or_else(|| {
+                OpError::refused(format!(
+                    "number: no proposal {number} (`ducklens ledger proposals` lists {})",
+                    all.len()
+                ))
+            })?;
+        if p.recorded {
+            return Err(OpError::refused(format!(
+                "number: proposal {number} ({}) is already recorded",
+                p.describe()
+            )));
+        }
+        let (ids, _) = ledger::record(ctx, tx, vec![p.transaction()])?;
+        Ok(Applied::new(
+            format!(
+                "Proposal {number} recorded as transaction {}: {}",
+                ids[0],
+                p.describe()
+            ),
+            Change::Ledger(ids),
+        ))
+    })
 }

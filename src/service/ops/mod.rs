@@ -94,6 +94,10 @@ pub enum Op {
         id: i64,
         confirmed: bool,
     },
+    /// Records split/dividend proposal `number` (1-based, `ledger proposals`), once.
+    ConfirmProposal {
+        number: usize,
+    },
     /// A file of transactions: all of them or none.
     ImportTransactions {
         transactions: Vec<crate::domain::ledger::Transaction>,
@@ -208,6 +212,7 @@ pub fn apply(ctx: &Context, store: &mut Store, op: Op) -> Result<Applied, OpErro
         Op::ExecuteSwap { swap, fills } => swaps::execute(ctx, store, swap, fills),
         Op::RecordTransaction(t) => ledger::record(ctx, store, t),
         Op::DeleteTransaction { id, confirmed } => ledger::delete(ctx, store, id, confirmed),
+        Op::ConfirmProposal { number } => ledger::confirm(ctx, store, number),
         Op::ImportTransactions { transactions, name } => {
             ledger::import(ctx, store, transactions, &name)
         }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{list, Applied, BalanceInput, Change, HoldingEdit, OpError};
+use crate::domain::ledger::Source;
 use crate::domain::portfolio::{to_cents, to_price, AccountBalance, Holding, WatchItem};
 use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::PortfolioFile;
@@ -90,7 +91,7 @@ pub(super) fn save_holding(
             if !held.iter().any(|h| h.symbol == *old) {
                 return Err(OpError::refused(format!("{old} is not a holding")));
             }
-            super::ledger::holding_change(ctx, tx, old, None)?;
+            super::ledger::holding_change(ctx, tx, old, None, Source::Manual)?;
             store::remove_holding(tx, old)?;
         }
         super::ledger::holding_change(
@@ -98,6 +99,7 @@ pub(super) fn save_holding(
             tx,
             &holding.symbol,
             Some((holding.quantity, holding.avg_cost, holding.opened)),
+            Source::Manual,
         )?;
         Ok(store::upsert_holding(tx, &holding)?)
     })?;
@@ -142,6 +144,7 @@ pub(super) fn edit_holding(
             tx,
             &holding.symbol,
             Some((holding.quantity, holding.avg_cost, holding.opened)),
+            Source::Manual,
         )?;
         store::upsert_holding(tx, &holding)?;
         Ok(Applied::new(
@@ -166,7 +169,7 @@ pub(super) fn remove_holding(
         if !store::holdings(tx)?.iter().any(|h| h.symbol == symbol) {
             return Err(OpError::refused(format!("{symbol} is not a holding")));
         }
-        super::ledger::holding_change(ctx, tx, &symbol, None)?;
+        super::ledger::holding_change(ctx, tx, &symbol, None, Source::Manual)?;
         store::remove_holding(tx, &symbol)?;
         Ok(Applied::new(
             format!("Holding {symbol} removed"),
@@ -258,7 +261,7 @@ pub(super) fn import_portfolio(
         if !merge {
             for h in store::holdings(tx)? {
                 if !file.holdings.iter().any(|f| f.symbol == h.symbol) {
-                    super::ledger::holding_change(ctx, tx, &h.symbol, None)?;
+                    super::ledger::holding_change(ctx, tx, &h.symbol, None, Source::Import)?;
                 }
             }
             store::clear_holdings(tx)?;
@@ -269,6 +272,7 @@ pub(super) fn import_portfolio(
                 tx,
                 &h.symbol,
                 Some((h.quantity, h.avg_cost, h.opened)),
+                Source::Import,
             )?;
             store::upsert_holding(tx, h)?;
         }
