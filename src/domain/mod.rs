@@ -10,6 +10,7 @@ pub mod format;
 pub mod indicators;
 pub mod journal;
 pub mod parse;
+pub mod performance;
 pub mod portfolio;
 pub mod returns;
 pub mod risk;
