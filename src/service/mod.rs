@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod intraday;
 pub mod journal;
 pub mod ops;
+pub mod performance;
 pub mod prices;
 pub mod record;
 pub mod swap;

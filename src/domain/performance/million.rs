@@ -217,6 +217,50 @@ fn resampled_range(
     }
 }
 
+impl Reach {
+    /// `2035-04 (100 months)`, `already there`, `never at this rate` …: the words the
+    /// report and the app both show.
+    pub fn describe(&self) -> String {
+        match self {
+            Reach::Already => "already there".into(),
+            Reach::On { date, months } => {
+                format!(
+                    "{} ({} y {} m)",
+                    date.format("%Y-%m"),
+                    months / 12,
+                    months % 12
+                )
+            }
+            Reach::Never => "never at this rate".into(),
+            Reach::Beyond { years } => format!("not within {years} years"),
+            Reach::Unknown => "too short to say (under a year of history; give a return)".into(),
+        }
+    }
+}
+
+impl ReachRange {
+    pub fn describe(&self) -> String {
+        match self {
+            ReachRange::Between { early, late, .. } => {
+                format!("{} to {}", early.describe(), late.describe())
+            }
+            ReachRange::TooShort { months } => {
+                format!("too short to say ({months} complete months, {MIN_MONTHS} needed)")
+            }
+        }
+    }
+}
+
+impl RateSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RateSource::Given => "as given",
+            RateSource::Realized => "realized TWR since start, annualized",
+            RateSource::TooShort => "no rate: under a year of history",
+        }
+    }
+}
+
 /// The closed form of the constant-rate path, for the tests: the smallest k with
 /// V0(1+m)^k + C((1+m)^k − 1)/m ≥ T, i.e. k = ⌈ln((T + C/m) / (V0 + C/m)) / ln(1 + m)⌉.
 #[cfg(test)]

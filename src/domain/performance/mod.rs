@@ -81,7 +81,7 @@ pub(crate) fn pct(fraction: f64) -> f64 {
     (fraction * 100.0 * 1e9).round() / 1e9
 }
 
-pub(crate) fn to_f64(d: Decimal) -> f64 {
+pub fn to_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(f64::NAN)
 }

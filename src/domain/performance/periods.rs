@@ -78,15 +78,24 @@ pub struct PeriodReturn {
     pub figures: Option<PeriodFigures>,
 }
 
-/// All in percent. TWR and SPY are cumulative over the period; XIRR is annualized
-/// (actual/365), as money-weighted returns are quoted.
+/// All in percent, and all three on one basis so they can stand side by side: over the
+/// period when it is shorter than a year, a year when it is a year or longer (the GIPS
+/// rule: a return under a year is never annualized, because a good month compounded to a
+/// year is not a result anyone had). The money-weighted figure is the XIRR (annualized,
+/// actual/365), brought back to the period's length when the period is under a year:
+/// (1 + XIRR)^(days / 365) − 1.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeriodFigures {
     /// The session the period starts from and the one it ends at.
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// Whether the figures are a year's (the period is 365 days or longer).
+    pub annualized: bool,
     pub twr_pct: Option<f64>,
-    pub xirr_pct: Option<f64>,
+    /// Money-weighted, on the same basis as `twr_pct`.
+    pub mwr_pct: Option<f64>,
+    /// The XIRR itself, always annualized.
+    pub xirr_annual_pct: Option<f64>,
     pub spy_pct: Option<f64>,
     /// TWR − SPY in percentage points.
     pub difference_pp: Option<f64>,
@@ -122,13 +131,23 @@ fn figures(
     end: usize,
 ) -> PeriodFigures {
     let (from, to) = (values[start].date, values[end].date);
-    let twr_pct = twr::twr(values, start, end).map(pct);
-    let spy_pct = benchmark_return(benchmark, from, to).map(pct);
+    let years = (to - from).num_days() as f64 / 365.0;
+    let annualized = years >= 1.0;
+    // A cumulative return over `years` as a year's, or a year's over the period.
+    let per_year = |cumulative: f64| (1.0 + cumulative).powf(1.0 / years) - 1.0;
+    let over_period = |annual: f64| (1.0 + annual).powf(years) - 1.0;
+    let on_basis =
+        |cumulative: Option<f64>| cumulative.map(|c| pct(if annualized { per_year(c) } else { c }));
+    let twr_pct = on_basis(twr::twr(values, start, end));
+    let spy_pct = on_basis(benchmark_return(benchmark, from, to));
+    let xirr = xirr::account_xirr(values, start, end);
     PeriodFigures {
         from,
         to,
+        annualized,
         twr_pct,
-        xirr_pct: xirr::account_xirr(values, start, end).map(pct),
+        mwr_pct: xirr.map(|r| pct(if annualized { r } else { over_period(r) })),
+        xirr_annual_pct: xirr.map(pct),
         spy_pct,
         difference_pp: twr_pct.zip(spy_pct).map(|(a, b)| a - b),
     }
@@ -213,9 +232,30 @@ mod tests {
         assert_eq!(p[3].figures, None);
         assert_eq!(p[4].figures, None);
         let since = p[5].figures.as_ref().unwrap();
-        // 1.2 × 1250/1200 × 1.04 × 1.1 = 1.43 → +43 %; SPY 567 / 500 = +13.4 %.
+        // 1.2 × 1250/1200 × 1.04 × 1.1 = 1.43 → +43 %; SPY 567 / 500 = +13.4 %; 302 days,
+        // under a year, so not annualized.
+        assert!(!since.annualized);
         assert!((since.twr_pct.unwrap() - 43.0).abs() < 1e-9);
         assert!((since.spy_pct.unwrap() - 13.4).abs() < 1e-9);
+        // The money-weighted figure over the period: the XIRR brought back to 302 days.
+        let xirr = since.xirr_annual_pct.unwrap() / 100.0;
+        let mwr = ((1.0 + xirr).powf(302.0 / 365.0) - 1.0) * 100.0;
+        assert!((since.mwr_pct.unwrap() - mwr).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_period_of_a_year_or_more_is_annualized() {
+        // 2024-01-01 → 2025-12-31 is 730 days. Account 1000 → 1210: 1.21^(1/2) = 1.1 →
+        // +10 % a year, and with no flows the XIRR is the same 10 %. SPY 100 → 144:
+        // 1.44^(1/2) = 1.2 → +20 % a year. Difference −10 pp.
+        let v = [dv(d(2024, 1, 1), 1000, 1000), dv(d(2025, 12, 31), 1210, 0)];
+        let bench = spy(&[(d(2024, 1, 1), 100), (d(2025, 12, 31), 144)]);
+        let since = period_returns(&v, &bench)[5].figures.clone().unwrap();
+        assert!(since.annualized);
+        assert!((since.twr_pct.unwrap() - 10.0).abs() < 1e-9);
+        assert!((since.mwr_pct.unwrap() - 10.0).abs() < 1e-9);
+        assert!((since.spy_pct.unwrap() - 20.0).abs() < 1e-9);
+        assert!((since.difference_pp.unwrap() + 10.0).abs() < 1e-9);
     }
 
     #[test]
