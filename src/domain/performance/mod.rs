@@ -7,6 +7,7 @@
 //! which `Decimal` cannot do (no fractional powers) and which never flows back into a stored
 //! amount (DESIGN §1: money crosses into `f64` only inside metric formulas).
 
+pub mod chart;
 pub mod million;
 pub mod monthly;
 pub mod periods;
