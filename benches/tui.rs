@@ -49,6 +49,8 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         holdings: Vec::new(),
         balances: Vec::new(),
         value_history: Vec::new(),
+        performance: None,
+        performance_note: None,
         signals,
         stats: None,
         empty_reason: Some("no SPY prices".into()),

@@ -8,7 +8,7 @@ use super::check::table;
 use crate::domain::format::{change_pct, money, points, NONE};
 use crate::domain::performance::monthly::YearReturns;
 use crate::domain::performance::periods::PeriodReturn;
-use crate::domain::performance::{DayChange, Performance, RoadToMillion};
+use crate::domain::performance::{signed_money, DayChange, Performance, RoadToMillion};
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -57,14 +57,6 @@ fn today(out: &mut String, day: Option<&DayChange>) {
         );
     }
     let _ = writeln!(out);
-}
-
-pub fn signed_money(d: rust_decimal::Decimal) -> String {
-    if d.is_sign_negative() || d.is_zero() {
-        money(d)
-    } else {
-        format!("+{}", money(d))
-    }
 }
 
 fn periods(out: &mut String, periods: &[PeriodReturn]) {

@@ -9,6 +9,8 @@ use crate::domain::analyzer::{
     watch_rows, Analysis, CheckMode, SymbolSeries, Underperformer, WatchRow,
 };
 use crate::domain::journal::SignalRecord;
+use crate::domain::performance::chart::{value_vs_benchmark, ValueVsBenchmark};
+use crate::domain::performance::{DayValue, MillionPlan, Performance};
 use crate::domain::portfolio::{AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker::JournalStats;
@@ -27,6 +29,10 @@ pub struct Dashboard {
     pub balances: Vec<AccountBalance>,
     /// Total value at each balance date against the benchmark's close, for the account chart.
     pub value_history: Vec<ValuePoint>,
+    /// The performance figures from the ledger's daily values; `None` without a history,
+    /// with the reason in `performance_note`.
+    pub performance: Option<AccountPerformance>,
+    pub performance_note: Option<String>,
     pub signals: Vec<SignalRecord>,
     pub stats: Option<JournalStats>,
     /// Why the analysis is missing, with the command that fixes it.
@@ -36,6 +42,38 @@ pub struct Dashboard {
     pub breakeven_pct: f64,
     /// Every price comes from the demo generator.
     pub demo: bool,
+}
+
+/// What the Account tab's performance panels show, computed here in the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountPerformance {
+    pub performance: Performance,
+    /// Each session's value next to SPY given the same deposits.
+    pub chart: Vec<ValueVsBenchmark>,
+}
+
+/// The performance and chart over the ledger's `values` as of `ctx.today`, with the
+/// user's default plan (the realized return, no contribution). A user error (no history,
+/// a bad benchmark) becomes the note the tab shows.
+pub fn account_performance(
+    ctx: &Context,
+    store: &Store,
+    values: &[DayValue],
+) -> Result<(Option<AccountPerformance>, Option<String>)> {
+    let plan = MillionPlan::default();
+    match crate::service::performance::performance_over(ctx, store, values, None, &plan) {
+        Ok(performance) => {
+            let (_, closes) =
+                crate::service::performance::benchmark_closes(ctx, store, performance.first)?;
+            let shown = values.partition_point(|v| v.date <= performance.as_of);
+            let chart = value_vs_benchmark(&values[..shown], &closes);
+            Ok((Some(AccountPerformance { performance, chart }), None))
+        }
+        Err(e) if e.downcast_ref::<crate::service::UserError>().is_some() => {
+            Ok((None, Some(e.to_string())))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,6 +115,8 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
         holdings,
         balances,
         value_history: Vec::new(),
+        performance: None,
+        performance_note: None,
         signals,
         stats,
         empty_reason: None,

@@ -255,8 +255,8 @@ impl RateSource {
     pub fn describe(self) -> &'static str {
         match self {
             RateSource::Given => "as given",
-            RateSource::Realized => "realized TWR since start, annualized",
-            RateSource::TooShort => "no rate: under a year of history",
+            RateSource::Realized => "realized TWR since start",
+            RateSource::TooShort => "none: under a year of history",
         }
     }
 }

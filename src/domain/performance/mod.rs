@@ -82,6 +82,16 @@ pub(crate) fn pct(fraction: f64) -> f64 {
     (fraction * 100.0 * 1e9).round() / 1e9
 }
 
+/// `+$100.00`, `-$57.22`, `$0.00`: a change in money always shows its sign.
+pub fn signed_money(d: Decimal) -> String {
+    let text = crate::domain::format::money(d);
+    if d > Decimal::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 pub fn to_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(f64::NAN)

@@ -27,6 +27,16 @@ pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    if let Some(account) = data.performance.as_ref() {
+        return super::account_performance::render(
+            frame,
+            area,
+            data,
+            account,
+            render_summary,
+            render_balances,
+        );
+    }
     let [top, bottom] = Layout::vertical([Constraint::Length(13), Constraint::Min(5)]).areas(area);
     let [summary, history] =
         Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(top);
