@@ -24,6 +24,7 @@ pub struct Config {
     pub margin: MarginRules,
     pub stops: StopRules,
     pub journal: JournalRules,
+    pub ledger: LedgerRules,
     pub backtest: BacktestRules,
     pub providers: ProviderRules,
 }

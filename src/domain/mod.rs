@@ -9,6 +9,7 @@ pub mod execution;
 pub mod format;
 pub mod indicators;
 pub mod journal;
+pub mod ledger;
 pub mod parse;
 pub mod performance;
 pub mod portfolio;

@@ -127,6 +127,13 @@ pub struct JournalRules {
     pub followup_days: u32,
 }
 
+/// `[ledger]`: how a sale's cost is taken from the lots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerRules {
+    pub cost_method: crate::domain::ledger::CostMethod,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BacktestRules {

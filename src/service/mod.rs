@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod backtest;
 pub mod intraday;
 pub mod journal;
+pub mod ledger;
 pub mod ops;
 pub mod performance;
 pub mod prices;

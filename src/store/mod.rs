@@ -5,6 +5,7 @@ mod backtest;
 mod check;
 mod indicators;
 mod journal;
+mod ledger;
 mod market;
 mod meta;
 mod migrations;
@@ -29,6 +30,10 @@ pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};
 pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{
     hide_signal, insert_signal, signal, signals, signals_on, swap_leg, update_signal_progress,
+};
+pub use ledger::{
+    delete_transaction, insert_transaction, ledger_closes, sync_holdings, transaction,
+    transactions, transactions_of_signal,
 };
 pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
 pub use meta::{mark_demo, Ownership};
