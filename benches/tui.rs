@@ -48,7 +48,6 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         watch: Vec::new(),
         holdings: Vec::new(),
         balances: Vec::new(),
-        value_history: Vec::new(),
         performance: None,
         performance_note: None,
         signals,

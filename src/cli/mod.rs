@@ -9,6 +9,7 @@ mod demo;
 mod fault;
 mod fetch;
 pub mod market;
+mod performance;
 mod signals;
 mod size;
 mod swap;
@@ -100,6 +101,7 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Swap(a) => swap::run(&ctx, a),
         Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
+        Command::Performance(a) => performance::run(&ctx, a),
         Command::DbCheck(args) => data::db_check(&ctx, args),
         Command::Config(args) => data::config(&ctx, args),
     }

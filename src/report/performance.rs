@@ -5,14 +5,75 @@
 use std::fmt::Write;
 
 use super::check::table;
-use crate::domain::format::{change_pct, money, points, NONE};
+use rust_decimal::Decimal;
+
+use crate::domain::format::{change_pct, money, points, share_pct, NONE};
+use crate::domain::performance::holdings::LedgerFigures;
 use crate::domain::performance::monthly::YearReturns;
 use crate::domain::performance::periods::PeriodReturn;
 use crate::domain::performance::{signed_money, DayChange, Performance, RoadToMillion};
+use crate::service::performance::AccountReport;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+
+/// The whole report: the performance, then what the ledger adds.
+pub fn account_text(a: &AccountReport) -> String {
+    let mut out = performance_text(&a.performance);
+    ledger(&mut out, &a.ledger);
+    out
+}
+
+fn ledger(out: &mut String, l: &LedgerFigures) {
+    let _ = writeln!(
+        out,
+        "\nP&L since the start: realized {}, unrealized {}, dividends {}, fees {}, interest {}",
+        signed_money(l.realized_pnl),
+        l.unrealized_pnl
+            .map_or_else(|| NONE.to_string(), signed_money),
+        money(l.dividends),
+        money(l.fees),
+        signed_money(l.interest)
+    );
+    let opt = |v: Option<Decimal>| v.map_or_else(|| NONE.to_string(), signed_money);
+    let rows = l
+        .holdings
+        .iter()
+        .map(|h| {
+            vec![
+                h.symbol.to_string(),
+                h.quantity.normalize().to_string(),
+                h.close
+                    .map_or_else(|| NONE.to_string(), |c| c.normalize().to_string()),
+                opt(h.day_change),
+                change_pct(h.day_change_pct),
+                signed_money(h.realized),
+                opt(h.unrealized),
+                money(h.dividends),
+                opt(h.pnl),
+                share_pct(h.contribution_pct),
+            ]
+        })
+        .collect();
+    let header = vec![
+        "Symbol",
+        "Qty",
+        "Close",
+        "Day",
+        "Day %",
+        "Realized",
+        "Unrealized",
+        "Dividends",
+        "P&L",
+        "Share of P&L",
+    ];
+    let _ = writeln!(
+        out,
+        "Holdings (day: the session's change incl. that day's trades; share: of all holdings' P&L)\n{}",
+        table(header, rows, 1)
+    );
+}
 
 pub fn performance_text(p: &Performance) -> String {
     let mut out = String::new();

@@ -6,7 +6,10 @@ use chrono::{Duration, NaiveDate};
 use color_eyre::eyre::Result;
 use rust_decimal::Decimal;
 
-use super::{user_error, Context};
+use super::{ledger, user_error, Context};
+use crate::domain::ledger::{LedgerState, PriceHistory};
+use crate::domain::performance::chart::{value_vs_benchmark, ValueVsBenchmark};
+use crate::domain::performance::holdings::{ledger_figures, LedgerFigures, Sessions};
 use crate::domain::performance::{summarize, DayValue, MillionPlan, Performance};
 use crate::domain::symbol::Symbol;
 use crate::market::rng::SplitMix64;
@@ -53,6 +56,84 @@ pub fn performance_over(
     let mut rng = SplitMix64::new(RESAMPLE_SEED);
     summarize(values, &closes, wanted, plan, &mut || rng.uniform())
         .ok_or_else(|| user_error(format!("no account history on or before {wanted}")))
+}
+
+/// The performance with what the ledger adds (P&L, dividends, fees, interest, each
+/// holding's day and contribution), as `ducklens performance` prints it and the Account tab
+/// shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AccountReport {
+    #[serde(flatten)]
+    pub performance: Performance,
+    pub ledger: LedgerFigures,
+    /// The value-vs-SPY chart's points (every session; not in the JSON).
+    #[serde(skip)]
+    pub chart: Vec<ValueVsBenchmark>,
+}
+
+/// The account's report as of `as_of` (default today), from the ledger's daily values.
+pub fn account_report(
+    ctx: &Context,
+    store: &Store,
+    as_of: Option<NaiveDate>,
+    plan: &MillionPlan,
+) -> Result<AccountReport> {
+    let wanted = as_of.unwrap_or(ctx.today);
+    let values = ledger::daily_values(ctx, store, NaiveDate::MIN, wanted)?;
+    report_over(ctx, store, history_from_first_holding(&values), as_of, plan)
+}
+
+/// The sessions from the first on which the account holds anything (or money moves):
+/// the bars of the days before it are not the account's history.
+pub fn history_from_first_holding(values: &[DayValue]) -> &[DayValue] {
+    let start = values
+        .iter()
+        .position(|v| !v.value.is_zero() || !v.flow.is_zero())
+        .unwrap_or(values.len());
+    &values[start..]
+}
+
+/// [`account_report`] over daily values already derived (the worker's path, and the tests
+/// that generate a history).
+pub fn report_over(
+    ctx: &Context,
+    store: &Store,
+    values: &[DayValue],
+    as_of: Option<NaiveDate>,
+    plan: &MillionPlan,
+) -> Result<AccountReport> {
+    let performance = performance_over(ctx, store, values, as_of, plan)?;
+    let (_, closes) = benchmark_closes(ctx, store, performance.first)?;
+    let shown = values.partition_point(|v| v.date <= performance.as_of);
+    let chart = value_vs_benchmark(&values[..shown], &closes);
+    let transactions = store.transactions()?;
+    let state = ledger::state_at(ctx, store, performance.as_of)?;
+    let previous = performance.today.as_ref().map(|d| d.previous);
+    let before = match previous {
+        Some(day) => ledger::state_at(ctx, store, day)?,
+        None => LedgerState::new(ctx.config.ledger.cost_method),
+    };
+    let history = store.ledger_closes(performance.as_of, &[])?;
+    let sessions = Sessions {
+        today: performance.as_of,
+        previous,
+        state: &state,
+        before: &before,
+    };
+    let ledger = ledger_figures(&transactions, &sessions, &|s, day| {
+        close_on(&history, s, day)
+    });
+    Ok(AccountReport {
+        performance,
+        ledger,
+        chart,
+    })
+}
+
+fn close_on(history: &PriceHistory, symbol: &Symbol, day: NaiveDate) -> Option<Decimal> {
+    let bars = history.get(symbol)?;
+    let i = bars.partition_point(|(d, _)| *d <= day).checked_sub(1)?;
+    Some(bars[i].1)
 }
 
 /// `--return 7.5` (percent a year) and `--monthly-contribution 500`, checked: the field is

@@ -8,6 +8,7 @@
 //! amount (DESIGN §1: money crosses into `f64` only inside metric formulas).
 
 pub mod chart;
+pub mod holdings;
 pub mod million;
 pub mod monthly;
 pub mod periods;
