@@ -12,6 +12,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::format::{change_pct, money, points, NONE};
+use crate::domain::performance::holdings::LedgerFigures;
 use crate::domain::performance::monthly::MonthlyTable;
 use crate::domain::performance::{signed_money, DayChange, Performance, RoadToMillion};
 use crate::tui::data::{AccountPerformance, Dashboard};
@@ -44,7 +45,7 @@ pub fn render(
     let [summary_area, periods_area] =
         Layout::horizontal([Constraint::Length(44), Constraint::Min(60)]).areas(top);
     summary(frame, summary_area, data);
-    render_periods(frame, periods_area, p);
+    render_periods(frame, periods_area, p, Some(&account.ledger));
     render_monthly(frame, middle, &p.monthly);
     let [chart_area, side] =
         Layout::horizontal([Constraint::Min(40), Constraint::Length(58)]).areas(bottom);
@@ -62,12 +63,13 @@ fn render_compact(frame: &mut Frame, area: Rect, p: &Performance) {
         Constraint::Min(4),
     ])
     .areas(area);
-    render_periods(frame, periods_area, p);
+    render_periods(frame, periods_area, p, None);
     render_million(frame, road_area, &p.million);
     render_monthly(frame, monthly_area, &p.monthly);
 }
 
-fn render_periods(frame: &mut Frame, area: Rect, p: &Performance) {
+/// `ledger`: the P&L line, where the panel has room for it.
+fn render_periods(frame: &mut Frame, area: Rect, p: &Performance, ledger: Option<&LedgerFigures>) {
     let wide = area.width >= 64;
     let mut lines = vec![today_line(p.today.as_ref())];
     let header = if wide {
@@ -105,12 +107,36 @@ fn render_periods(frame: &mut Frame, area: Rect, p: &Performance) {
         ]);
         lines.push(Line::from(spans));
     }
+    if let Some(l) = ledger {
+        lines.extend(pnl_lines(l));
+    }
     let title = format!(
         "Performance as of {} · {} · SPY total return, same dates",
         p.as_of,
         money(p.value)
     );
     frame.render_widget(Paragraph::new(lines).block(panel(&title)), area);
+}
+
+fn pnl_lines(l: &LedgerFigures) -> [Line<'static>; 2] {
+    let unrealized = l
+        .unrealized_pnl
+        .map_or_else(|| NONE.to_string(), signed_money);
+    [
+        Line::from(vec![
+            Span::styled("P&L         ", theme::dim()),
+            Span::raw(format!(
+                "realized {}  unrealized {unrealized}",
+                signed_money(l.realized_pnl)
+            )),
+        ]),
+        Line::raw(format!(
+            "            dividends {}  fees {}  interest {}",
+            money(l.dividends),
+            money(l.fees),
+            signed_money(l.interest)
+        )),
+    ]
 }
 
 fn signed(text: String, value: Option<f64>) -> Span<'static> {
