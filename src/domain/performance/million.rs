@@ -95,7 +95,7 @@ pub fn road_to_million(
     plan: &MillionPlan,
     realized_annual: Option<f64>,
     monthly_sample: &[f64],
-    uniform: &mut dyn FnMut() -> f64,
+    uniform: &mut impl FnMut() -> f64,
 ) -> RoadToMillion {
     let (rate, rate_source) = match (plan.annual_return, realized_annual) {
         (Some(r), _) => (Some(r), RateSource::Given),
@@ -179,25 +179,25 @@ fn resampled_range(
     contribution: f64,
     from: NaiveDate,
     sample: &[f64],
-    uniform: &mut dyn FnMut() -> f64,
+    uniform: &mut impl FnMut() -> f64,
 ) -> ReachRange {
+    let count = sample.len() as f64;
+    let last = sample.len() - 1;
     let mut months: Vec<u32> = (0..PATHS)
         .map(|_| {
-            let draw =
-                |_| sample[((uniform() * sample.len() as f64) as usize).min(sample.len() - 1)];
             // A resampled path is never "never": a later draw may be positive.
             let mut value = start;
-            let mut reached = if value >= TARGET { Some(0) } else { None };
             let mut month = 0;
-            let mut draw = draw;
-            while reached.is_none() && month < HORIZON_MONTHS {
+            while value < TARGET && month < HORIZON_MONTHS {
                 month += 1;
-                value = value * (1.0 + draw(month)) + contribution;
-                if value >= TARGET {
-                    reached = Some(month);
-                }
+                let drawn = sample[((uniform() * count) as usize).min(last)];
+                value = value * (1.0 + drawn) + contribution;
             }
-            reached.unwrap_or(u32::MAX)
+            if value >= TARGET {
+                month
+            } else {
+                u32::MAX
+            }
         })
         .collect();
     months.sort_unstable();

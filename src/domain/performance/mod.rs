@@ -52,7 +52,7 @@ pub fn summarize(
     benchmark: &BenchmarkCloses,
     as_of: NaiveDate,
     plan: &MillionPlan,
-    uniform: &mut dyn FnMut() -> f64,
+    uniform: &mut impl FnMut() -> f64,
 ) -> Option<Performance> {
     let end = twr::session_on_or_before(values, as_of)?;
     let values = &values[..=end];
