@@ -1,12 +1,11 @@
 //! The `transactions` table, and the reads a replay needs: the ledger in order and the raw
 //! closes of every symbol it names. Also keeps the `holdings` cache equal to the ledger.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use duckdb::{params, Connection, OptionalExt};
 use rust_decimal::Decimal;
 
+use super::ledger_read::{ledger_closes, transactions};
 use super::{Result, Store, StoreError};
 use crate::domain::ledger::{LedgerState, PriceHistory, Split, Transaction};
 use crate::domain::symbol::Symbol;
@@ -83,15 +82,6 @@ fn from_row(row: Row) -> Result<Transaction> {
     })
 }
 
-/// Every transaction, by date then id.
-pub fn transactions(conn: &Connection) -> Result<Vec<Transaction>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM transactions ORDER BY date, id"
-    ))?;
-    let rows = stmt.query_map([], read_row)?;
-    rows.map(|r| from_row(r?)).collect()
-}
-
 pub fn transaction(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
     let row = conn
         .query_row(
@@ -140,39 +130,6 @@ pub fn transactions_of_signal(conn: &Connection, signal_id: i64) -> Result<Vec<T
     ))?;
     let rows = stmt.query_map([signal_id], read_row)?;
     rows.map(|r| from_row(r?)).collect()
-}
-
-/// Raw closes up to `to` of every symbol the ledger names, plus `extra` (the benchmark, so
-/// its sessions count as days), in one read.
-pub fn ledger_closes(conn: &Connection, to: NaiveDate, extra: &[Symbol]) -> Result<PriceHistory> {
-    let extra: Vec<&str> = extra.iter().map(Symbol::as_str).collect();
-    let mut stmt = conn.prepare(
-        "SELECT symbol, date, close FROM prices
-         WHERE date <= ? AND (symbol IN (SELECT DISTINCT symbol FROM transactions
-                                          WHERE symbol IS NOT NULL)
-                              OR list_contains(string_split(?, ','), symbol))
-         ORDER BY symbol, date",
-    )?;
-    let mut rows = stmt.query(params![to, extra.join(",")])?;
-    let mut history: PriceHistory = BTreeMap::new();
-    let mut current: Option<(String, Symbol)> = None;
-    while let Some(row) = rows.next()? {
-        let raw: String = row.get(0)?;
-        let symbol = match &current {
-            Some((name, symbol)) if *name == raw => symbol.clone(),
-            _ => {
-                let symbol = Symbol::parse(&raw)
-                    .map_err(|e| StoreError::Invalid(format!("stored symbol: {e}")))?;
-                current = Some((raw, symbol.clone()));
-                symbol
-            }
-        };
-        history
-            .entry(symbol)
-            .or_default()
-            .push((row.get(1)?, row.get::<_, Decimal>(2)?));
-    }
-    Ok(history)
 }
 
 /// Rewrites the `holdings` cache to `state`'s positions: quantities and average costs from

@@ -6,6 +6,7 @@ mod check;
 mod indicators;
 mod journal;
 mod ledger;
+mod ledger_read;
 mod market;
 mod meta;
 mod migrations;
@@ -32,9 +33,9 @@ pub use journal::{
     hide_signal, insert_signal, signal, signals, signals_on, swap_leg, update_signal_progress,
 };
 pub use ledger::{
-    delete_transaction, insert_transaction, ledger_closes, sync_holdings, transaction,
-    transactions, transactions_of_signal,
+    delete_transaction, insert_transaction, sync_holdings, transaction, transactions_of_signal,
 };
+pub use ledger_read::{ledger_closes, transactions};
 pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
 pub use meta::{mark_demo, Ownership};
 pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};

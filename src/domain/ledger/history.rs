@@ -1,6 +1,6 @@
 //! The account's value session by session from the ledger and the stored raw closes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -15,45 +15,89 @@ use crate::domain::symbol::Symbol;
 /// Raw closes per symbol, each series sorted by date.
 pub type PriceHistory = BTreeMap<Symbol, Vec<(NaiveDate, Decimal)>>;
 
-/// Where each symbol's series has been read up to, and the last trade price as the fallback
-/// for a symbol bought before its first stored bar.
-struct Pricer<'a> {
-    history: &'a PriceHistory,
-    cursor: HashMap<&'a Symbol, usize>,
-    trade_price: HashMap<Symbol, Decimal>,
+/// One symbol the ledger names, with the quantity held after the transactions applied so
+/// far, where its series has been read up to, and its last trade price: the fallback for a
+/// symbol bought before its first stored bar. Kept per symbol so a session costs one step
+/// per holding, not a walk of its lots (benches/ledger.rs).
+struct Slot<'a> {
+    quantity: Decimal,
+    bars: &'a [(NaiveDate, Decimal)],
+    cursor: usize,
+    trade_price: Option<Decimal>,
 }
 
-impl<'a> Pricer<'a> {
-    /// The last close on or before `day`, else the last trade price, else `None`.
-    /// Days must be asked in order.
-    fn price(&mut self, symbol: &Symbol, day: NaiveDate) -> Option<Decimal> {
-        if let Some((key, bars)) = self.history.get_key_value(symbol) {
-            let at = self.cursor.entry(key).or_insert(0);
-            while *at < bars.len() && bars[*at].0 <= day {
-                *at += 1;
-            }
-            if *at > 0 {
-                return Some(bars[*at - 1].1);
-            }
+impl Slot<'_> {
+    /// The last close on or before `day`, else the last trade price. Days come in order.
+    fn price(&mut self, day: NaiveDate) -> Option<Decimal> {
+        while self.cursor < self.bars.len() && self.bars[self.cursor].0 <= day {
+            self.cursor += 1;
         }
-        self.trade_price.get(symbol).copied()
+        match self.cursor {
+            0 => self.trade_price,
+            n => Some(self.bars[n - 1].1),
+        }
     }
+}
 
-    fn note(&mut self, t: &Transaction) {
-        let Some(symbol) = &t.symbol else { return };
+struct Book<'a> {
+    history: &'a PriceHistory,
+    slots: BTreeMap<Symbol, Slot<'a>>,
+    state: LedgerState,
+}
+
+impl<'a> Book<'a> {
+    /// Applies `t` and returns the external money it brought in on `day`.
+    fn apply(&mut self, t: &Transaction, day: NaiveDate) -> Result<Decimal, LedgerError> {
+        self.state.apply(t)?;
+        let Some(symbol) = &t.symbol else {
+            return Ok(match t.kind {
+                Kind::Deposit | Kind::Withdrawal | Kind::OpeningCash => t.amount,
+                Kind::OpeningMargin => -t.amount,
+                _ => Decimal::ZERO,
+            });
+        };
+        let history = self.history;
+        let slot = self.slots.entry(symbol.clone()).or_insert_with(|| Slot {
+            quantity: Decimal::ZERO,
+            bars: history.get(symbol).map(Vec::as_slice).unwrap_or(&[]),
+            cursor: 0,
+            trade_price: None,
+        });
         match (t.kind, t.price, t.split) {
             (Kind::Split, _, Some(split)) => {
-                if let Some(p) = self.trade_price.get_mut(symbol) {
-                    *p /= split.factor();
-                }
+                slot.trade_price = slot.trade_price.map(|p| p / split.factor());
             }
-            (Kind::Buy | Kind::Sell | Kind::OpeningPosition | Kind::Adjustment, Some(price), _)
-                if price > Decimal::ZERO =>
-            {
-                self.trade_price.insert(symbol.clone(), price);
-            }
+            (_, Some(price), _) if price > Decimal::ZERO => slot.trade_price = Some(price),
             _ => {}
         }
+        let before = slot.quantity;
+        slot.quantity = self.state.quantity(symbol);
+        Ok(match t.kind {
+            Kind::OpeningPosition | Kind::Adjustment => {
+                (slot.quantity - before) * slot.price(day).unwrap_or_default()
+            }
+            _ => Decimal::ZERO,
+        })
+    }
+
+    /// Cash + Σ quantity × price − margin used; a holding without any price counts at its
+    /// cost per share.
+    fn value(&mut self, day: NaiveDate) -> Decimal {
+        let mut held = Decimal::ZERO;
+        for (symbol, slot) in &mut self.slots {
+            if slot.quantity.is_zero() {
+                continue;
+            }
+            let price = slot.price(day).unwrap_or_else(|| {
+                self.state
+                    .positions
+                    .get(symbol)
+                    .map(|p| p.avg_cost())
+                    .unwrap_or_default()
+            });
+            held += slot.quantity * price;
+        }
+        self.state.cash + held - self.state.margin_used
     }
 }
 
@@ -72,7 +116,7 @@ pub fn daily_values(
 ) -> Result<Vec<DayValue>, LedgerError> {
     let mut sorted: Vec<&Transaction> = transactions.iter().filter(|t| t.date <= to).collect();
     sorted.sort_by_key(|t| (t.date, t.id));
-    let mut days: BTreeSet<NaiveDate> = sorted
+    let mut days: Vec<NaiveDate> = sorted
         .iter()
         .map(|t| t.date)
         .filter(|d| *d >= from)
@@ -86,55 +130,30 @@ pub fn daily_values(
                 .take_while(|d| *d <= to),
         );
     }
-    let mut pricer = Pricer {
+    days.sort_unstable();
+    days.dedup();
+    let mut book = Book {
         history,
-        cursor: HashMap::new(),
-        trade_price: HashMap::new(),
+        slots: BTreeMap::new(),
+        state: LedgerState::new(method),
     };
-    let mut state = LedgerState::new(method);
     let mut next = 0;
     while next < sorted.len() && sorted[next].date < from {
-        state.apply(sorted[next])?;
-        pricer.note(sorted[next]);
+        book.apply(sorted[next], sorted[next].date)?;
         next += 1;
     }
     let mut out = Vec::with_capacity(days.len());
     for day in days {
         let mut flow = Decimal::ZERO;
         while next < sorted.len() && sorted[next].date <= day {
-            let t = sorted[next];
-            let before = t.symbol.as_ref().map(|s| state.quantity(s));
-            state.apply(t)?;
-            pricer.note(t);
-            flow += external_flow(t, &state, before, &mut pricer, day);
+            flow += book.apply(sorted[next], day)?;
             next += 1;
         }
-        let value = state.value(|s| pricer.price(s, day));
         out.push(DayValue {
             date: day,
-            value: to_cents(value),
+            value: to_cents(book.value(day)),
             flow: to_cents(flow),
         });
     }
     Ok(out)
-}
-
-fn external_flow(
-    t: &Transaction,
-    after: &LedgerState,
-    quantity_before: Option<Decimal>,
-    pricer: &mut Pricer<'_>,
-    day: NaiveDate,
-) -> Decimal {
-    match t.kind {
-        Kind::Deposit | Kind::Withdrawal | Kind::OpeningCash => t.amount,
-        Kind::OpeningMargin => -t.amount,
-        Kind::OpeningPosition | Kind::Adjustment => {
-            let symbol = t.symbol.as_ref().expect("checked by apply");
-            let added = after.quantity(symbol) - quantity_before.unwrap_or_default();
-            let price = pricer.price(symbol, day).unwrap_or_default();
-            added * price
-        }
-        _ => Decimal::ZERO,
-    }
 }
