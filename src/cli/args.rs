@@ -62,6 +62,9 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Print a symbol's indicators, trend and signal strength
     Indicators(IndicatorArgs),
+    /// How the account has done: today, TWR and XIRR against SPY over 1M … since start,
+    /// P&L, the monthly table and the road to $1M (from the ledger)
+    Performance(PerformanceArgs),
     /// Check the database: schema, row counts, price coverage and data problems
     DbCheck(DbCheckArgs),
     /// Print the effective configuration
@@ -384,6 +387,22 @@ pub enum SignalsCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct PerformanceArgs {
+    /// As of this day [default: today; the last session on or before it]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+    /// Annual return for the road to $1M, in percent [default: the realized TWR since the
+    /// start, annualized, when the history is a year or longer]
+    #[arg(long = "return", value_name = "PCT", allow_hyphen_values = true)]
+    pub annual_return: Option<String>,
+    /// Added at the end of each month on the road to $1M [default: 0]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub monthly_contribution: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod fault;
 mod fetch;
 mod ledger;
 pub mod market;
+mod performance;
 mod signals;
 mod size;
 mod swap;
@@ -101,6 +102,7 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Swap(a) => swap::run(&ctx, a),
         Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
+        Command::Performance(a) => performance::run(&ctx, a),
         Command::DbCheck(args) => data::db_check(&ctx, args),
         Command::Config(args) => data::config(&ctx, args),
         Command::Trade(a) => ledger::trade(&ctx, a),

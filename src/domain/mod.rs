@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod journal;
 pub mod ledger;
 pub mod parse;
+pub mod performance;
 pub mod portfolio;
 pub mod returns;
 pub mod risk;

@@ -4,5 +4,5 @@ pub mod demo;
 pub mod fetch;
 pub mod portfolio_file;
 pub mod price_file;
-mod rng;
+pub mod rng;
 pub mod transactions_file;

@@ -4,6 +4,7 @@ pub mod backtest;
 pub mod check;
 pub mod db_check;
 pub mod intraday;
+pub mod performance;
 pub mod portfolio;
 pub mod prices;
 pub mod signals;

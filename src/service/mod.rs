@@ -9,6 +9,7 @@ pub mod intraday;
 pub mod journal;
 pub mod ledger;
 pub mod ops;
+pub mod performance;
 pub mod prices;
 pub mod record;
 pub mod swap;

@@ -9,6 +9,7 @@ use crate::domain::analyzer::{
     watch_rows, Analysis, CheckMode, SymbolSeries, Underperformer, WatchRow,
 };
 use crate::domain::journal::SignalRecord;
+use crate::domain::performance::{DayValue, MillionPlan};
 use crate::domain::portfolio::{AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker::JournalStats;
@@ -25,8 +26,10 @@ pub struct Dashboard {
     pub watch: Vec<WatchRow>,
     pub holdings: Vec<Holding>,
     pub balances: Vec<AccountBalance>,
-    /// Total value at each balance date against the benchmark's close, for the account chart.
-    pub value_history: Vec<ValuePoint>,
+    /// The performance figures from the ledger's daily values; `None` without a history,
+    /// with the reason in `performance_note`.
+    pub performance: Option<AccountPerformance>,
+    pub performance_note: Option<String>,
     pub signals: Vec<SignalRecord>,
     pub stats: Option<JournalStats>,
     /// Why the analysis is missing, with the command that fixes it.
@@ -41,11 +44,31 @@ pub struct Dashboard {
     pub journal_pending: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ValuePoint {
-    pub date: NaiveDate,
-    pub total_value: f64,
-    pub benchmark: Option<f64>,
+/// What the Account tab's performance panels show, computed here in the worker.
+pub type AccountPerformance = crate::service::performance::AccountReport;
+
+/// The report over the ledger's `values` as of `ctx.today`, with the default plan (the
+/// realized return, no contribution). A user error (no history, no benchmark) becomes the
+/// note the tab shows instead.
+pub fn account_performance(
+    ctx: &Context,
+    store: &Store,
+    values: &[DayValue],
+) -> Result<(Option<AccountPerformance>, Option<String>)> {
+    let plan = MillionPlan::default();
+    match crate::service::performance::report_over(ctx, store, values, None, &plan) {
+        Ok(report) => Ok((Some(report), None)),
+        Err(e) if e.downcast_ref::<crate::service::UserError>().is_some() => {
+            Ok((None, Some(e.to_string())))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The ledger's daily values to today, from the first session the account holds anything.
+fn ledger_values(ctx: &Context, store: &Store) -> Result<Vec<DayValue>> {
+    let values = crate::service::ledger::daily_values(ctx, store, NaiveDate::MIN, ctx.today)?;
+    Ok(crate::service::performance::history_from_first_holding(&values).to_vec())
 }
 
 /// One symbol's adjusted closes with SMA50 and SMA200, for the market chart.
@@ -93,7 +116,8 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         watch: Vec::new(),
         holdings,
         balances,
-        value_history: Vec::new(),
+        performance: None,
+        performance_note: None,
         signals,
         stats,
         empty_reason: None,
@@ -102,13 +126,19 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         demo: false,
         journal_pending: !with_stats,
     };
+    match ledger_values(ctx, store) {
+        Ok(values) => {
+            (d.performance, d.performance_note) = account_performance(ctx, store, &values)?
+        }
+        // A ledger that does not replay is shown, not a failed refresh: the other tabs work.
+        Err(e) => d.performance_note = Some(format!("the ledger does not replay: {e}")),
+    }
     match crate::service::analysis::inputs(ctx, store, None) {
         Ok(inputs) => {
             let held: Vec<Symbol> = inputs.holdings.iter().map(|h| h.symbol.clone()).collect();
             d.watch = watch_rows(&inputs.watchlist, &held, &inputs.snapshot, &inputs.rules);
             d.alerts = inputs.analyze(CheckMode::Intraday).underperformers;
             let analysis = inputs.analyze(CheckMode::Morning);
-            d.value_history = value_history(store, &d.balances, &d.holdings, &analysis)?;
             d.analysis = Some(analysis);
             d.demo = store.holds_only(
                 crate::market::demo::DEMO_SOURCE,
@@ -122,53 +152,6 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         Err(e) => return Err(e),
     }
     Ok(d)
-}
-
-/// Total value at each balance date: that day's cash − margin used + today's holdings at
-/// that day's closes. Holdings have no history, so earlier points assume today's positions
-/// (stated in the chart's title). The closes are read from the first balance date on, as the
-/// analysis window may be shorter than the balance history.
-fn value_history(
-    store: &Store,
-    balances: &[AccountBalance],
-    holdings: &[Holding],
-    analysis: &Analysis,
-) -> Result<Vec<ValuePoint>> {
-    let Some(first) = balances.first().map(|b| b.as_of) else {
-        return Ok(Vec::new());
-    };
-    let since = first - Duration::days(10);
-    let bench = Symbol::parse(&analysis.benchmark).ok();
-    let mut closes = std::collections::BTreeMap::new();
-    for symbol in holdings.iter().map(|h| &h.symbol).chain(bench.as_ref()) {
-        let bars = store.bars_since(symbol, since)?;
-        closes.insert(
-            symbol.clone(),
-            SymbolSeries {
-                bars,
-                indicators: Vec::new(),
-            },
-        );
-    }
-    let close = |s: &Symbol, d: NaiveDate| closes.get(s).and_then(|x| x.close_on_or_before(d));
-    Ok(balances
-        .iter()
-        .filter(|b| b.as_of <= analysis.as_of)
-        .map(|b| {
-            let positions: f64 = holdings
-                .iter()
-                .map(|h| {
-                    h.quantity.to_f64().unwrap_or(0.0) * close(&h.symbol, b.as_of).unwrap_or(0.0)
-                })
-                .sum();
-            let cash = (b.cash - b.margin_used).to_f64().unwrap_or(0.0);
-            ValuePoint {
-                date: b.as_of,
-                total_value: cash + positions,
-                benchmark: bench.as_ref().and_then(|s| close(s, b.as_of)),
-            }
-        })
-        .collect())
 }
 
 /// Five years of adjusted closes with their SMAs, from the whole history so the long

@@ -1,5 +1,5 @@
-//! Account: balances and margin, total value against the benchmark, the balance history
-//! and the form that records new balances.
+//! Account: balances and margin, the balance history and the form that records new
+//! balances; the performance from the ledger lives in `account_performance.rs`.
 
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{key_values, sentence};
-use crate::domain::format::{amount, money, money_opt, share_pct};
+use crate::domain::format::{amount, money, share_pct};
 use crate::domain::portfolio::AccountBalance;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
@@ -16,8 +16,8 @@ use crate::tui::keys::{self, Action};
 use crate::tui::theme;
 use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::fmt::{left, right};
+use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, fill, num, Column};
-use crate::tui::widgets::{chart, panel};
 
 pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
     match action {
@@ -27,12 +27,22 @@ pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    if let Some(account) = data.performance.as_ref() {
+        return super::account_performance::render(
+            frame,
+            area,
+            data,
+            account,
+            render_summary,
+            render_balances,
+        );
+    }
     let [top, bottom] = Layout::vertical([Constraint::Length(13), Constraint::Min(5)]).areas(area);
     let [summary, history] =
         Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(top);
     render_summary(frame, summary, data);
     render_balances(frame, history, data);
-    render_chart(frame, bottom, data);
+    render_no_history(frame, bottom, data);
 }
 
 fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
@@ -118,52 +128,11 @@ fn render_balances(frame: &mut Frame, area: Rect, data: &Dashboard) {
     );
 }
 
-/// Total value and the benchmark rebased to the first total value.
-fn render_chart(frame: &mut Frame, area: Rect, data: &Dashboard) {
-    let points = &data.value_history;
-    let dates: Vec<NaiveDate> = points.iter().map(|p| p.date).collect();
-    let totals: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i as f64, p.total_value))
-        .collect();
-    let base = points
-        .first()
-        .and_then(|p| p.benchmark.map(|b| (p.total_value, b)));
-    let bench: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| Some((i as f64, base?.0 * p.benchmark? / base?.1)))
-        .collect();
-    let benchmark = data
-        .analysis
-        .as_ref()
-        .map_or("SPY", |a| a.benchmark.as_str());
-    let lines = vec![
-        chart::Line {
-            name: "Total value".into(),
-            style: theme::good(),
-            points: totals,
-        },
-        chart::Line {
-            name: format!("{benchmark} (rebased)"),
-            style: theme::warn(),
-            points: bench,
-        },
-    ];
-    let last = points
-        .last()
-        .and_then(|p| rust_decimal::Decimal::from_f64_retain(p.total_value));
-    let title = format!(
-        "Total value vs {benchmark} at each balance date (today's positions) · last {}",
-        money_opt(last)
-    );
-    chart::render(
-        frame,
-        area,
-        &title,
-        &dates,
-        &lines,
-        "Record balances on two dates to see the value chart.",
-    );
+/// Without a ledger history there is no value chart: say why, and what records one.
+fn render_no_history(frame: &mut Frame, area: Rect, data: &Dashboard) {
+    let note = data
+        .performance_note
+        .as_deref()
+        .unwrap_or("no account history yet");
+    sentence(frame, area, "Performance", note);
 }
