@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod journal;
 pub mod parse;
 pub mod portfolio;
+pub mod quote;
 pub mod returns;
 pub mod risk;
 pub mod rules;
