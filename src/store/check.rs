@@ -14,6 +14,7 @@ pub const TABLES: &[&str] = &[
     "holdings",
     "watchlist",
     "account_snapshots",
+    "transactions",
     "trading_signals",
     "rebalancing_recommendations",
     "backtest_runs",

@@ -32,9 +32,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "meta",
         sql: include_str!("../../migrations/0004_meta.sql"),
     },
+    Migration {
+        version: 5,
+        name: "ledger",
+        sql: include_str!("../../migrations/0005_ledger.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: u32 = 4;
+pub const LATEST_VERSION: u32 = 5;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,
