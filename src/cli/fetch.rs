@@ -81,6 +81,52 @@ pub fn run(
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
+/// `ducklens fetch --quotes`: today's latest prices as provisional bars. No trade today is
+/// said per symbol and is not a failure; an unknown symbol or a failed request is.
+pub fn quotes(
+    ctx: &Context,
+    symbols: &[String],
+    provider: Option<ProviderName>,
+    json: bool,
+) -> Result<u8> {
+    let provider = fetch::provider_from(
+        &ctx.config.providers,
+        provider,
+        std::env::var("POLYGON_API_KEY").ok(),
+    )
+    .map_err(|e| user_error(e.to_string()))?;
+    let symbols = if symbols.is_empty() {
+        // The database is held only to read the list, not while the provider answers.
+        let store = ctx.open_store()?;
+        tracked_symbols(ctx, &store)?
+    } else {
+        parse_symbols(symbols)?
+    };
+    let outcomes = crate::service::quotes::download(provider.as_ref(), &symbols, ctx.today);
+    // The clock is read here, at the edge: when the quotes were fetched (UTC).
+    let fetched_at = chrono::Utc::now().naive_utc();
+    let mut store = ctx.open_store()?;
+    let reports =
+        crate::service::quotes::store_quotes(&mut store, &outcomes, provider.source(), fetched_at)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        for r in &reports {
+            println!("{}", r.line());
+        }
+    }
+    let failed = reports.iter().filter(|r| r.error.is_some()).count();
+    let stored = reports.iter().filter(|r| r.stored).count();
+    if !json {
+        println!(
+            "{stored} quote(s) of {} stored as provisional bars from {}, {failed} failed",
+            ctx.today,
+            provider.name()
+        );
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
+}
+
 fn parse_symbols(raw: &[String]) -> Result<Vec<Symbol>> {
     raw.iter()
         .map(|s| Symbol::parse(s).map_err(|e| user_error(format!("symbol: {e}"))))
@@ -88,7 +134,7 @@ fn parse_symbols(raw: &[String]) -> Result<Vec<Symbol>> {
 }
 
 /// Holdings, the watchlist and the market symbols, each once, in that order.
-fn tracked_symbols(ctx: &Context, store: &Store) -> Result<Vec<Symbol>> {
+pub(crate) fn tracked_symbols(ctx: &Context, store: &Store) -> Result<Vec<Symbol>> {
     let mut out: Vec<Symbol> = Vec::new();
     let market = parse_symbols(&ctx.config.general.market_symbols)?;
     let all = store

@@ -5,6 +5,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::analyzer::SymbolSeries;
 use super::bar::Bar;
 use super::calendar;
 use super::symbol::Symbol;
@@ -45,6 +46,39 @@ impl Quote {
     /// "as of 14:52 ET, delayed": said beside every figure computed from this quote.
     pub fn as_of_label(&self) -> String {
         as_of_label(self.time)
+    }
+}
+
+/// A stored quote: the provisional bar of its day until the final bar replaces it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProvisionalBar {
+    pub quote: Quote,
+    pub source: String,
+    /// UTC.
+    pub fetched_at: NaiveDateTime,
+}
+
+/// `series` with the quote's bar appended and the indicators of that bar recomputed from
+/// `history` (every final bar of the symbol, ascending) plus the quote: the same values the
+/// final bar would get if it closed at the quote's price. Nothing is stored. A series whose
+/// last bar is already on or after the quote's day is returned unchanged (the final bar
+/// wins).
+pub fn with_quote(series: &SymbolSeries, history: &[Bar], quote: &Quote) -> SymbolSeries {
+    if series.bars.last().is_some_and(|b| b.date >= quote.date()) {
+        return series.clone();
+    }
+    let mut all: Vec<Bar> = history
+        .iter()
+        .filter(|b| b.date < quote.date())
+        .cloned()
+        .collect();
+    all.push(quote.bar());
+    let computed = SymbolSeries::new(all);
+    let mut bars = series.bars.clone();
+    bars.push(quote.bar());
+    SymbolSeries {
+        bars,
+        indicators: computed.indicators.last().cloned().into_iter().collect(),
     }
 }
 
@@ -114,6 +148,49 @@ mod tests {
 
     fn dt(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_quote_appends_a_bar_whose_indicators_are_recomputed_not_stored() {
+        // Closes 1..=20 then a quote at 41: SMA20 of 2..=20 and 41 = (Σ2..20 = 209, + 41)
+        // = 250 / 20 = 12.5, against (Σ1..20 = 210) / 20 = 10.5 for the final bars alone.
+        let day = |i: i64| NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + Duration::days(i);
+        let history: Vec<Bar> = (1..=20)
+            .map(|i| Bar {
+                date: day(i),
+                open: None,
+                high: None,
+                low: None,
+                close: Decimal::from(i),
+                adj_close: None,
+                volume: Some(100),
+            })
+            .collect();
+        let series = SymbolSeries::new(history.clone());
+        assert_eq!(series.indicators.last().unwrap().sma_20, Some(10.5));
+        let quote = Quote {
+            symbol: Symbol::parse("AAA").unwrap(),
+            time: day(21).and_hms_opt(14, 52, 0).unwrap(),
+            open: None,
+            high: None,
+            low: None,
+            last: Decimal::from(41),
+            volume: Some(50),
+        };
+        let live = with_quote(&series, &history, &quote);
+        assert_eq!(live.bars.len(), 21);
+        assert_eq!(live.bars.last().unwrap().close, Decimal::from(41));
+        assert_eq!(live.indicators_at(20).unwrap().sma_20, Some(12.5));
+        // A final bar of that day already there: the quote changes nothing.
+        let mut closed = history.clone();
+        closed.push(Bar {
+            date: day(21),
+            close: Decimal::from(21),
+            ..history[0].clone()
+        });
+        let final_series = SymbolSeries::new(closed.clone());
+        let unchanged = with_quote(&final_series, &closed, &quote);
+        assert_eq!(unchanged.bars.last().unwrap().close, Decimal::from(21));
     }
 
     #[test]

@@ -37,9 +37,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ledger",
         sql: include_str!("../../migrations/0005_ledger.sql"),
     },
+    Migration {
+        version: 6,
+        name: "provisional",
+        sql: include_str!("../../migrations/0006_provisional.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: u32 = 5;
+pub const LATEST_VERSION: u32 = 6;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,

@@ -10,6 +10,7 @@ mod meta;
 mod migrations;
 mod portfolio;
 mod prices;
+mod provisional;
 mod reads;
 mod recommendations;
 mod safety;
@@ -40,6 +41,7 @@ pub use portfolio::{
 pub use prices::{
     append_bars, bars, bars_since, last_dates, replace_bars, upsert_bars, UpsertCounts,
 };
+pub use provisional::{drop_provisional_through, provisional_on, store_quote, Stored};
 pub use recommendations::{
     is_executed, mark_swap_executed, pending_follow_ups, record_swaps, set_actual_improvement,
     stored_swap, stored_swap_id, stored_swaps, PendingFollowUp, Recorded, StoredSwap,
