@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use common::http::serve;
-use common::{ok, run_at, stderr};
+use common::{json, ok, run_at, stderr};
 use ducklens::domain::quote::eastern_of_utc;
 use ducklens::store::Store;
 
@@ -284,4 +284,116 @@ fn stooq_quotes_n_d_and_the_final_bar_replaces_the_provisional_one() {
     ]);
     assert_eq!(by_symbol(&v, "AAA")["stored"], false);
     assert!(provisional_rows(&env.db()).is_empty());
+}
+
+/// A demo portfolio closed yesterday; at 14:52 a quote puts HELX (cost 261.43, no stop at
+/// yesterday's close) at 200 and SPY at yesterday's close.
+#[test]
+fn intraday_on_quotes_recomputes_the_figures_and_flags_the_stops_hit_since_the_morning() {
+    let yesterday =
+        ducklens::domain::calendar::last_trading_day_on_or_before(today() - Duration::days(1));
+    let spy_close = std::sync::Mutex::new(String::new());
+    let env_dir = tempfile::tempdir().unwrap();
+    let db = env_dir.path().join("q.duckdb");
+    ok(&run_at(
+        env_dir.path(),
+        &db,
+        &["demo", "--as-of", &yesterday.to_string(), "--no-tui"],
+    ));
+    let morning = json(&run_at(env_dir.path(), &db, &["intraday", "--json"]));
+    let helx_morning = morning["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["symbol"] == "HELX")
+        .unwrap()
+        .clone();
+    assert_eq!(helx_morning["avg_cost"], "261.43");
+    assert_eq!(helx_morning["alerts"].as_array().unwrap().len(), 0);
+    {
+        let store = Store::open(&db).unwrap();
+        let spy = store
+            .bars(&ducklens::domain::symbol::Symbol::parse("SPY").unwrap())
+            .unwrap();
+        *spy_close.lock().unwrap() = spy.last().unwrap().close.normalize().to_string();
+    }
+    let spy = spy_close.lock().unwrap().clone();
+    let body = snapshot(&[
+        ticker("HELX", 200.0, quote_utc(), 200.0),
+        ticker(
+            "SPY",
+            spy.parse().unwrap(),
+            quote_utc(),
+            spy.parse().unwrap(),
+        ),
+    ]);
+    let base = serve(Arc::new(move |_: &str, _| (200, vec![], body.clone())));
+    let env = Env { dir: env_dir };
+    std::fs::write(
+        env.dir.path().join("ducklens.toml"),
+        format!("[providers]\npolygon_api_key = \"test\"\npolygon_base_url = \"{base}\"\n"),
+    )
+    .unwrap();
+    ok(&env.run(&["fetch", "--quotes", "HELX", "SPY"]));
+
+    let live = json(&env.run(&["intraday", "--json"]));
+    assert_eq!(live["as_of"], today().to_string());
+    assert_eq!(live["provisional"]["label"], expected_label());
+    assert!(live["warnings"][0].as_str().unwrap().starts_with(&format!(
+        "PROVISIONAL: today's prices of 2 symbol(s) are quotes {} (polygon)",
+        expected_label()
+    )));
+    let helx = live["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["symbol"] == "HELX")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (helx["price"].as_str(), helx["price_date"].as_str()),
+        (Some("200"), Some(today().to_string().as_str()))
+    );
+    // RSI recomputed with today's close, not read from a stored row.
+    assert_ne!(helx["rsi_14"], helx_morning["rsi_14"]);
+    // 200 / 261.43 − 1 = −23.5 %: beyond the 8 % stop, and new since the morning.
+    let new: Vec<String> = live["stops_since_morning"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}: {}",
+                s["symbol"].as_str().unwrap(),
+                s["kind"].as_str().unwrap(),
+                s["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        new.contains(
+            &"HELX percentage stop: down 23.5 % from cost 261.43 (stop at 8 %)".to_string()
+        ),
+        "{new:?}"
+    );
+    // Nothing computed from a quote is stored: no indicators of today, no signal recorded.
+    assert_eq!(live["recorded"], 0);
+    let store = Store::open(&db).unwrap();
+    let today_rows: i64 = store
+        .sql_for_tests()
+        .query_row(
+            "SELECT count(*) FROM indicators WHERE date = ?",
+            [today()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(today_rows, 0);
+    drop(store);
+    // The text report names the quote time and the new stop.
+    let text = ok(&env.run(&["intraday"]));
+    assert!(text.contains(&expected_label()), "{text}");
+    assert!(
+        text.contains("NEW SINCE THE MORNING (provisional): HELX percentage stop"),
+        "{text}"
+    );
 }

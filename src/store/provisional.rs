@@ -97,14 +97,16 @@ pub fn provisional_on(conn: &Connection, date: NaiveDate) -> Result<Vec<Provisio
         let Ok(symbol) = Symbol::parse(&symbol) else {
             continue;
         };
+        // As `prices` is read: DECIMAL(18,4) without its trailing zeros.
+        let norm = |d: Option<Decimal>| d.map(|d| d.normalize());
         out.push(ProvisionalBar {
             quote: Quote {
                 symbol,
                 time,
-                open,
-                high,
-                low,
-                last,
+                open: norm(open),
+                high: norm(high),
+                low: norm(low),
+                last: last.normalize(),
                 volume,
             },
             source,
