@@ -25,7 +25,7 @@ use super::data::{self, ChartData, Dashboard};
 use crate::domain::symbol::Symbol;
 use crate::service::ops::{self, Op, OpError};
 use crate::service::Context;
-use crate::store::Store;
+use crate::store::{SharedStore, Store};
 
 /// The number the app gives each command it sends; every answer of the worker carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,7 +94,8 @@ pub enum Event {
 
 struct Worker {
     ctx: Context,
-    store: Mutex<Store>,
+    /// Open only while a command works on it (see `SharedStore`).
+    store: SharedStore,
     /// The cancel flag of each backtest under way.
     cancels: Mutex<HashMap<JobId, Arc<AtomicBool>>>,
 }
@@ -111,7 +112,7 @@ pub fn spawn(
     let (ev_tx, ev_rx) = unbounded_channel::<Event>();
     let worker = Arc::new(Worker {
         ctx,
-        store: Mutex::new(store),
+        store: SharedStore::new(store),
         cancels: Mutex::new(HashMap::new()),
     });
     runtime.spawn(async move {
@@ -171,15 +172,17 @@ impl Worker {
                 .refresh()
                 .map(|d| Event::Loaded(Box::new(d)))
                 .map_err(|e| message_of(&e)),
-            Command::LoadChart(symbol) => data::load_chart(&lock(&self.store), &symbol)
+            Command::LoadChart(symbol) => self
+                .store
+                .with(|s| data::load_chart(s, &symbol))
                 .map(Event::Chart)
                 .map_err(|e| message_of(&e)),
             Command::Apply(op) => self
-                .apply(op)
-                .map(|message| {
+                .apply_and_reload(op)
+                .map(|(message, reloaded)| {
                     // The fresh data goes first, so that once the user sees "saved" the tables
                     // already show the change. The write stands even when the reload fails.
-                    let message = match self.refresh() {
+                    let message = match reloaded {
                         Ok(d) => {
                             let _ = events.send(Event::Loaded(Box::new(d)));
                             message
@@ -223,13 +226,15 @@ impl Worker {
     }
 
     fn refresh(&self) -> Result<Dashboard> {
-        let mut store = lock(&self.store);
-        data::load_dashboard(&self.ctx, &mut store)
+        self.store.with(|s| data::load_dashboard(&self.ctx, s))
     }
 
-    fn apply(&self, op: Op) -> Result<String, OpError> {
-        let mut store = lock(&self.store);
-        ops::apply(&self.ctx, &mut store, op).map(|applied| applied.summary)
+    /// The change and the reload in one opening of the file.
+    fn apply_and_reload(&self, op: Op) -> Result<(String, Result<Dashboard>), OpError> {
+        self.store.with(|s| {
+            let summary = ops::apply(&self.ctx, s, op)?.summary;
+            Ok((summary, data::load_dashboard(&self.ctx, s)))
+        })
     }
 }
 
