@@ -55,6 +55,8 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         journal_commission: Decimal::ZERO,
         breakeven_pct: 0.5,
         demo: false,
+        live: None,
+        stops_since_morning: Vec::new(),
     }
 }
 

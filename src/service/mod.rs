@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod backtest;
+pub mod fetch;
 pub mod intraday;
 pub mod journal;
 pub mod live;

@@ -125,6 +125,33 @@ impl Store {
         })
     }
 
+    /// Opens a file this process opened (and checked) before, without the checks of a first
+    /// open: the app's worker reopens its file for every command. A file whose schema is no
+    /// longer the current one (replaced meanwhile) gets the full [`Store::open`].
+    pub fn reopen(path: &Path) -> Result<Store> {
+        let registered = register(path)?;
+        let conn = retry_while_busy(|| Connection::open(path).map_err(|e| open_error(path, e)));
+        let conn = match conn {
+            Ok(conn) => conn,
+            Err(e) => {
+                unregister(&registered);
+                return Err(e);
+            }
+        };
+        let current = migrations::current_version(&conn).unwrap_or(0);
+        if current != LATEST_VERSION {
+            drop(conn);
+            unregister(&registered);
+            return Store::open(path);
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            registered: Some(registered),
+            upgrade_backup: None,
+        })
+    }
+
     /// Inspects an existing file through a read-only handle before anything may write to
     /// it: refused when it is not a regular file, damaged, newer, or another program's
     /// database; copied beside itself when a migration is about to change it.
@@ -226,7 +253,7 @@ impl Drop for Store {
 /// session, and the app leaves a gap between its commands (see `SharedStore`) that a
 /// frequent look finds; growing waits would keep missing it.
 const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
-const BUSY_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+const BUSY_POLL: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Runs `open` again while another process holds the file, for up to [`BUSY_WAIT`].
 fn retry_while_busy<T>(mut open: impl FnMut() -> Result<T>) -> Result<T> {

@@ -22,8 +22,8 @@ pub struct SharedStore {
 }
 
 /// The pause between two pieces of work of this process, so that another process waiting
-/// for the file (it looks every 20 ms) gets its turn even while the app is busy.
-const TURN: Duration = Duration::from_millis(100);
+/// for the file (it looks every 10 ms) gets its turn even while the app is busy.
+const TURN: Duration = Duration::from_millis(40);
 
 impl SharedStore {
     /// Takes over `store`: a file-backed one is closed now and reopened for each `with`.
@@ -58,7 +58,7 @@ impl SharedStore {
                 if let Some(wait) = last.and_then(|t| TURN.checked_sub(t.elapsed())) {
                     std::thread::sleep(wait);
                 }
-                let result = Store::open(path)
+                let result = Store::reopen(path)
                     .map_err(E::from)
                     .and_then(|mut store| work(&mut store));
                 *self.closed_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());

@@ -12,6 +12,7 @@ use crate::domain::journal::SignalRecord;
 use crate::domain::portfolio::{AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker::JournalStats;
+use crate::service::live::{stops_since_morning, with_provisional, LiveNote, NewStop};
 use crate::service::Context;
 use crate::store::Store;
 
@@ -36,6 +37,10 @@ pub struct Dashboard {
     pub breakeven_pct: f64,
     /// Every price comes from the demo generator.
     pub demo: bool,
+    /// Set when today's quotes (provisional bars) are part of the figures.
+    pub live: Option<LiveNote>,
+    /// Stops today's quotes hit that the last close did not.
+    pub stops_since_morning: Vec<NewStop>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,13 +88,30 @@ pub fn load_dashboard(ctx: &Context, store: &mut Store) -> Result<Dashboard> {
         journal_commission: ctx.config.journal.commission,
         breakeven_pct: ctx.config.journal.breakeven_pct,
         demo: false,
+        live: None,
+        stops_since_morning: Vec::new(),
     };
     match crate::service::analysis::inputs(ctx, store, None) {
-        Ok(inputs) => {
+        Ok(base) => {
+            // The app's views opt in to today's quotes.
+            let inputs = match with_provisional(store, &base, ctx.today)? {
+                Some((live, note)) => {
+                    d.stops_since_morning = stops_since_morning(
+                        &base.analyze(CheckMode::Intraday),
+                        &live.analyze(CheckMode::Intraday),
+                    );
+                    d.live = Some(note);
+                    live
+                }
+                None => base,
+            };
             let held: Vec<Symbol> = inputs.holdings.iter().map(|h| h.symbol.clone()).collect();
             d.watch = watch_rows(&inputs.watchlist, &held, &inputs.snapshot, &inputs.rules);
             d.alerts = inputs.analyze(CheckMode::Intraday).underperformers;
-            let analysis = inputs.analyze(CheckMode::Morning);
+            let mut analysis = inputs.analyze(CheckMode::Morning);
+            if let Some(note) = &d.live {
+                analysis.warnings.insert(0, note.warning());
+            }
             d.value_history = value_history(store, &d.balances, &d.holdings, &analysis)?;
             d.analysis = Some(analysis);
             d.demo = store.holds_only(

@@ -12,6 +12,8 @@
 //! | `Apply(op)` | `Loaded` (the data with the change), then `Saved { job }` with the operation's summary; or `Failed { job }` with its refusal |
 //! | `RunBacktest` | `Accepted { job }` once its inputs are ready, `Progress { job }` on the way, then `Backtest { job }`, `Cancelled { job }` or `Failed { job }`; a run that cannot start answers `Failed { job }` without `Accepted` |
 //! | `CancelBacktest(target)` | nothing itself: the target answers `Cancelled` (or its result, when the cancel came too late) |
+//! | `Fetch` | `Fetching { job }` per symbol, then `Loaded` and `Fetched { job }`; or `Loaded` and `Cancelled { job }`; or `Failed { job }` |
+//! | `CancelFetch(target)` | as `CancelBacktest` |
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +24,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
+use super::fetch_job::{self, FetchOutcome};
 use crate::domain::symbol::Symbol;
 use crate::service::ops::{self, Op, OpError};
 use crate::service::Context;
@@ -54,6 +57,10 @@ pub enum Command {
     RunBacktest(BacktestRequest),
     /// Stops the backtest run as this job at its next day.
     CancelBacktest(JobId),
+    /// Daily bars, then today's quotes, for the app's symbols; runs beside the queue.
+    Fetch,
+    /// Stops the fetch run as this job before its next symbol.
+    CancelFetch(JobId),
 }
 
 #[derive(Debug, Clone)]
@@ -86,9 +93,21 @@ pub enum Event {
         job: JobId,
         outcome: Box<BacktestOutcome>,
     },
-    /// The backtest stopped at the user's request.
+    /// The backtest or fetch stopped at the user's request.
     Cancelled {
         job: JobId,
+    },
+    /// A fetch is at this symbol (`done` of `total` finished before it).
+    Fetching {
+        job: JobId,
+        symbol: String,
+        done: usize,
+        total: usize,
+    },
+    /// The fetch finished; the `Loaded` with its data came just before.
+    Fetched {
+        job: JobId,
+        outcome: FetchOutcome,
     },
 }
 
@@ -120,7 +139,7 @@ pub fn spawn(
             let worker = Arc::clone(&worker);
             let events = ev_tx.clone();
             match command {
-                Command::CancelBacktest(target) => {
+                Command::CancelBacktest(target) | Command::CancelFetch(target) => {
                     if let Some(flag) = lock(&worker.cancels).get(&target) {
                         flag.store(true, Ordering::Relaxed);
                     }
@@ -141,6 +160,25 @@ pub fn spawn(
                             let _ = watched.send(Event::Failed {
                                 job,
                                 message: "internal error: the backtest panicked".into(),
+                            });
+                        }
+                    });
+                }
+                Command::Fetch => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    lock(&worker.cancels).insert(job, Arc::clone(&cancel));
+                    tokio::spawn(async move {
+                        let watched = events.clone();
+                        let done = Arc::clone(&worker);
+                        let run = tokio::task::spawn_blocking(move || {
+                            worker.fetch(job, &cancel, &events)
+                        });
+                        let panicked = run.await.is_err();
+                        lock(&done.cancels).remove(&job);
+                        if panicked {
+                            let _ = watched.send(Event::Failed {
+                                job,
+                                message: "internal error: the fetch panicked".into(),
                             });
                         }
                     });
@@ -195,7 +233,10 @@ impl Worker {
                 })
                 .map_err(|e| e.to_string()),
             // Answered beside the queue in `spawn`.
-            Command::RunBacktest(_) | Command::CancelBacktest(_) => return,
+            Command::RunBacktest(_)
+            | Command::CancelBacktest(_)
+            | Command::Fetch
+            | Command::CancelFetch(_) => return,
         };
         let event = outcome.unwrap_or_else(|message| {
             tracing::warn!("{job}: {message}");
@@ -216,6 +257,28 @@ impl Worker {
                 job,
                 outcome: Box::new(outcome),
             },
+            Ok(None) => Event::Cancelled { job },
+            Err(e) => Event::Failed {
+                job,
+                message: message_of(&e),
+            },
+        };
+        let _ = events.send(event);
+    }
+
+    fn fetch(&self, job: JobId, cancel: &AtomicBool, events: &UnboundedSender<Event>) {
+        let outcome = fetch_job::run(&self.ctx, &self.store, job, cancel, events);
+        if !matches!(outcome, Err(_)) {
+            // What came is stored, finished or not: the tabs show it.
+            match self.refresh() {
+                Ok(d) => {
+                    let _ = events.send(Event::Loaded(Box::new(d)));
+                }
+                Err(e) => tracing::warn!("{job}: reloading after the fetch failed: {e}"),
+            }
+        }
+        let event = match outcome {
+            Ok(Some(outcome)) => Event::Fetched { job, outcome },
             Ok(None) => Event::Cancelled { job },
             Err(e) => Event::Failed {
                 job,
