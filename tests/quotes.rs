@@ -336,6 +336,17 @@ fn intraday_on_quotes_recomputes_the_figures_and_flags_the_stops_hit_since_the_m
     .unwrap();
     ok(&env.run(&["fetch", "--quotes", "HELX", "SPY"]));
 
+    // `indicators` opts in: today's line, marked, after the final bars.
+    let text = ok(&env.run(&["indicators", "HELX"]));
+    assert!(text.contains(&format!("{} *", today())), "{text}");
+    assert!(
+        text.contains(&format!(
+            "* provisional: today's quote {}; recomputed, not stored",
+            expected_label()
+        )),
+        "{text}"
+    );
+
     let live = json(&env.run(&["intraday", "--json"]));
     assert_eq!(live["as_of"], today().to_string());
     assert_eq!(live["provisional"]["label"], expected_label());
