@@ -205,7 +205,7 @@ fn db_check_reports_known_problems() {
         "high below low: BAD: 2026-11-23: high 9.0000 < low 11.0000",
         "duplicate bar: DUP: 2026-11-24",
         "outside the day's range: BAD: 2026-11-24: close 0.0000 outside [9.0000, 11.0000]",
-        "Schema version: 4",
+        &format!("Schema version: {}", ducklens::store::LATEST_VERSION),
         "Prices:         2026-11-02 .. 2026-11-24 (3 symbols)",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
@@ -213,7 +213,7 @@ fn db_check_reports_known_problems() {
     let json = env.run_db(&["db-check", "--as-of", "2026-11-25", "--json"]);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["problems"].as_array().unwrap().len(), 7);
-    assert_eq!(value["schema_version"], 4);
+    assert_eq!(value["schema_version"], ducklens::store::LATEST_VERSION);
 }
 
 #[test]
