@@ -57,6 +57,8 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         breakeven_pct: 0.5,
         demo: false,
         journal_pending: false,
+        live: None,
+        stops_since_morning: Vec::new(),
     }
 }
 

@@ -5,8 +5,62 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use common::pty::{demo_database, exits_cleanly, spawn_app};
 use ducklens::store::Store;
+
+/// `f` against a local server: no new daily bars (the demo's are kept), a quote of today for
+/// every symbol at 19:52 UTC; the status bar then marks the figures provisional with the time.
+#[test]
+fn the_fetch_key_brings_todays_quotes_and_the_screen_says_provisional() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_database(dir.path());
+    let today = chrono::Local::now().date_naive();
+    let traded = today.and_hms_opt(19, 52, 0).unwrap();
+    let t = traded.and_utc().timestamp_nanos_opt().unwrap();
+    let base = common::http::serve(Arc::new(move |path: &str, _| {
+        if !path.starts_with("/v2/snapshot/") {
+            let empty = r#"{"queryCount":0,"resultsCount":0,"adjusted":true,"status":"OK"}"#;
+            return (200, vec![], empty.to_string());
+        }
+        let asked = path.split("tickers=").nth(1).unwrap_or("");
+        let tickers: Vec<String> = asked
+            .split('&')
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .map(|s| {
+                format!(
+                    r#"{{"day":{{"c":100,"h":101,"l":99,"o":100,"v":10}},"lastTrade":{{"p":100,"t":{t}}},"ticker":"{s}","updated":{t}}}"#
+                )
+            })
+            .collect();
+        (
+            200,
+            vec![],
+            format!(r#"{{"status":"OK","tickers":[{}]}}"#, tickers.join(",")),
+        )
+    }));
+    let config = dir.path().join("config").join("ducklens");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        format!("[providers]\npolygon_api_key = \"test\"\npolygon_base_url = \"{base}\"\n"),
+    )
+    .unwrap();
+    let (mut screen, mut child) = spawn_app(dir.path());
+    screen.wait_for("Account (n records balances)");
+    screen.send("f");
+    let label = format!(
+        "PROVISIONAL as of {} ET, delayed",
+        ducklens::domain::quote::eastern_of_utc(traded).format("%H:%M")
+    );
+    screen.wait_for(&label);
+    screen.wait_for(&format!("data {today} (today)"));
+    screen.send("q");
+    exits_cleanly(&screen, &mut child);
+}
 
 #[test]
 fn the_backtest_parameters_form_never_traps_the_user() {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{ok, run_at as run, stderr};
-use ducklens::store::{Store, StoreError};
+use ducklens::store::{Store, StoreError, LATEST_VERSION};
 
 /// Row counts of every table a user writes to, to compare before and after.
 fn counts(db: &Path) -> Vec<i64> {
@@ -174,10 +174,10 @@ fn an_upgrade_copies_the_file_first_and_says_where() {
     v3_database(&db);
     let out = run(dir.path(), &db, &["holding", "list"]);
     ok(&out);
-    let copy: PathBuf = dir.path().join(format!(
-        "mine.duckdb.before-v{}",
-        ducklens::store::LATEST_VERSION
-    ));
+    // Named after the version the open upgrades to: the newest.
+    let copy: PathBuf = dir
+        .path()
+        .join(format!("mine.duckdb.before-v{LATEST_VERSION}"));
     assert!(
         stderr(&out).contains(&copy.display().to_string()),
         "{}",
@@ -191,7 +191,10 @@ fn an_upgrade_copies_the_file_first_and_says_where() {
     let again = run(dir.path(), &db, &["holding", "list"]);
     ok(&again);
     assert!(!stderr(&again).contains("upgraded"), "{}", stderr(&again));
-    assert!(!dir.path().join("mine.duckdb.before-v4.2").exists());
+    assert!(!dir
+        .path()
+        .join(format!("mine.duckdb.before-v{LATEST_VERSION}.2"))
+        .exists());
 }
 
 #[test]

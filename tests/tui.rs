@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -48,7 +48,7 @@ fn demo() -> &'static Demo {
         let mut store = Store::open(&path).unwrap();
         let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
         let chart = data::load_chart(&store, &Symbol::parse("SPY").unwrap()).unwrap();
-        let store = Mutex::new(store);
+        let store = ducklens::store::SharedStore::new(store);
         let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
         let cancel = AtomicBool::new(false);
         let mut request = BacktestRequest::default();

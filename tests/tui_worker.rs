@@ -336,6 +336,8 @@ fn kind(e: &Event) -> &'static str {
         Event::Progress { .. } => "Progress",
         Event::Backtest { .. } => "Backtest",
         Event::Cancelled { .. } => "Cancelled",
+        Event::Fetching { .. } => "Fetching",
+        Event::Fetched { .. } => "Fetched",
     }
 }
 

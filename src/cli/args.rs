@@ -294,6 +294,10 @@ pub struct FetchArgs {
     /// Data provider [default: providers.default in the config]
     #[arg(long, value_enum)]
     pub provider: Option<ProviderArg>,
+    /// Today's latest prices instead of daily bars, stored as provisional bars until the
+    /// final daily bar replaces them
+    #[arg(long)]
+    pub quotes: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -36,12 +36,20 @@ pub fn intraday(ctx: &Context, as_of: Option<NaiveDate>, json: bool) -> Result<u
         let mut value = serde_json::to_value(&run.analysis)?;
         value["plan"] = serde_json::to_value(&run.plan)?;
         value["recorded"] = serde_json::to_value(run.recorded)?;
+        value["provisional"] = serde_json::to_value(&run.live)?;
+        value["stops_since_morning"] = serde_json::to_value(&run.stops_since_morning)?;
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print!(
             "{}",
-            report::intraday::intraday_text(&run.analysis, &run.plan)
+            report::intraday::intraday_text(&run.analysis, &run.plan, &run.stops_since_morning)
         );
+        if run.live.is_some() && !run.plan.new_buys.is_empty() {
+            println!(
+                "\nNew buy signals on provisional prices are not recorded in the journal; \
+                 run `ducklens intraday` again after the close's `ducklens fetch` to record them."
+            );
+        }
         if run.recorded > 0 {
             println!(
                 "\nRecorded {} new buy signal(s) in the journal (source intraday_monitor).",

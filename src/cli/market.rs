@@ -78,7 +78,10 @@ pub fn indicators(ctx: &Context, symbol: &str, last: usize, json: bool) -> Resul
             "no prices for {symbol}; import them first (ducklens import prices FILE)"
         )));
     }
-    let lines = indicator_lines(ctx, &store, &symbol, &bars, last)?;
+    let mut lines = indicator_lines(ctx, &store, &symbol, &bars, last)?;
+    lines.extend(crate::service::prices::provisional_line(
+        ctx, &store, &symbol, &bars,
+    )?);
     if json {
         println!("{}", serde_json::to_string_pretty(&lines)?);
     } else {

@@ -101,6 +101,9 @@ pub fn run(cli: Cli, today: NaiveDate) -> Result<u8> {
         Command::Signals(a) => signals::run(&ctx, a),
         Command::Swap(a) => swap::run(&ctx, a),
         Command::Backtest(a) => backtest::run(&ctx, a),
+        Command::Fetch(a) if a.quotes => {
+            fetch::quotes(&ctx, &a.symbols, a.provider.map(Into::into), a.json)
+        }
         Command::Fetch(a) => fetch::run(&ctx, &a.symbols, a.provider.map(Into::into), a.json),
         Command::Performance(a) => performance::run(&ctx, a),
         Command::DbCheck(args) => data::db_check(&ctx, args),

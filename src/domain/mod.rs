@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod parse;
 pub mod performance;
 pub mod portfolio;
+pub mod quote;
 pub mod returns;
 pub mod risk;
 pub mod rules;

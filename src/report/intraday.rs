@@ -6,10 +6,12 @@ use std::fmt::Write;
 use super::check::{account, market, reward_risk, strength, table, warnings};
 use crate::domain::analyzer::{Analysis, CheckMode, HoldingRow, IntradayPlan};
 use crate::domain::format::{money, points};
+use crate::service::live::NewStop;
 
 /// The brief's intraday glance: morning buys still valid?, the sell check, new buy signals,
 /// the rebalancing alerts and the final decision before the close.
-pub fn intraday_text(a: &Analysis, plan: &IntradayPlan) -> String {
+/// `since_morning`: the stops today's quotes hit that the last close did not.
+pub fn intraday_text(a: &Analysis, plan: &IntradayPlan, since_morning: &[NewStop]) -> String {
     debug_assert_eq!(a.mode, CheckMode::Intraday);
     let mut out = String::new();
     warnings(&mut out, a);
@@ -20,6 +22,13 @@ pub fn intraday_text(a: &Analysis, plan: &IntradayPlan) -> String {
     let stopped: Vec<&HoldingRow> = a.holdings.iter().filter(|h| !h.alerts.is_empty()).collect();
     if stopped.is_empty() {
         let _ = writeln!(out, "No stops hit.");
+    }
+    for s in since_morning {
+        let _ = writeln!(
+            out,
+            "  NEW SINCE THE MORNING (provisional): {} {}: {}",
+            s.symbol, s.kind, s.message
+        );
     }
     for h in stopped {
         for alert in &h.alerts {

@@ -44,7 +44,10 @@ pub fn indicator_table(symbol: &Symbol, lines: &[IndicatorLine]) -> String {
             incomplete: l.strength_incomplete,
         };
         table.add_row(vec![
-            l.date.to_string(),
+            match l.provisional {
+                Some(_) => format!("{} *", l.date),
+                None => l.date.to_string(),
+            },
             num(Some(l.close), 2),
             num(v.sma_20, 2),
             num(v.sma_50, 2),
@@ -67,5 +70,10 @@ pub fn indicator_table(symbol: &Symbol, lines: &[IndicatorLine]) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!("{symbol} (adjusted prices; — = lookback not yet filled)\n{table}\n")
+    let provisional = lines
+        .iter()
+        .find_map(|l| l.provisional.as_ref())
+        .map(|label| format!("* provisional: today's quote {label}; recomputed, not stored\n"))
+        .unwrap_or_default();
+    format!("{symbol} (adjusted prices; — = lookback not yet filled)\n{table}\n{provisional}")
 }

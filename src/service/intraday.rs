@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::analysis::inputs;
+use super::live::{stops_since_morning, with_provisional, LiveNote, NewStop};
 use super::ops::OpError;
 use super::record::{record, SignalDraft};
 use super::Context;
@@ -18,20 +19,37 @@ pub const INTRADAY_SOURCE: &str = "intraday_monitor";
 pub struct Intraday {
     pub analysis: Analysis,
     pub plan: IntradayPlan,
-    /// New buy signals written to the journal by this run (0 when already recorded today).
+    /// New buy signals written to the journal by this run (0 when already recorded today,
+    /// and on provisional prices: the journal holds signals on final prices only).
     pub recorded: usize,
+    /// Set when today's quotes are part of the figures.
+    pub live: Option<LiveNote>,
+    /// Stops the quotes hit that the last close did not (empty without quotes).
+    pub stops_since_morning: Vec<NewStop>,
 }
 
 pub fn intraday(ctx: &Context, store: &mut Store, as_of: Option<NaiveDate>) -> Result<Intraday> {
-    let inputs = inputs(ctx, store, as_of)?;
-    let analysis = inputs.analyze(CheckMode::Intraday);
+    let base = inputs(ctx, store, as_of)?;
+    let (inputs, live, stops_since_morning) = match with_provisional(store, &base, ctx.today)? {
+        Some((live_inputs, note)) => {
+            let morning = base.analyze(CheckMode::Intraday);
+            let live = live_inputs.analyze(CheckMode::Intraday);
+            let stops = stops_since_morning(&morning, &live);
+            (live_inputs, Some(note), stops)
+        }
+        None => (base, None, Vec::new()),
+    };
+    let mut analysis = inputs.analyze(CheckMode::Intraday);
+    if let Some(note) = &live {
+        analysis.warnings.insert(0, note.warning());
+    }
     let morning = store.signals_on(analysis.as_of, MORNING_SOURCE)?;
     let plan = intraday_plan(&analysis, &morning, &inputs.snapshot, &inputs.rules);
     let already = store.signals_on(analysis.as_of, INTRADAY_SOURCE)?;
     let wanted: Vec<_> = plan
         .new_buys
         .iter()
-        .filter(|buy| !already.iter().any(|s| s.symbol == buy.symbol))
+        .filter(|buy| live.is_none() && !already.iter().any(|s| s.symbol == buy.symbol))
         .collect();
     // Each new signal is filled from its day's data and stored in the same transaction.
     let recorded = store.transaction(|tx| -> Result<usize, OpError> {
@@ -52,5 +70,7 @@ pub fn intraday(ctx: &Context, store: &mut Store, as_of: Option<NaiveDate>) -> R
         analysis,
         plan,
         recorded,
+        live,
+        stops_since_morning,
     })
 }

@@ -5,12 +5,15 @@
 
 pub mod analysis;
 pub mod backtest;
+pub mod fetch;
 pub mod intraday;
 pub mod journal;
 pub mod ledger;
+pub mod live;
 pub mod ops;
 pub mod performance;
 pub mod prices;
+pub mod quotes;
 pub mod record;
 pub mod swap;
 pub mod swap_review;

@@ -96,6 +96,10 @@ pub struct IndicatorLine {
     pub lookback_return_pct: Option<f64>,
     pub strength: f64,
     pub strength_incomplete: bool,
+    /// Set on a line computed from today's quote: "as of 14:52 ET, delayed". Its values are
+    /// recomputed for display, never stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<String>,
 }
 
 /// The last `last` sessions of `symbol` (at least one) with indicators, trend and strength;
@@ -131,8 +135,54 @@ pub fn indicator_lines(
                 lookback_return_pct: lookback,
                 strength: score,
                 strength_incomplete: incomplete,
+                provisional: None,
             }
         })
         .collect();
     Ok(lines)
+}
+
+/// The line of today's quote of `symbol`, when there is one newer than its last final bar:
+/// the indicators as they would be if the day closed at the quote (`indicators` opts in to
+/// provisional bars; nothing here is stored).
+pub fn provisional_line(
+    ctx: &Context,
+    store: &Store,
+    symbol: &Symbol,
+    bars: &[crate::domain::bar::Bar],
+) -> Result<Option<IndicatorLine>> {
+    let Some(p) = store
+        .provisional_on(ctx.today)?
+        .into_iter()
+        .find(|p| &p.quote.symbol == symbol)
+    else {
+        return Ok(None);
+    };
+    if bars.last().is_some_and(|b| b.date >= p.quote.date()) {
+        return Ok(None);
+    }
+    let series = crate::domain::analyzer::SymbolSeries {
+        bars: bars.to_vec(),
+        indicators: Vec::new(),
+    };
+    let live = crate::domain::quote::with_quote(&series, bars, &p.quote);
+    let values = live.indicators.last().copied().unwrap_or_default();
+    let dates: Vec<_> = live.bars.iter().map(|b| b.date).collect();
+    let closes: Vec<f64> = live.bars.iter().map(|b| b.adjusted().close).collect();
+    let i = closes.len() - 1;
+    let lookback = lookback_return_pct(&dates, &closes, i, ctx.config.general.lookback_days);
+    let Strength { score, incomplete } = signal_strength(
+        &SignalInputs::from_row(&values, lookback),
+        &ctx.config.signal,
+    );
+    Ok(Some(IndicatorLine {
+        date: dates[i],
+        close: closes[i],
+        values,
+        trend: values.trend().as_str(),
+        lookback_return_pct: lookback,
+        strength: score,
+        strength_incomplete: incomplete,
+        provisional: Some(p.quote.as_of_label()),
+    }))
 }

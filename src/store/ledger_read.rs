@@ -27,10 +27,7 @@ fn as_type(batch: &RecordBatch, i: usize, to: &DataType) -> Result<ArrayRef> {
     cast(batch.column(i), to).map_err(|e| bad(&e.to_string()))
 }
 
-fn down<T: 'static>(a: &ArrayRef, what: &str) -> Result<T>
-where
-    T: Clone,
-{
+fn down<T: Clone + 'static>(a: &ArrayRef, what: &str) -> Result<T> {
     a.as_any()
         .downcast_ref::<T>()
         .cloned()

@@ -41,9 +41,14 @@ pub const MIGRATIONS: &[Migration] = &[
             include_str!("../../migrations/0005_ledger_opening.sql")
         ),
     },
+    Migration {
+        version: 6,
+        name: "provisional",
+        sql: include_str!("../../migrations/0006_provisional.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: u32 = 5;
+pub const LATEST_VERSION: u32 = 6;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,

@@ -12,11 +12,14 @@ mod meta;
 mod migrations;
 mod portfolio;
 mod prices;
+mod provisional;
 mod reads;
 mod recommendations;
 mod safety;
+mod shared;
 
 pub use safety::wal_of;
+pub use shared::SharedStore;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -48,6 +51,7 @@ pub use portfolio::{
 pub use prices::{
     append_bars, bars, bars_since, last_dates, replace_bars, upsert_bars, UpsertCounts,
 };
+pub use provisional::{drop_provisional_through, provisional_on, store_quote, Stored};
 pub use recommendations::{
     is_executed, mark_swap_executed, pending_follow_ups, record_swaps, set_actual_improvement,
     stored_swap, stored_swap_id, stored_swaps, PendingFollowUp, Recorded, StoredSwap,
@@ -56,10 +60,13 @@ pub use recommendations::{
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "{path} is in use by another DuckLens (or another DuckDB program); close it and try again"
-    )]
-    Locked { path: PathBuf },
+    #[error("{}", locked_message(path, holder.as_deref()))]
+    Locked {
+        path: PathBuf,
+        /// The process DuckDB names as holding the file ("/usr/bin/ducklens (PID 4242)"),
+        /// when another process holds it.
+        holder: Option<String>,
+    },
     #[error(
         "{path} has schema version {found}, newer than this DuckLens understands ({supported}); \
          upgrade DuckLens. The file was not modified"
@@ -113,7 +120,7 @@ impl Store {
     /// Like [`Store::open`] but stops at schema `version`; used to build old databases in tests.
     pub fn open_up_to(path: &Path, version: u32) -> Result<Store> {
         let registered = register(path)?;
-        let result = Self::open_registered(path, version);
+        let result = retry_while_busy(|| Self::open_registered(path, version));
         if result.is_err() {
             unregister(&registered);
         }
@@ -123,6 +130,33 @@ impl Store {
             path: path.to_path_buf(),
             registered: Some(registered),
             upgrade_backup,
+        })
+    }
+
+    /// Opens a file this process opened (and checked) before, without the checks of a first
+    /// open: the app's worker reopens its file for every command. A file whose schema is no
+    /// longer the current one (replaced meanwhile) gets the full [`Store::open`].
+    pub fn reopen(path: &Path) -> Result<Store> {
+        let registered = register(path)?;
+        let conn = retry_while_busy(|| Connection::open(path).map_err(|e| open_error(path, e)));
+        let conn = match conn {
+            Ok(conn) => conn,
+            Err(e) => {
+                unregister(&registered);
+                return Err(e);
+            }
+        };
+        let current = migrations::current_version(&conn).unwrap_or(0);
+        if current != LATEST_VERSION {
+            drop(conn);
+            unregister(&registered);
+            return Store::open(path);
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            registered: Some(registered),
+            upgrade_backup: None,
         })
     }
 
@@ -177,6 +211,10 @@ impl Store {
         &self.path
     }
 
+    pub fn is_in_memory(&self) -> bool {
+        self.registered.is_none()
+    }
+
     pub fn schema_version(&self) -> Result<u32> {
         migrations::current_version(&self.conn)
     }
@@ -218,6 +256,51 @@ impl Drop for Store {
     }
 }
 
+/// How long an open waits for another process to let go of the file, and how often it
+/// looks: a `ducklens fetch` or the app's worker holds the file for one command, not for a
+/// session, and the app leaves a gap between its commands (see `SharedStore`) that a
+/// frequent look finds; growing waits would keep missing it.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+const BUSY_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Runs `open` again while another process holds the file, for up to [`BUSY_WAIT`].
+fn retry_while_busy<T>(mut open: impl FnMut() -> Result<T>) -> Result<T> {
+    let started = std::time::Instant::now();
+    loop {
+        match open() {
+            Err(StoreError::Locked {
+                holder: Some(holder),
+                path,
+            }) if started.elapsed() < BUSY_WAIT => {
+                tracing::debug!(%holder, path = %path.display(), "database busy; retrying");
+                std::thread::sleep(BUSY_POLL);
+            }
+            other => return other,
+        }
+    }
+}
+
+fn locked_message(path: &Path, holder: Option<&str>) -> String {
+    match holder {
+        Some(holder) => format!(
+            "{} is busy: {holder} has held it for over 2 s; try again when it is done, or close it",
+            path.display()
+        ),
+        None => format!(
+            "{} is in use by another DuckLens (or another DuckDB program); close it and try again",
+            path.display()
+        ),
+    }
+}
+
+/// The holder DuckDB names in its lock error: `… Conflicting lock is held in PROGRAM (PID N)
+/// by user U. …` gives "PROGRAM (PID N)".
+fn lock_holder(raw: &str) -> Option<String> {
+    let rest = raw.split("Conflicting lock is held in ").nth(1)?;
+    let end = rest.find(" by user").or_else(|| rest.find(". "))?;
+    Some(rest[..end].trim().to_string()).filter(|h| !h.is_empty())
+}
+
 fn registry_key(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     absolute.canonicalize().unwrap_or(absolute)
@@ -230,6 +313,7 @@ fn register(path: &Path) -> Result<PathBuf> {
     if !set.insert(key.clone()) {
         return Err(StoreError::Locked {
             path: path.to_path_buf(),
+            holder: None,
         });
     }
     Ok(key)
@@ -248,6 +332,8 @@ fn open_error(path: &Path, err: duckdb::Error) -> StoreError {
     if raw.contains("Could not set lock") || raw.contains("Conflicting lock") {
         return StoreError::Locked {
             path: path.to_path_buf(),
+            // Unnamed, it is still another process: the registry refuses this one's own.
+            holder: Some(lock_holder(&raw).unwrap_or_else(|| "another process".into())),
         };
     }
     let first_line = raw
@@ -265,5 +351,30 @@ fn open_error(path: &Path, err: duckdb::Error) -> StoreError {
     StoreError::Open {
         path: path.to_path_buf(),
         message: first_line,
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    #[test]
+    fn the_holder_is_read_from_duckdbs_lock_error() {
+        let raw = "IO Error: Could not set lock on file \"/d/x.duckdb\": Conflicting lock is held \
+                   in /usr/local/bin/ducklens (PID 4242) by user ann. See also \
+                   https://duckdb.org/docs/stable/connect/concurrency";
+        assert_eq!(
+            lock_holder(raw).as_deref(),
+            Some("/usr/local/bin/ducklens (PID 4242)")
+        );
+        assert_eq!(lock_holder("IO Error: Could not set lock on file"), None);
+        assert_eq!(
+            locked_message(
+                Path::new("/d/x.duckdb"),
+                Some("/usr/local/bin/ducklens (PID 4242)")
+            ),
+            "/d/x.duckdb is busy: /usr/local/bin/ducklens (PID 4242) has held it for over 2 s; \
+             try again when it is done, or close it"
+        );
     }
 }

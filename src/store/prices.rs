@@ -26,6 +26,15 @@ pub fn append_bars(conn: &Connection, symbol: &Symbol, bars: &[Bar], source: &st
         ])?;
     }
     appender.flush()?;
+    drop_provisional(conn, symbol, bars)?;
+    Ok(())
+}
+
+/// Final bars replace the provisional bars up to their newest date.
+fn drop_provisional(conn: &Connection, symbol: &Symbol, bars: &[Bar]) -> Result<()> {
+    if let Some(newest) = bars.iter().map(|b| b.date).max() {
+        super::provisional::drop_provisional_through(conn, symbol, newest)?;
+    }
     Ok(())
 }
 
@@ -144,6 +153,7 @@ pub fn upsert_bars(
             volume = excluded.volume, source = excluded.source;
          DELETE FROM staging_prices;",
     )?;
+    drop_provisional(conn, symbol, bars)?;
     Ok(UpsertCounts {
         inserted: inserted as usize,
         updated: updated as usize,

@@ -36,12 +36,27 @@ pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
         std::fs::remove_file(path).map_err(|e| open_failure(path, e.to_string()))?;
         return Ok(None);
     }
-    let block_size = check_layout(path, meta.len())?;
+    // The read-only handle comes first: while it is open no other process writes, so the
+    // layout read below sees a settled file (a writer mid-checkpoint would look cut short).
+    // A file DuckDB cannot open gets the layout's explanation when there is one.
     let read_only = Config::default().access_mode(AccessMode::ReadOnly)?;
-    let conn = Connection::open_with_flags(path, read_only).map_err(|e| open_error(path, e))?;
+    let conn = match Connection::open_with_flags(path, read_only) {
+        Ok(conn) => conn,
+        Err(e) => {
+            let err = open_error(path, e);
+            if !matches!(err, StoreError::Locked { .. }) {
+                check_layout(path, meta.len())?;
+            }
+            return Err(err);
+        }
+    };
+    let len = std::fs::metadata(path)
+        .map_err(|e| open_failure(path, e.to_string()))?
+        .len();
+    let block_size = check_layout(path, len)?;
     let found = migrations::current_version(&conn).map_err(|e| damaged(path, &e.to_string()))?;
     if let Some(block_size) = block_size {
-        check_blocks_present(&conn, path, meta.len(), block_size)?;
+        check_blocks_present(&conn, path, len, block_size)?;
     }
     if found == 0 {
         let tables = own_tables(&conn).map_err(|e| damaged(path, &e.to_string()))?;

@@ -46,6 +46,7 @@ pub struct App {
     pub optimization: optimization::State,
     pub signals: signals::State,
     pub backtest: backtest::State,
+    pub fetch: super::fetch_job::State,
     /// The id of the last job sent; each command gets the next one.
     last_job: u64,
 }
@@ -70,6 +71,7 @@ impl App {
             optimization: optimization::State::default(),
             signals: signals::State::default(),
             backtest: backtest::State::default(),
+            fetch: super::fetch_job::State::default(),
             last_job: 0,
         }
     }
@@ -110,7 +112,11 @@ impl App {
     /// backtest, the acceptance) of the job it waits for and on nothing else; the Backtest tab
     /// follows only the run it started.
     fn on_event(&mut self, event: Event) -> Vec<Job> {
+        if self.fetch.on_event(&event, &mut self.status) && !matches!(event, Event::Failed { .. }) {
+            return Vec::new();
+        }
         match event {
+            Event::Fetching { .. } | Event::Fetched { .. } => {}
             Event::Loaded(d) => {
                 self.status.busy = d.journal_pending.then(|| "judging the journal".to_string());
                 let first = self.data.is_none();
@@ -233,6 +239,22 @@ impl App {
             Action::Refresh => {
                 self.status.busy = Some("refreshing".into());
                 return vec![self.send(Command::Refresh)];
+            }
+            // Esc stops a fetch under way, from any tab.
+            Action::Back | Action::Cancel if self.fetch.running.is_some() => {
+                let target = self.fetch.running.unwrap_or(JobId(0));
+                self.status.busy = Some("cancelling the fetch".into());
+                return vec![self.send(Command::CancelFetch(target))];
+            }
+            Action::Fetch => {
+                if self.fetch.running.is_some() {
+                    return Vec::new();
+                }
+                self.status.busy = Some("fetch starting".into());
+                self.status.error = None;
+                let job = self.send(Command::Fetch);
+                self.fetch.running = Some(job.id);
+                return vec![job];
             }
             Action::Back => {
                 self.status.error = None;

@@ -2,7 +2,6 @@
 //! blocking pool, reporting progress and stopping when the cancel flag is set.
 
 use std::sync::atomic::AtomicBool;
-use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
@@ -14,7 +13,7 @@ use crate::domain::backtest::{
 };
 use crate::service::backtest::{prepare, sweep_base, BacktestPlan, Prepared};
 use crate::service::{user_error, Context};
-use crate::store::{self, Store};
+use crate::store::{self, SharedStore};
 
 /// What the parameter form asks for: the plan, and whether to run the sweep instead.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,7 +45,7 @@ pub enum BacktestOutcome {
 /// Symbols without prices in the range are left out, as the CLI does.
 pub fn run(
     ctx: &Context,
-    store: &Mutex<Store>,
+    store: &SharedStore,
     job: JobId,
     request: &BacktestRequest,
     cancel: &AtomicBool,
@@ -54,10 +53,7 @@ pub fn run(
 ) -> Result<Option<BacktestOutcome>> {
     let Prepared {
         universe, params, ..
-    } = {
-        let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-        prepare(ctx, &guard, &request.plan)?
-    };
+    } = store.with(|s| prepare(ctx, s, &request.plan))?;
     let _ = events.send(Event::Accepted { job });
     let rules = ctx.config.analysis_rules();
     let backtest = &ctx.config.backtest;
@@ -86,8 +82,9 @@ pub fn run(
         Err(BacktestError::Cancelled) => Ok(None),
         Err(e) => Err(user_error(e.to_string())),
         Ok(BacktestOutcome::Report { report, .. }) => {
-            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            let run_ids = guard.in_transaction(|tx| store::save_backtest_report(tx, &report))?;
+            let run_ids = store.with(|s| -> Result<_> {
+                Ok(s.in_transaction(|tx| store::save_backtest_report(tx, &report))?)
+            })?;
             Ok(Some(BacktestOutcome::Report { report, run_ids }))
         }
         Ok(sweep) => Ok(Some(sweep)),

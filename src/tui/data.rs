@@ -13,6 +13,7 @@ use crate::domain::performance::{DayValue, MillionPlan};
 use crate::domain::portfolio::{AccountBalance, Holding};
 use crate::domain::symbol::Symbol;
 use crate::domain::tracker::JournalStats;
+use crate::service::live::{stops_since_morning, with_provisional, LiveNote, NewStop};
 use crate::service::Context;
 use crate::store::Store;
 
@@ -42,6 +43,10 @@ pub struct Dashboard {
     /// The first load of a session: due signals are not judged yet and `stats` is `None`;
     /// the full load follows (judging a large journal must not hold back the first frame).
     pub journal_pending: bool,
+    /// Set when today's quotes (provisional bars) are part of the figures.
+    pub live: Option<LiveNote>,
+    /// Stops today's quotes hit that the last close did not.
+    pub stops_since_morning: Vec<NewStop>,
 }
 
 /// What the Account tab's performance panels show, computed here in the worker.
@@ -125,6 +130,8 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         breakeven_pct: ctx.config.journal.breakeven_pct,
         demo: false,
         journal_pending: !with_stats,
+        live: None,
+        stops_since_morning: Vec::new(),
     };
     match ledger_values(ctx, store) {
         Ok(values) => {
@@ -134,11 +141,26 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         Err(e) => d.performance_note = Some(format!("the ledger does not replay: {e}")),
     }
     match crate::service::analysis::inputs(ctx, store, None) {
-        Ok(inputs) => {
+        Ok(base) => {
+            // The app's views opt in to today's quotes.
+            let inputs = match with_provisional(store, &base, ctx.today)? {
+                Some((live, note)) => {
+                    d.stops_since_morning = stops_since_morning(
+                        &base.analyze(CheckMode::Intraday),
+                        &live.analyze(CheckMode::Intraday),
+                    );
+                    d.live = Some(note);
+                    live
+                }
+                None => base,
+            };
             let held: Vec<Symbol> = inputs.holdings.iter().map(|h| h.symbol.clone()).collect();
             d.watch = watch_rows(&inputs.watchlist, &held, &inputs.snapshot, &inputs.rules);
             d.alerts = inputs.analyze(CheckMode::Intraday).underperformers;
-            let analysis = inputs.analyze(CheckMode::Morning);
+            let mut analysis = inputs.analyze(CheckMode::Morning);
+            if let Some(note) = &d.live {
+                analysis.warnings.insert(0, note.warning());
+            }
             d.analysis = Some(analysis);
             d.demo = store.holds_only(
                 crate::market::demo::DEMO_SOURCE,

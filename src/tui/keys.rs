@@ -42,6 +42,7 @@ pub enum Action {
     Run,
     Cancel,
     NextPanel,
+    Fetch,
 }
 
 pub struct Binding {
@@ -102,6 +103,12 @@ pub const GLOBAL: &[Binding] = &[
         "r",
         "refresh from the database",
         Action::Refresh,
+    ),
+    bind(
+        &[Char('f')],
+        "f",
+        "fetch daily bars and today's quotes",
+        Action::Fetch,
     ),
     bind(&[Char('?')], "?", "this help", Action::Help),
     bind(&[Esc], "Esc", "close / cancel", Action::Back),

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod backtest_job;
 pub mod data;
+pub mod fetch_job;
 pub mod forms;
 pub mod keys;
 pub mod tabs;

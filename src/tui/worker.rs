@@ -13,6 +13,8 @@
 //! | `Apply(op)` | `Loaded` (the data with the change), then `Saved { job }` with the operation's summary; or `Failed { job }` with its refusal |
 //! | `RunBacktest` | `Accepted { job }` once its inputs are ready, `Progress { job }` on the way, then `Backtest { job }`, `Cancelled { job }` or `Failed { job }`; a run that cannot start answers `Failed { job }` without `Accepted` |
 //! | `CancelBacktest(target)` | nothing itself: the target answers `Cancelled` (or its result, when the cancel came too late) |
+//! | `Fetch` | `Fetching { job }` per symbol, then `Loaded` and `Fetched { job }`; or `Loaded` and `Cancelled { job }`; or `Failed { job }` |
+//! | `CancelFetch(target)` | as `CancelBacktest` |
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,10 +25,11 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
+use super::fetch_job::{self, FetchOutcome};
 use crate::domain::symbol::Symbol;
 use crate::service::ops::{self, Op, OpError};
 use crate::service::Context;
-use crate::store::Store;
+use crate::store::{SharedStore, Store};
 
 /// The number the app gives each command it sends; every answer of the worker carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,6 +61,10 @@ pub enum Command {
     RunBacktest(BacktestRequest),
     /// Stops the backtest run as this job at its next day.
     CancelBacktest(JobId),
+    /// Daily bars, then today's quotes, for the app's symbols; runs beside the queue.
+    Fetch,
+    /// Stops the fetch run as this job before its next symbol.
+    CancelFetch(JobId),
 }
 
 #[derive(Debug, Clone)]
@@ -90,15 +97,28 @@ pub enum Event {
         job: JobId,
         outcome: Box<BacktestOutcome>,
     },
-    /// The backtest stopped at the user's request.
+    /// The backtest or fetch stopped at the user's request.
     Cancelled {
         job: JobId,
+    },
+    /// A fetch is at this symbol (`done` of `total` finished before it).
+    Fetching {
+        job: JobId,
+        symbol: String,
+        done: usize,
+        total: usize,
+    },
+    /// The fetch finished; the `Loaded` with its data came just before.
+    Fetched {
+        job: JobId,
+        outcome: FetchOutcome,
     },
 }
 
 struct Worker {
     ctx: Context,
-    store: Mutex<Store>,
+    /// Open only while a command works on it (see `SharedStore`).
+    store: SharedStore,
     /// The cancel flag of each backtest under way.
     cancels: Mutex<HashMap<JobId, Arc<AtomicBool>>>,
 }
@@ -115,7 +135,7 @@ pub fn spawn(
     let (ev_tx, ev_rx) = unbounded_channel::<Event>();
     let worker = Arc::new(Worker {
         ctx,
-        store: Mutex::new(store),
+        store: SharedStore::new(store),
         cancels: Mutex::new(HashMap::new()),
     });
     runtime.spawn(async move {
@@ -123,7 +143,7 @@ pub fn spawn(
             let worker = Arc::clone(&worker);
             let events = ev_tx.clone();
             match command {
-                Command::CancelBacktest(target) => {
+                Command::CancelBacktest(target) | Command::CancelFetch(target) => {
                     if let Some(flag) = lock(&worker.cancels).get(&target) {
                         flag.store(true, Ordering::Relaxed);
                     }
@@ -144,6 +164,25 @@ pub fn spawn(
                             let _ = watched.send(Event::Failed {
                                 job,
                                 message: "internal error: the backtest panicked".into(),
+                            });
+                        }
+                    });
+                }
+                Command::Fetch => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    lock(&worker.cancels).insert(job, Arc::clone(&cancel));
+                    tokio::spawn(async move {
+                        let watched = events.clone();
+                        let done = Arc::clone(&worker);
+                        let run = tokio::task::spawn_blocking(move || {
+                            worker.fetch(job, &cancel, &events)
+                        });
+                        let panicked = run.await.is_err();
+                        lock(&done.cancels).remove(&job);
+                        if panicked {
+                            let _ = watched.send(Event::Failed {
+                                job,
+                                message: "internal error: the fetch panicked".into(),
                             });
                         }
                     });
@@ -171,22 +210,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Worker {
     fn handle(&self, job: JobId, command: Command, events: &UnboundedSender<Event>) {
         let outcome = match command {
-            Command::Start => data::load_first(&self.ctx, &mut lock(&self.store))
+            Command::Start => self
+                .store
+                .with(|s| data::load_first(&self.ctx, s))
                 .map(|d| Event::Loaded(Box::new(d)))
                 .map_err(|e| message_of(&e)),
             Command::Refresh => self
                 .refresh()
                 .map(|d| Event::Loaded(Box::new(d)))
                 .map_err(|e| message_of(&e)),
-            Command::LoadChart(symbol) => data::load_chart(&lock(&self.store), &symbol)
+            Command::LoadChart(symbol) => self
+                .store
+                .with(|s| data::load_chart(s, &symbol))
                 .map(Event::Chart)
                 .map_err(|e| message_of(&e)),
             Command::Apply(op) => self
-                .apply(op)
-                .map(|message| {
+                .apply_and_reload(op)
+                .map(|(message, reloaded)| {
                     // The fresh data goes first, so that once the user sees "saved" the tables
                     // already show the change. The write stands even when the reload fails.
-                    let message = match self.refresh() {
+                    let message = match reloaded {
                         Ok(d) => {
                             let _ = events.send(Event::Loaded(Box::new(d)));
                             message
@@ -199,7 +242,10 @@ impl Worker {
                 })
                 .map_err(|e| e.to_string()),
             // Answered beside the queue in `spawn`.
-            Command::RunBacktest(_) | Command::CancelBacktest(_) => return,
+            Command::RunBacktest(_)
+            | Command::CancelBacktest(_)
+            | Command::Fetch
+            | Command::CancelFetch(_) => return,
         };
         let event = outcome.unwrap_or_else(|message| {
             tracing::warn!("{job}: {message}");
@@ -229,14 +275,38 @@ impl Worker {
         let _ = events.send(event);
     }
 
-    fn refresh(&self) -> Result<Dashboard> {
-        let mut store = lock(&self.store);
-        data::load_dashboard(&self.ctx, &mut store)
+    fn fetch(&self, job: JobId, cancel: &AtomicBool, events: &UnboundedSender<Event>) {
+        let outcome = fetch_job::run(&self.ctx, &self.store, job, cancel, events);
+        if outcome.is_ok() {
+            // What came is stored, finished or not: the tabs show it.
+            match self.refresh() {
+                Ok(d) => {
+                    let _ = events.send(Event::Loaded(Box::new(d)));
+                }
+                Err(e) => tracing::warn!("{job}: reloading after the fetch failed: {e}"),
+            }
+        }
+        let event = match outcome {
+            Ok(Some(outcome)) => Event::Fetched { job, outcome },
+            Ok(None) => Event::Cancelled { job },
+            Err(e) => Event::Failed {
+                job,
+                message: message_of(&e),
+            },
+        };
+        let _ = events.send(event);
     }
 
-    fn apply(&self, op: Op) -> Result<String, OpError> {
-        let mut store = lock(&self.store);
-        ops::apply(&self.ctx, &mut store, op).map(|applied| applied.summary)
+    fn refresh(&self) -> Result<Dashboard> {
+        self.store.with(|s| data::load_dashboard(&self.ctx, s))
+    }
+
+    /// The change and the reload in one opening of the file.
+    fn apply_and_reload(&self, op: Op) -> Result<(String, Result<Dashboard>), OpError> {
+        self.store.with(|s| {
+            let summary = ops::apply(&self.ctx, s, op)?.summary;
+            Ok((summary, data::load_dashboard(&self.ctx, s)))
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 // Each test crate uses a subset of these helpers.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod pty;
 
 use std::path::Path;

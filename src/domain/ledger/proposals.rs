@@ -89,7 +89,7 @@ fn split_between(prev: &Bar, next: &Bar) -> Option<Split> {
     }
     RATIOS.iter().find_map(|&(to, from)| {
         let ratio = Decimal::from(to) / Decimal::from(from);
-        ((jump / ratio - Decimal::ONE).abs() < dec!(0.1)).then(|| Split { to, from })
+        ((jump / ratio - Decimal::ONE).abs() < dec!(0.1)).then_some(Split { to, from })
     })
 }
 

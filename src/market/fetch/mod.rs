@@ -3,15 +3,20 @@
 
 mod http;
 mod polygon;
+mod polygon_snapshot;
 mod stooq;
+mod stooq_quote;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
 pub use http::{HttpClient, RetryPolicy};
 pub use polygon::Polygon;
+pub use polygon_snapshot::parse_snapshot;
 pub use stooq::Stooq;
+pub use stooq_quote::parse_quotes;
 
 use crate::domain::bar::Bar;
+use crate::domain::quote::Quote;
 use crate::domain::rules::{ProviderName, ProviderRules};
 use crate::domain::symbol::Symbol;
 
@@ -41,9 +46,22 @@ pub enum FetchError {
         provider: &'static str,
         message: String,
     },
+    /// Not a failure: the market is closed, or has not traded the symbol yet today.
+    #[error("no trade today on {provider}{}", last.map(|t| format!(" (last trade {} ET)", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default())]
+    NoTradeToday {
+        provider: &'static str,
+        symbol: String,
+        last: Option<chrono::NaiveDateTime>,
+    },
     #[error("{0}")]
     Config(String),
 }
+
+/// Each asked symbol with its quote of `today`, or why there is none.
+pub type QuoteOutcomes = Vec<(Symbol, Result<Quote, FetchError>)>;
+
+/// How many symbols one quote request asks for (both providers take a list).
+pub const QUOTES_PER_REQUEST: usize = 50;
 
 /// A source of daily bars.
 pub trait Provider: Send + Sync {
@@ -59,6 +77,21 @@ pub trait Provider: Send + Sync {
     fn source(&self) -> &'static str {
         self.name()
     }
+    /// The latest price of `today` of each symbol, in one request for up to
+    /// [`QUOTES_PER_REQUEST`] symbols. An error refuses the whole request.
+    fn quotes(&self, symbols: &[Symbol], today: NaiveDate) -> Result<QuoteOutcomes, FetchError>;
+}
+
+/// The quote outcomes of `symbols`, asked in chunks; a chunk whose request failed gives its
+/// error to each of its symbols, and the other chunks go on.
+pub fn all_quotes(provider: &dyn Provider, symbols: &[Symbol], today: NaiveDate) -> QuoteOutcomes {
+    symbols
+        .chunks(QUOTES_PER_REQUEST)
+        .flat_map(|chunk| match provider.quotes(chunk, today) {
+            Ok(outcomes) => outcomes,
+            Err(e) => chunk.iter().map(|s| (s.clone(), Err(e.clone()))).collect(),
+        })
+        .collect()
 }
 
 /// Builds the configured provider. `api_key_env` is `POLYGON_API_KEY`, read at the CLI edge.

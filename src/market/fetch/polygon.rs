@@ -66,30 +66,55 @@ impl Provider for Polygon {
             "{}/v2/aggs/ticker/{symbol}/range/1/day/{from}/{to}?adjusted=true&sort=asc&limit=50000&apiKey={}",
             self.base_url, self.api_key
         );
-        let body = self.client.get(&url).map_err(|f| match f {
-            HttpFailure::Status {
-                status: 401 | 403, ..
-            } => FetchError::BadKey {
-                provider: NAME,
-                status: 401,
-            },
-            HttpFailure::Status { status: 404, .. } => FetchError::UnknownSymbol {
-                provider: NAME,
-                symbol: symbol.to_string(),
-            },
-            HttpFailure::Status {
-                status, attempts, ..
-            } => FetchError::Http {
-                provider: NAME,
-                status,
-                attempts,
-            },
-            HttpFailure::Transport(message) => FetchError::Network {
-                provider: NAME,
-                message,
-            },
-        })?;
+        let body = self
+            .client
+            .get(&url)
+            .map_err(|f| failure(f, Some(symbol)))?;
         parse_aggregates(&body, symbol)
+    }
+
+    fn quotes(
+        &self,
+        symbols: &[Symbol],
+        today: NaiveDate,
+    ) -> Result<super::QuoteOutcomes, FetchError> {
+        let tickers: Vec<&str> = symbols.iter().map(Symbol::as_str).collect();
+        let url = format!(
+            "{}/v2/snapshot/locale/us/markets/stocks/tickers?tickers={}&apiKey={}",
+            self.base_url,
+            tickers.join(","),
+            self.api_key
+        );
+        let body = self.client.get(&url).map_err(|f| failure(f, None))?;
+        super::parse_snapshot(&body, symbols, today)
+    }
+}
+
+/// What a failed GET means; `symbol` for the requests about one symbol (a 404 there is an
+/// unknown symbol).
+fn failure(f: HttpFailure, symbol: Option<&Symbol>) -> FetchError {
+    match f {
+        HttpFailure::Status {
+            status: 401 | 403, ..
+        } => FetchError::BadKey {
+            provider: NAME,
+            status: 401,
+        },
+        HttpFailure::Status { status: 404, .. } if symbol.is_some() => FetchError::UnknownSymbol {
+            provider: NAME,
+            symbol: symbol.map(Symbol::to_string).unwrap_or_default(),
+        },
+        HttpFailure::Status {
+            status, attempts, ..
+        } => FetchError::Http {
+            provider: NAME,
+            status,
+            attempts,
+        },
+        HttpFailure::Transport(message) => FetchError::Network {
+            provider: NAME,
+            message,
+        },
     }
 }
 

@@ -37,34 +37,56 @@ impl Provider for Stooq {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Bar>, FetchError> {
-        let ticker = format!(
-            "{}.us",
-            symbol.as_str().to_ascii_lowercase().replace('.', "-")
-        );
+        let ticker = super::stooq_quote::stooq_ticker(symbol);
         let url = format!(
             "{}/q/d/l/?s={ticker}&d1={}&d2={}&i=d",
             self.base_url,
             from.format("%Y%m%d"),
             to.format("%Y%m%d")
         );
-        let body = self.client.get(&url).map_err(|f| match f {
-            HttpFailure::Status { status: 404, .. } => FetchError::UnknownSymbol {
-                provider: NAME,
-                symbol: symbol.to_string(),
-            },
-            HttpFailure::Status {
-                status, attempts, ..
-            } => FetchError::Http {
-                provider: NAME,
-                status,
-                attempts,
-            },
-            HttpFailure::Transport(message) => FetchError::Network {
-                provider: NAME,
-                message,
-            },
-        })?;
+        let body = self
+            .client
+            .get(&url)
+            .map_err(|f| failure(f, Some(symbol)))?;
         parse_stooq(&body, symbol)
+    }
+
+    fn quotes(
+        &self,
+        symbols: &[Symbol],
+        today: NaiveDate,
+    ) -> Result<super::QuoteOutcomes, FetchError> {
+        let tickers: Vec<String> = symbols
+            .iter()
+            .map(super::stooq_quote::stooq_ticker)
+            .collect();
+        let url = format!(
+            "{}/q/l/?s={}&f=sd2t2ohlcv&h&e=csv",
+            self.base_url,
+            tickers.join("+")
+        );
+        let body = self.client.get(&url).map_err(|f| failure(f, None))?;
+        super::parse_quotes(&body, symbols, today)
+    }
+}
+
+fn failure(f: HttpFailure, symbol: Option<&Symbol>) -> FetchError {
+    match f {
+        HttpFailure::Status { status: 404, .. } if symbol.is_some() => FetchError::UnknownSymbol {
+            provider: NAME,
+            symbol: symbol.map(Symbol::to_string).unwrap_or_default(),
+        },
+        HttpFailure::Status {
+            status, attempts, ..
+        } => FetchError::Http {
+            provider: NAME,
+            status,
+            attempts,
+        },
+        HttpFailure::Transport(message) => FetchError::Network {
+            provider: NAME,
+            message,
+        },
     }
 }
 

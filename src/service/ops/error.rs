@@ -125,6 +125,7 @@ mod tests {
         assert_eq!(refused.exit_code(), 1);
         let locked = OpError::from(StoreError::Locked {
             path: "x.duckdb".into(),
+            holder: Some("/usr/bin/ducklens (PID 7)".into()),
         });
         assert!(locked.is_user());
         assert_eq!(OpError::Internal("disk".into()).exit_code(), 2);

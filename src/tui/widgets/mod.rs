@@ -4,6 +4,7 @@ pub mod chart;
 pub mod fmt;
 pub mod form;
 pub mod help;
+pub mod live_mark;
 pub mod status;
 pub mod table;
 

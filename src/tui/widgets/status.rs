@@ -14,6 +14,12 @@ const SPINNER: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![freshness(app)];
+    spans.extend(
+        app.data
+            .as_ref()
+            .map(super::live_mark::spans)
+            .unwrap_or_default(),
+    );
     if app.status.demo || app.data.as_ref().is_some_and(|d| d.demo) {
         spans.push(Span::styled(
             " DEMO ",
