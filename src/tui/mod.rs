@@ -39,7 +39,15 @@ pub fn run(ctx: Context, demo: bool) -> Result<()> {
     let app = App::new(ctx.db_path.clone(), demo, ctx.today);
     let (commands, events) = worker::spawn(runtime.handle(), store, ctx);
     let mut terminal = ratatui::init();
+    // Clicks and the wheel come to the app while it runs; given back on every way out.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let restore_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        restore_hook(info);
+    }));
     let result = runtime.block_on(event_loop(&mut terminal, app, commands, events));
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
     runtime.shutdown_timeout(Duration::from_secs(2));
     result
@@ -62,6 +70,7 @@ async fn event_loop(
         let msg = tokio::select! {
             key = keys.next() => match key {
                 Some(Ok(TermEvent::Key(k))) if k.kind == KeyEventKind::Press => Msg::Key(k),
+                Some(Ok(TermEvent::Mouse(m))) => Msg::Mouse(m),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
