@@ -1,140 +1,9 @@
 //! The app on the demo database at a fixed date: every tab and form rendered at 120×40 and
 //! 80×24 into a `TestBackend`, and the key paths of `update`, driven like a user would.
 
-use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, OnceLock};
+mod tui_support;
 
-use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ducklens::config::Config;
-use ducklens::domain::backtest::Frequency;
-use ducklens::domain::symbol::Symbol;
-use ducklens::service::ops::{Op, SwapRef};
-use ducklens::service::Context;
-use ducklens::store::Store;
-use ducklens::tui::app::{App, Msg, Tab};
-use ducklens::tui::backtest_job::{self, BacktestOutcome, BacktestRequest};
-use ducklens::tui::data::{self, ChartData, Dashboard};
-use ducklens::tui::ui;
-use ducklens::tui::worker::{Command, Event, Job, JobId};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
-}
-
-struct Demo {
-    dashboard: Dashboard,
-    chart: ChartData,
-    backtest: BacktestOutcome,
-    sweep: BacktestOutcome,
-}
-
-/// The demo's dashboard, SPY chart, default backtest and sweep, built once for the file.
-fn demo() -> &'static Demo {
-    static DEMO: OnceLock<Demo> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.duckdb");
-        ducklens::cli::build_demo(&path, today()).unwrap();
-        let ctx = Context {
-            db_path: path.clone(),
-            db_flag: None,
-            config: Config::from_toml_str("", "defaults").unwrap(),
-            today: today(),
-        };
-        let mut store = Store::open(&path).unwrap();
-        let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
-        let chart = data::load_chart(&store, &Symbol::parse("SPY").unwrap()).unwrap();
-        let store = Mutex::new(store);
-        let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
-        let cancel = AtomicBool::new(false);
-        let mut request = BacktestRequest::default();
-        let backtest = backtest_job::run(&ctx, &store, JobId(1), &request, &cancel, &events)
-            .unwrap()
-            .unwrap();
-        request.sweep = true;
-        let sweep = backtest_job::run(&ctx, &store, JobId(2), &request, &cancel, &events)
-            .unwrap()
-            .unwrap();
-        Demo {
-            dashboard,
-            chart,
-            backtest,
-            sweep,
-        }
-    })
-}
-
-fn app() -> App {
-    let Demo {
-        dashboard, chart, ..
-    } = demo();
-    let (dashboard, chart) = (dashboard.clone(), chart.clone());
-    let mut app = App::new(PathBuf::from("demo.duckdb"), true, today());
-    app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
-    app.update(Msg::Worker(Event::Chart(chart)));
-    app
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl_c() -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
-}
-
-/// Types `keys`; the jobs they sent, ids included.
-fn press_jobs(app: &mut App, keys: &str) -> Vec<Job> {
-    keys.chars()
-        .flat_map(|c| app.update(key(KeyCode::Char(c))))
-        .collect()
-}
-
-fn commands(jobs: Vec<Job>) -> Vec<Command> {
-    jobs.into_iter().map(|j| j.command).collect()
-}
-
-fn press(app: &mut App, keys: &str) -> Vec<Command> {
-    commands(press_jobs(app, keys))
-}
-
-/// Presses Enter on a valid form: the one job it sends.
-fn enter(app: &mut App) -> Job {
-    let sent = app.update(key(KeyCode::Enter));
-    let [job] = &sent[..] else {
-        panic!("Enter sent {sent:?}")
-    };
-    job.clone()
-}
-
-fn answer(app: &mut App, event: Event) {
-    app.update(Msg::Worker(event));
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::render(app, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn snap(name: &str, app: &App, width: u16, height: u16) {
-    let text = screen(app, width, height);
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::assert_snapshot!(name, text);
-    });
-}
+use tui_support::*;
 
 #[test]
 fn every_tab_at_120x40_and_80x24() {
@@ -227,10 +96,6 @@ fn too_small_terminal_says_so() {
         text.starts_with("terminal too small (need 80×24, have 79×24)"),
         "{text}"
     );
-}
-
-fn special(app: &mut App, code: KeyCode) -> Vec<Command> {
-    commands(app.update(key(code)))
 }
 
 /// Empties the focused field and types `text` into it.

@@ -33,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [tabs_area, banner_area, body, message_area, status_area, footer_area] =
         Layout::vertical([
             Constraint::Length(1),
-            Constraint::Length(banner.len().min(2) as u16),
+            Constraint::Length(banner.len().min(3) as u16),
             Constraint::Min(10),
             Constraint::Length(message.len().min(3) as u16),
             Constraint::Length(1),

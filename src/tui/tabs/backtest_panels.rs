@@ -67,12 +67,15 @@ pub(super) fn render_drawdown(frame: &mut Frame, area: Rect, s: &StrategyResult)
         style: theme::bad(),
         points: series(dd),
     }];
-    let title = format!(
-        "Drawdown · max {} ({} → {})",
-        share_pct(Some(-s.metrics.max_drawdown_pct)),
-        s.metrics.max_drawdown_peak,
-        s.metrics.max_drawdown_trough
+    let max = share_pct(Some(-s.metrics.max_drawdown_pct));
+    let mut title = format!(
+        "Drawdown · max {max} ({} → {})",
+        s.metrics.max_drawdown_peak, s.metrics.max_drawdown_trough
     );
+    // A narrow chart keeps the depth and the trough's day rather than cut the title.
+    if title.chars().count() + 2 > area.width as usize {
+        title = format!("Drawdown max {max} on {}", s.metrics.max_drawdown_trough);
+    }
     let axis = chart::YAxis {
         max: Some(0.0),
         unit: "%",

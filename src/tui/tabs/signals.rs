@@ -341,7 +341,7 @@ fn render_side(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard, f
     scroll::render(
         frame,
         text,
-        "Stats (after commission) · swaps · missed",
+        "Stats after commission",
         lines,
         &state.stats,
         state.focus == 1,

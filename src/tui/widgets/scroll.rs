@@ -62,7 +62,14 @@ pub fn render(
     let below = total.saturating_sub(offset + height);
     if below > 0 {
         block = block.title_bottom(
-            Line::styled(format!("↓ {below} more rows (j)"), theme::warn()).right_aligned(),
+            Line::styled(
+                format!(
+                    "↓ {below} more row{} (j)",
+                    if below == 1 { "" } else { "s" }
+                ),
+                theme::warn(),
+            )
+            .right_aligned(),
         );
     }
     let shown: Vec<Line> = rows.into_iter().skip(offset).take(height).collect();
