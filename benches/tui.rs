@@ -76,7 +76,7 @@ fn signals_frame(c: &mut Criterion) {
         KeyModifiers::NONE,
     )));
     // Somewhere in the middle of the journal, as after scrolling.
-    app.signals.selected = 25_000;
+    app.signals.list.selected = 25_000;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("signals tab frame, 50k rows, 120x40", |b| {
         b.iter(|| {

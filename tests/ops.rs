@@ -730,8 +730,8 @@ async fn the_command_line_and_the_app_refuse_with_the_same_words() {
     );
 
     let mut app = Running::start(&path).await;
-    // 4 x: the execution form of the first swap (DRFT → ZNTH); 500 shares.
-    app.press("4x");
+    // 4 t: the execution form of the first swap (DRFT → ZNTH); 500 shares.
+    app.press("4t");
     app.retype(0, "500");
     let shown = app.submit("the swap's refusal").await;
     assert_eq!(shown.as_deref(), Some(cli_sell.as_str()));
@@ -785,12 +785,12 @@ async fn every_form_submitted_by_keys_closes_on_its_own_answer() {
     let mut app = Running::start(&path).await;
     // (what, keys that open the form, fields retyped)
     let cases: &[FormCase] = &[
-        ("balance", "1n", &[(1, "12000.50")]),
+        ("balance", "1a", &[(1, "12000.50")]),
         ("watch add", "2a", &[(0, "MSFT")]),
-        ("watch remove", "2d", &[]),
-        ("swap execution", "4x", &[]),
+        ("watch remove", "2D", &[]),
+        ("swap execution", "4t", &[]),
         ("take", "5t", &[(2, "10")]),
-        ("note", "5n", &[(0, "waited for the pullback")]),
+        ("note", "5e", &[(0, "waited for the pullback")]),
         ("exit", "5x", &[(1, "131.40")]),
         ("new signal", "5a", &[(0, "RIVR"), (4, "82")]),
         (
@@ -799,7 +799,7 @@ async fn every_form_submitted_by_keys_closes_on_its_own_answer() {
             &[(0, "AAPL"), (1, "10"), (2, "150.25")],
         ),
         ("holding edit", "3e", &[(1, "90")]),
-        ("holding remove", "3d", &[]),
+        ("holding remove", "3D", &[]),
     ];
     for (what, open, edits) in cases {
         app.press(open);

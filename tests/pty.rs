@@ -67,7 +67,7 @@ fn the_backtest_parameters_form_never_traps_the_user() {
     let dir = tempfile::tempdir().unwrap();
     demo_database(dir.path());
     let (mut screen, mut child) = spawn_app(dir.path());
-    screen.wait_for("Account (n records balances)");
+    screen.wait_for("Balances as of");
     // The tab's first run, to the end; Esc then clears its message.
     screen.send("6");
     screen.wait_for("Backtest done");
@@ -92,7 +92,7 @@ fn take_and_close_a_signal_in_the_app() {
     demo_database(dir.path());
 
     let (mut screen, mut child) = spawn_app(dir.path());
-    screen.wait_for("Account (n records balances)");
+    screen.wait_for("Balances as of");
     screen.send("5");
     screen.wait_for("Journal 40/40");
     // The newest signal (40, WAVE) is open: t opens the take form, price pre-filled.
@@ -128,9 +128,9 @@ fn sigterm_and_sighup_give_the_terminal_back() {
     demo_database(dir.path());
     for signal in ["-TERM", "-HUP"] {
         let (mut screen, mut child) = spawn_app(dir.path());
-        screen.wait_for("Account (n records balances)");
+        screen.wait_for("Balances as of");
         // An open form must not keep the app from leaving either.
-        screen.send("n");
+        screen.send("a");
         let pid = child.process_id().expect("a pid").to_string();
         let killed = std::process::Command::new("kill")
             .args([signal, &pid])

@@ -1,140 +1,9 @@
 //! The app on the demo database at a fixed date: every tab and form rendered at 120×40 and
 //! 80×24 into a `TestBackend`, and the key paths of `update`, driven like a user would.
 
-use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::OnceLock;
+mod tui_support;
 
-use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ducklens::config::Config;
-use ducklens::domain::backtest::Frequency;
-use ducklens::domain::symbol::Symbol;
-use ducklens::service::ops::{Op, SwapRef};
-use ducklens::service::Context;
-use ducklens::store::Store;
-use ducklens::tui::app::{App, Msg, Tab};
-use ducklens::tui::backtest_job::{self, BacktestOutcome, BacktestRequest};
-use ducklens::tui::data::{self, ChartData, Dashboard};
-use ducklens::tui::ui;
-use ducklens::tui::worker::{Command, Event, Job, JobId};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
-}
-
-struct Demo {
-    dashboard: Dashboard,
-    chart: ChartData,
-    backtest: BacktestOutcome,
-    sweep: BacktestOutcome,
-}
-
-/// The demo's dashboard, SPY chart, default backtest and sweep, built once for the file.
-fn demo() -> &'static Demo {
-    static DEMO: OnceLock<Demo> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.duckdb");
-        ducklens::cli::build_demo(&path, today()).unwrap();
-        let ctx = Context {
-            db_path: path.clone(),
-            db_flag: None,
-            config: Config::from_toml_str("", "defaults").unwrap(),
-            today: today(),
-        };
-        let mut store = Store::open(&path).unwrap();
-        let dashboard = data::load_dashboard(&ctx, &mut store).unwrap();
-        let chart = data::load_chart(&store, &Symbol::parse("SPY").unwrap()).unwrap();
-        let store = ducklens::store::SharedStore::new(store);
-        let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
-        let cancel = AtomicBool::new(false);
-        let mut request = BacktestRequest::default();
-        let backtest = backtest_job::run(&ctx, &store, JobId(1), &request, &cancel, &events)
-            .unwrap()
-            .unwrap();
-        request.sweep = true;
-        let sweep = backtest_job::run(&ctx, &store, JobId(2), &request, &cancel, &events)
-            .unwrap()
-            .unwrap();
-        Demo {
-            dashboard,
-            chart,
-            backtest,
-            sweep,
-        }
-    })
-}
-
-fn app() -> App {
-    let Demo {
-        dashboard, chart, ..
-    } = demo();
-    let (dashboard, chart) = (dashboard.clone(), chart.clone());
-    let mut app = App::new(PathBuf::from("demo.duckdb"), true, today());
-    app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
-    app.update(Msg::Worker(Event::Chart(chart)));
-    app
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl_c() -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
-}
-
-/// Types `keys`; the jobs they sent, ids included.
-fn press_jobs(app: &mut App, keys: &str) -> Vec<Job> {
-    keys.chars()
-        .flat_map(|c| app.update(key(KeyCode::Char(c))))
-        .collect()
-}
-
-fn commands(jobs: Vec<Job>) -> Vec<Command> {
-    jobs.into_iter().map(|j| j.command).collect()
-}
-
-fn press(app: &mut App, keys: &str) -> Vec<Command> {
-    commands(press_jobs(app, keys))
-}
-
-/// Presses Enter on a valid form: the one job it sends.
-fn enter(app: &mut App) -> Job {
-    let sent = app.update(key(KeyCode::Enter));
-    let [job] = &sent[..] else {
-        panic!("Enter sent {sent:?}")
-    };
-    job.clone()
-}
-
-fn answer(app: &mut App, event: Event) {
-    app.update(Msg::Worker(event));
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::render(app, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn snap(name: &str, app: &App, width: u16, height: u16) {
-    let text = screen(app, width, height);
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::assert_snapshot!(name, text);
-    });
-}
+use tui_support::*;
 
 #[test]
 fn every_tab_at_120x40_and_80x24() {
@@ -182,11 +51,11 @@ fn help_overlay_lists_each_tabs_keys() {
     // A key each tab binds, as its help must list it.
     let expected = [
         (Tab::Account, "record new balances"),
-        (Tab::Market, "filter the watchlist"),
+        (Tab::Market, "add a watchlist symbol"),
         (Tab::Holdings, "edit the selected holding"),
-        (Tab::Optimization, "mark the selected swap executed"),
-        (Tab::Signals, "take (open) / exit (taken)"),
-        (Tab::Backtest, "cancel the running backtest"),
+        (Tab::Optimization, "execute the selected swap"),
+        (Tab::Signals, "take the selected signal"),
+        (Tab::Backtest, "run the parameter sweep"),
     ];
     for (i, (tab, line)) in expected.iter().enumerate() {
         let mut app = app();
@@ -202,13 +71,18 @@ fn help_overlay_lists_each_tabs_keys() {
             40,
         );
         if *tab == Tab::Signals {
-            // Too short for one column: the tab's keys beside the global ones, none cut off.
+            // Too short for all of it: the tab's keys show, and the rest scrolls into view.
             let small = screen(&app, 80, 24);
-            assert!(
-                small.contains("clear filters") && small.contains("quit"),
-                "{small}"
-            );
+            assert!(small.contains("clear every filter"), "{small}");
+            assert!(small.contains("more rows (j)"), "{small}");
             snap("tui_help_signals_80x24", &app, 80, 24);
+            press(&mut app, "G");
+            let scrolled = screen(&app, 80, 24);
+            assert!(
+                scrolled.contains("quit (Ctrl-C from anywhere)"),
+                "{scrolled}"
+            );
+            snap("tui_help_signals_80x24_end", &app, 80, 24);
         }
         special(&mut app, KeyCode::Esc);
         assert!(!app.help);
@@ -222,10 +96,6 @@ fn too_small_terminal_says_so() {
         text.starts_with("terminal too small (need 80×24, have 79×24)"),
         "{text}"
     );
-}
-
-fn special(app: &mut App, code: KeyCode) -> Vec<Command> {
-    commands(app.update(key(code)))
 }
 
 /// Empties the focused field and types `text` into it.
@@ -247,7 +117,7 @@ struct FormCase {
 const FORMS: &[FormCase] = &[
     FormCase {
         name: "balance",
-        open: "1n",
+        open: "1a",
         invalid: &[(1, "-5")],
         valid: &[(1, "12000.50")],
     },
@@ -259,7 +129,7 @@ const FORMS: &[FormCase] = &[
     },
     FormCase {
         name: "watch_remove",
-        open: "2d",
+        open: "2D",
         invalid: &[],
         valid: &[],
     },
@@ -277,7 +147,7 @@ const FORMS: &[FormCase] = &[
     },
     FormCase {
         name: "holding_remove",
-        open: "3d",
+        open: "3D",
         invalid: &[],
         valid: &[],
     },
@@ -301,13 +171,13 @@ const FORMS: &[FormCase] = &[
     },
     FormCase {
         name: "signal_note",
-        open: "5n",
+        open: "5e",
         invalid: &[],
         valid: &[(0, "waited for the pullback")],
     },
     FormCase {
         name: "execute_swap",
-        open: "4x",
+        open: "4t",
         invalid: &[(0, "-3")],
         valid: &[(3, "716.90")],
     },
@@ -396,23 +266,24 @@ fn refresh_and_quit() {
 fn market_filter_sort_and_chart() {
     let mut app = app();
     press(&mut app, "2/qu");
-    assert!(app.market.filtering);
+    assert!(app.market.list.filtering);
     let data = app.data.clone().unwrap();
     let visible = app.market.visible(&data.watch);
     assert_eq!(visible.len(), 1, "only QUBE contains QU");
     special(&mut app, KeyCode::Enter);
     assert!(
-        !app.market.filtering,
+        !app.market.list.filtering,
         "Enter keeps the filter and leaves typing"
     );
     assert_eq!(
-        special(&mut app, KeyCode::Enter),
+        press(&mut app, "c"),
         vec![Command::LoadChart(Symbol::parse("QUBE").unwrap())]
     );
     press(&mut app, "/");
     special(&mut app, KeyCode::Esc);
-    assert!(app.market.filter.is_empty(), "Esc clears the filter");
-    press(&mut app, "s");
+    assert!(app.market.list.filter.is_empty(), "Esc clears the filter");
+    // Strength is the eighth column: > eight times from unsorted, then s for descending.
+    press(&mut app, ">>>>>>>>s");
     let sorted = app.market.visible(&data.watch);
     let strengths: Vec<f64> = sorted
         .iter()
@@ -443,7 +314,7 @@ fn a_changed_form_asks_before_discarding() {
 #[test]
 fn a_failed_save_keeps_the_form_and_what_was_typed() {
     let mut app = app();
-    press(&mut app, "1n");
+    press(&mut app, "1a");
     focus(&mut app, 1);
     retype(&mut app, "12000.50");
     let job = enter(&mut app);
@@ -478,14 +349,14 @@ fn a_failed_save_keeps_the_form_and_what_was_typed() {
 fn a_save_closes_only_the_form_that_waits_for_it() {
     let mut app = app();
     // A first save, left with Esc while it is under way…
-    press(&mut app, "1n");
+    press(&mut app, "1a");
     focus(&mut app, 1);
     retype(&mut app, "12000.50");
     let first = enter(&mut app);
     special(&mut app, KeyCode::Esc);
     assert!(app.form.is_none());
     // …then a second form submitted before the first save answers.
-    press(&mut app, "n");
+    press(&mut app, "a");
     focus(&mut app, 1);
     retype(&mut app, "13000");
     let second = enter(&mut app);
@@ -554,7 +425,10 @@ fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
     assert!(special(&mut app, KeyCode::Esc).is_empty());
     assert!(app.form.is_none());
     press(&mut app, "j");
-    assert_eq!(app.holdings.selected, 1, "the keys are the tab's again");
+    assert_eq!(
+        app.holdings.list.selected, 1,
+        "the keys are the tab's again"
+    );
     answer(
         &mut app,
         Event::Failed {
@@ -572,7 +446,7 @@ fn esc_leaves_a_saving_form_and_the_result_shows_in_the_status_bar() {
 fn ctrl_c_quits_from_anywhere() {
     // From a form that is saving.
     let mut app = app();
-    press(&mut app, "1n");
+    press(&mut app, "1a");
     focus(&mut app, 1);
     retype(&mut app, "12000.50");
     enter(&mut app);
@@ -593,7 +467,7 @@ fn ctrl_c_quits_from_anywhere() {
     // From the watchlist filter.
     let mut app = self::app();
     press(&mut app, "2/qu");
-    assert!(app.market.filtering);
+    assert!(app.market.list.filtering);
     app.update(ctrl_c());
     assert!(app.quit, "Ctrl-C in the filter");
     // From the Backtest parameters form waiting for its run to start.
@@ -658,10 +532,10 @@ fn optimization_records_and_executes_swaps() {
     let mut app = app();
     let as_of = demo().dashboard.analysis.as_ref().unwrap().as_of;
     assert_eq!(
-        press(&mut app, "4s"),
+        press(&mut app, "4J"),
         vec![Command::Apply(Op::RecordSwaps { as_of: Some(as_of) })]
     );
-    press(&mut app, "x");
+    press(&mut app, "t");
     let sent = special(&mut app, KeyCode::Enter);
     let [Command::Apply(Op::ExecuteSwap {
         swap: SwapRef::Recommended { sell, buy, .. },
@@ -835,7 +709,7 @@ fn the_backtest_parameters_form_closes_once_its_run_starts() {
     );
     // The keys are the tab's again: j selects the next strategy, q quits.
     press(&mut app, "j");
-    assert_eq!(app.backtest.selected, 1);
+    assert_eq!(app.backtest.strategies.selected, 1);
     press(&mut app, "q");
     assert!(app.quit);
 }
@@ -906,7 +780,7 @@ fn the_sweep_shows_in_the_bottom_panel() {
     );
     snap("tui_backtest_sweep", &app, 120, 40);
     press(&mut app, "j");
-    assert_eq!(app.backtest.selected, 1);
+    assert_eq!(app.backtest.strategies.selected, 1);
 }
 
 #[test]
@@ -954,7 +828,7 @@ fn beside(app: &App, index: usize) -> String {
 fn rules_between_fields_show_beside_the_field_as_it_is_typed() {
     // Margin used above margin available, and a date in the future (balances).
     let mut app = app();
-    press(&mut app, "1n");
+    press(&mut app, "1a");
     focus(&mut app, 3);
     retype(&mut app, "99999");
     assert!(
@@ -990,7 +864,7 @@ fn rules_between_fields_show_beside_the_field_as_it_is_typed() {
     );
     // A swap sold before the holding was bought, or before the swap's day.
     let mut app = self::app();
-    press(&mut app, "4x");
+    press(&mut app, "4t");
     focus(&mut app, 4);
     retype(&mut app, "2001-01-02");
     assert!(

@@ -4,23 +4,32 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::data::Dashboard;
 use super::forms::{self, Form, FormResult};
 use super::keys::{action_for, is_interrupt, Action};
 use super::tabs::{account, backtest, holdings, market, optimization, signals};
+use super::view::Panels;
+use super::widgets::detail::Detail;
 use super::worker::{Command, Event, Job, JobId};
 
 pub use super::view::{Effect, Tab};
 
-/// What the app learns from outside: a key, a worker event, a timer tick.
+/// What the app learns from outside: a key, a mouse event, a worker event, a timer tick.
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    Mouse(MouseEvent),
     Worker(Event),
     Tick,
 }
+
+/// The busy label of a chart being loaded: the chart's arrival ends it.
+const CHART_BUSY: &str = "loading chart";
+
+/// Rows the mouse wheel scrolls per notch.
+const WHEEL_ROWS: usize = 3;
 
 #[derive(Debug, Clone, Default)]
 pub struct Status {
@@ -39,8 +48,14 @@ pub struct App {
     pub data: Option<Dashboard>,
     pub status: Status,
     pub help: bool,
+    pub help_scroll: super::widgets::scroll::TextState,
     pub form: Option<Form>,
     pub quit: bool,
+    /// The detail pane over the tab (Enter or d on a row).
+    pub detail: Option<Detail>,
+    /// The width of the last frame: the tab bar's layout, for clicks, depends on it.
+    pub frame_width: std::cell::Cell<u16>,
+    pub account: account::State,
     pub market: market::State,
     pub holdings: holdings::State,
     pub optimization: optimization::State,
@@ -64,8 +79,12 @@ impl App {
                 ..Status::default()
             },
             help: false,
+            help_scroll: Default::default(),
             form: None,
             quit: false,
+            detail: None,
+            frame_width: std::cell::Cell::new(super::ui::MIN_WIDTH),
+            account: account::State::default(),
             market: market::State::default(),
             holdings: holdings::State::default(),
             optimization: optimization::State::default(),
@@ -105,7 +124,56 @@ impl App {
             }
             Msg::Worker(event) => self.on_event(event),
             Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
         }
+    }
+
+    /// The current tab's panels, for the keys every list shares and the mouse.
+    fn panels(&mut self) -> &mut dyn Panels {
+        match self.tab {
+            Tab::Account => &mut self.account,
+            Tab::Market => &mut self.market,
+            Tab::Holdings => &mut self.holdings,
+            Tab::Optimization => &mut self.optimization,
+            Tab::Signals => &mut self.signals,
+            Tab::Backtest => &mut self.backtest,
+        }
+    }
+
+    /// A click on the tab bar switches tabs, on a row selects it (and focuses its panel);
+    /// the wheel scrolls the panel with the focus. Forms, the help and the detail pane take
+    /// no clicks: their keys are shown in them.
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Job> {
+        if self.form.is_some() || self.help {
+            return Vec::new();
+        }
+        let scroll = match mouse.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        };
+        if let Some(action) = scroll {
+            if let Some(d) = self.detail.as_mut() {
+                for _ in 0..WHEEL_ROWS {
+                    d.scroll.on_action(action);
+                }
+                return Vec::new();
+            }
+            return (0..WHEEL_ROWS)
+                .flat_map(|_| self.tab_action(action))
+                .collect();
+        }
+        if mouse.kind != MouseEventKind::Down(MouseButton::Left) || self.detail.is_some() {
+            return Vec::new();
+        }
+        if mouse.row == 0 {
+            return match super::ui::tab_at(mouse.column, self.frame_width.get()) {
+                Some(tab) => self.show(tab),
+                None => Vec::new(),
+            };
+        }
+        self.panels().click(mouse.column, mouse.row);
+        Vec::new()
     }
 
     /// A worker event. Each answer names its job: a form closes on the success (or, for a
@@ -126,7 +194,13 @@ impl App {
                     return charts.into_iter().map(|c| self.send(c)).collect();
                 }
             }
-            Event::Chart(c) => self.market.chart = Some(c),
+            Event::Chart(c) => {
+                self.market.chart = Some(c);
+                // The spinner stood for this chart's loading.
+                if self.status.busy.as_deref() == Some(CHART_BUSY) {
+                    self.status.busy = None;
+                }
+            }
             Event::Accepted { job } => {
                 // A backtest's parameters form closes once the run has started; the tab
                 // shows its progress, Esc cancels it.
@@ -198,12 +272,24 @@ impl App {
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
             ) {
                 self.help = false;
+            } else if let Some(action) = action_for(self.tab, key) {
+                self.help_scroll.on_action(action);
             }
             return Vec::new();
         }
-        if self.tab == Tab::Market && self.market.filtering {
-            let effect = self.market.filter_key(key);
-            return self.with_effect(effect);
+        if let Some(detail) = self.detail.as_mut() {
+            match action_for(self.tab, key) {
+                Some(Action::Back | Action::Detail | Action::Quit) => self.detail = None,
+                Some(action) => {
+                    detail.scroll.on_action(action);
+                }
+                None => {}
+            }
+            return Vec::new();
+        }
+        if let Some(list) = self.panels().filtering() {
+            list.filter_key(key);
+            return Vec::new();
         }
         match action_for(self.tab, key) {
             Some(action) => self.on_action(action),
@@ -235,13 +321,16 @@ impl App {
             Action::NextTab => return self.show(self.tab.offset(1)),
             Action::PrevTab => return self.show(self.tab.offset(-1)),
             Action::GoTab(t) => return self.show(t),
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = Default::default();
+            }
             Action::Refresh => {
                 self.status.busy = Some("refreshing".into());
                 return vec![self.send(Command::Refresh)];
             }
             // Esc stops a fetch under way, from any tab.
-            Action::Back | Action::Cancel if self.fetch.running.is_some() => {
+            Action::Back if self.fetch.running.is_some() => {
                 let target = self.fetch.running.unwrap_or(JobId(0));
                 self.status.busy = Some("cancelling the fetch".into());
                 return vec![self.send(Command::CancelFetch(target))];
@@ -257,8 +346,16 @@ impl App {
                 return vec![job];
             }
             Action::Back => {
-                self.status.error = None;
-                self.status.message = None;
+                // Esc undoes the nearest thing: a running backtest, a filter, the message.
+                if self.tab == Tab::Backtest {
+                    if let Some(effect) = self.backtest.cancel() {
+                        return self.with_effect(effect);
+                    }
+                }
+                if !self.panels().clear_filter() {
+                    self.status.error = None;
+                    self.status.message = None;
+                }
             }
             _ => return self.tab_action(action),
         }
@@ -276,10 +373,6 @@ impl App {
 
     fn tab_action(&mut self, action: Action) -> Vec<Job> {
         if self.tab == Tab::Backtest {
-            // Esc cancels a running backtest; otherwise it clears the status like everywhere.
-            if action == Action::Cancel && self.backtest.running.is_none() {
-                return self.on_action(Action::Back);
-            }
             let effect = self.backtest.on_action(action, self.today);
             return self.with_effect(effect);
         }
@@ -288,7 +381,7 @@ impl App {
         };
         let today = self.today;
         let effect = match self.tab {
-            Tab::Account => account::on_action(action, data, today),
+            Tab::Account => self.account.on_action(action, data, today),
             Tab::Market => self.market.on_action(action, data, today),
             Tab::Holdings => self.holdings.on_action(action, data, today),
             Tab::Optimization => self.optimization.on_action(action, data, today),
@@ -305,6 +398,7 @@ impl App {
                 let label = match cmd {
                     Command::RunBacktest(_) => "backtest starting",
                     Command::CancelBacktest(_) => "cancelling",
+                    Command::LoadChart(_) => CHART_BUSY,
                     _ => "working",
                 };
                 self.status.busy = Some(label.into());
@@ -316,6 +410,10 @@ impl App {
             }
             Effect::Note(message) => {
                 self.status.message = Some(message);
+                Vec::new()
+            }
+            Effect::Detail(detail) => {
+                self.detail = Some(detail);
                 Vec::new()
             }
         }

@@ -5,7 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::view::Tab;
 
-/// What a key asks for. Tabs interpret the movement and row actions for their own tables.
+/// What a key asks for. One key has one meaning across the app (tested below): the tabs
+/// interpret the movement, list and row actions for their own panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -18,40 +19,50 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
-    Open,
+    /// Scroll a wide table's columns.
+    Left,
+    Right,
+    /// Move the keys' focus to the tab's next panel.
+    NextPanel,
+    /// Open the focused row in the detail pane.
+    Detail,
+    Filter,
+    SortNext,
+    SortPrev,
+    SortFlip,
     Back,
     Refresh,
     Help,
-    Filter,
-    Sort,
     Add,
     Edit,
     Delete,
-    Range,
-    NextSymbol,
-    RecordSwaps,
-    Execute,
+    /// Act on the recommendation: take a signal, execute a swap.
     Take,
     Exit,
-    Note,
+    RecordSwaps,
+    /// Chart the selected symbol (Market); the other chart (Backtest).
+    Chart,
+    NextSymbol,
+    Range,
     CycleSource,
     CycleType,
     CycleOutcome,
     CycleTaken,
     ClearFilters,
     Run,
-    Cancel,
-    NextPanel,
+    Sweep,
+    /// Fetch daily bars and today's quotes for the app's symbols.
     Fetch,
 }
 
 pub struct Binding {
     pub keys: &'static [KeyCode],
+    /// How the help and the README name the keys.
     pub label: &'static str,
     pub help: &'static str,
     pub action: Action,
-    /// The word or two a panel title shows after the key ("a add"); empty when no title
-    /// shows the key.
+    /// The word or two the context footer shows after the key ("a add"); empty when the
+    /// footer leaves the key to the help.
     pub short: &'static str,
 }
 
@@ -76,7 +87,10 @@ impl Binding {
     }
 }
 
-use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab as TabKey, Up};
+use KeyCode::{
+    BackTab, Char, Delete, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right,
+    Tab as TabKey, Up,
+};
 
 pub const GLOBAL: &[Binding] = &[
     bind(
@@ -92,17 +106,76 @@ pub const GLOBAL: &[Binding] = &[
     bind(&[Char('6')], "", "", Action::GoTab(Tab::Backtest)),
     bind(&[TabKey], "Tab", "next tab", Action::NextTab),
     bind(&[BackTab], "Shift-Tab", "previous tab", Action::PrevTab),
-    bind(&[Char('j'), Down], "j/↓", "move down", Action::Down),
-    bind(&[Char('k'), Up], "k/↑", "move up", Action::Up),
+    bind(
+        &[Char('v')],
+        "v",
+        "next panel of the tab",
+        Action::NextPanel,
+    )
+    .titled("panel"),
+    bind(
+        &[Char('j'), Down],
+        "j/↓",
+        "move down / scroll",
+        Action::Down,
+    ),
+    bind(&[Char('k'), Up], "k/↑", "move up / scroll", Action::Up),
     bind(&[PageDown], "PgDn", "page down", Action::PageDown),
     bind(&[PageUp], "PgUp", "page up", Action::PageUp),
     bind(&[Home, Char('g')], "g/Home", "first row", Action::Top),
     bind(&[End, Char('G')], "G/End", "last row", Action::Bottom),
     bind(
+        &[Char('h'), Left],
+        "h/←",
+        "scroll a wide table's columns left",
+        Action::Left,
+    ),
+    bind(
+        &[Char('l'), Right],
+        "l/→",
+        "scroll a wide table's columns right",
+        Action::Right,
+    ),
+    bind(
+        &[Enter, Char('d')],
+        "Enter/d",
+        "details of the selected row",
+        Action::Detail,
+    )
+    .titled("detail"),
+    bind(
+        &[Char('/')],
+        "/",
+        "filter the list (Enter keeps, Esc clears)",
+        Action::Filter,
+    )
+    .titled("filter"),
+    bind(
+        &[Char('>')],
+        ">",
+        "sort by the next column",
+        Action::SortNext,
+    )
+    .titled("sort"),
+    bind(
+        &[Char('<')],
+        "<",
+        "sort by the previous column",
+        Action::SortPrev,
+    ),
+    bind(&[Char('s')], "s", "reverse the sort", Action::SortFlip),
+    bind(
         &[Char('r')],
         "r",
         "refresh from the database",
         Action::Refresh,
+    ),
+    bind(&[Char('?')], "?", "all keys", Action::Help),
+    bind(
+        &[Esc],
+        "Esc",
+        "close / clear the filter / cancel a backtest",
+        Action::Back,
     ),
     bind(
         &[Char('f')],
@@ -110,53 +183,49 @@ pub const GLOBAL: &[Binding] = &[
         "fetch daily bars and today's quotes",
         Action::Fetch,
     ),
-    bind(&[Char('?')], "?", "this help", Action::Help),
-    bind(&[Esc], "Esc", "close / cancel", Action::Back),
-    bind(&[Char('q')], "q", "quit", Action::Quit),
+    bind(
+        &[Char('q')],
+        "q",
+        "quit (Ctrl-C from anywhere)",
+        Action::Quit,
+    ),
 ];
 
-const ACCOUNT: &[Binding] = &[bind(
-    &[Char('n'), Enter],
-    "n/Enter",
-    "record new balances",
-    Action::Add,
-)
-.titled("records balances")];
+const ACCOUNT: &[Binding] =
+    &[bind(&[Char('a')], "a", "record new balances", Action::Add).titled("add balances")];
 
 const MARKET: &[Binding] = &[
-    bind(&[Char('/')], "/", "filter the watchlist", Action::Filter).titled("filter"),
-    bind(&[Char('s')], "s", "sort by the next column", Action::Sort),
-    bind(&[Char('c')], "c", "chart range 3M / 1Y / 5Y", Action::Range).titled("range"),
-    bind(&[Enter], "Enter", "chart the selected symbol", Action::Open).titled("selected"),
+    bind(&[Char('a')], "a", "add a watchlist symbol", Action::Add).titled("add"),
+    bind(
+        &[Char('D'), Delete],
+        "D/Del",
+        "remove the selected symbol",
+        Action::Delete,
+    )
+    .titled("remove"),
+    bind(
+        &[Char('c')],
+        "c",
+        "chart the selected symbol",
+        Action::Chart,
+    )
+    .titled("chart"),
     bind(
         &[Char('m')],
         "m",
         "chart SPY / QQQ / selected",
         Action::NextSymbol,
     )
-    .titled("next"),
-    bind(&[Char('a')], "a", "add a watchlist symbol", Action::Add).titled("add"),
-    bind(
-        &[Char('d'), KeyCode::Delete],
-        "d/Del",
-        "remove the selected symbol",
-        Action::Delete,
-    )
-    .titled("remove"),
+    .titled("next chart"),
+    bind(&[Char('z')], "z", "chart range 3M / 1Y / 5Y", Action::Range).titled("range"),
 ];
 
 const HOLDINGS: &[Binding] = &[
     bind(&[Char('a')], "a", "add a holding", Action::Add).titled("add"),
+    bind(&[Char('e')], "e", "edit the selected holding", Action::Edit).titled("edit"),
     bind(
-        &[Char('e'), Enter],
-        "e/Enter",
-        "edit the selected holding",
-        Action::Edit,
-    )
-    .titled("edit"),
-    bind(
-        &[Char('d'), KeyCode::Delete],
-        "d/Del",
+        &[Char('D'), Delete],
+        "D/Del",
         "remove the selected holding",
         Action::Delete,
     )
@@ -165,39 +234,33 @@ const HOLDINGS: &[Binding] = &[
 
 const OPTIMIZATION: &[Binding] = &[
     bind(
-        &[Char('s')],
-        "s",
+        &[Char('t')],
+        "t",
+        "execute the selected swap (record the trade)",
+        Action::Take,
+    )
+    .titled("execute"),
+    bind(
+        &[Char('J')],
+        "J",
         "record the swaps as journal signals",
         Action::RecordSwaps,
     )
-    .titled("record as signals"),
-    bind(
-        &[Char('x'), Enter],
-        "x/Enter",
-        "mark the selected swap executed",
-        Action::Execute,
-    )
-    .titled("mark executed"),
+    .titled("to journal"),
 ];
 
 const SIGNALS: &[Binding] = &[
     bind(&[Char('a')], "a", "new signal", Action::Add).titled("new"),
-    bind(
-        &[Char('t'), Enter],
-        "t/Enter",
-        "take (open) / exit (taken)",
-        Action::Open,
-    )
-    .titled("take"),
+    bind(&[Char('t')], "t", "take the selected signal", Action::Take).titled("take"),
     bind(&[Char('x')], "x", "record the exit", Action::Exit).titled("exit"),
-    bind(&[Char('n')], "n", "edit notes", Action::Note).titled("notes"),
+    bind(&[Char('e')], "e", "edit the notes", Action::Edit).titled("notes"),
     bind(
         &[Char('S')],
         "S",
         "filter: next source",
         Action::CycleSource,
     )
-    .titled("filter"),
+    .titled("S/T/O/K filter"),
     bind(&[Char('T')], "T", "filter: next type", Action::CycleType),
     bind(
         &[Char('O')],
@@ -208,29 +271,27 @@ const SIGNALS: &[Binding] = &[
     bind(
         &[Char('K')],
         "K",
-        "filter: taken / open / all",
+        "filter: taken / not taken / all",
         Action::CycleTaken,
     ),
-    bind(&[Char('0')], "0", "clear filters", Action::ClearFilters).titled("clear"),
+    bind(
+        &[Char('0')],
+        "0",
+        "clear every filter (S/T/O/K and /)",
+        Action::ClearFilters,
+    )
+    .titled("clear"),
 ];
 
 const BACKTEST: &[Binding] = &[
+    bind(&[Char('p')], "p", "edit parameters and run", Action::Run).titled("parameters"),
+    bind(&[Char('w')], "w", "run the parameter sweep", Action::Sweep).titled("sweep"),
     bind(
-        &[Char('p'), Enter],
-        "p/Enter",
-        "edit parameters and run",
-        Action::Run,
-    )
-    .titled("parameters"),
-    bind(&[Char('w')], "w", "run the parameter sweep", Action::Open).titled("sweep"),
-    bind(
-        &[Char('v')],
-        "v",
-        "next panel: strategies / sweep / trades",
-        Action::NextPanel,
-    )
-    .titled("trades/sweep"),
-    bind(&[Esc], "Esc", "cancel the running backtest", Action::Cancel),
+        &[Char('c')],
+        "c",
+        "chart: equity / drawdown (small screens)",
+        Action::Chart,
+    ),
 ];
 
 pub fn tab_bindings(tab: Tab) -> &'static [Binding] {
@@ -244,8 +305,8 @@ pub fn tab_bindings(tab: Tab) -> &'static [Binding] {
     }
 }
 
-/// How a panel title names a key: `a`, `Enter`, `/`.
-fn key_text(key: &KeyCode) -> String {
+/// How the footer and the README name a key: `a`, `Enter`, `/`.
+pub fn key_text(key: &KeyCode) -> String {
     match key {
         Char(c) => c.to_string(),
         Enter => "Enter".into(),
@@ -255,18 +316,21 @@ fn key_text(key: &KeyCode) -> String {
 }
 
 fn binding(tab: Tab, action: Action) -> Option<&'static Binding> {
-    tab_bindings(tab).iter().find(|b| b.action == action)
+    tab_bindings(tab)
+        .iter()
+        .chain(GLOBAL)
+        .find(|b| b.action == action)
 }
 
-/// The first key of `action` in `tab`'s table, as a title shows it.
+/// The first key of `action` in `tab` (its own table, then the global one).
 pub fn key_of(tab: Tab, action: Action) -> String {
     binding(tab, action)
         .and_then(|b| b.keys.first())
         .map_or_else(String::new, key_text)
 }
 
-/// "a add · e edit · d remove": each action's first key and short name, from `tab`'s table,
-/// so a panel title can never name a key the table does not bind.
+/// "a add · e edit · D remove": each action's first key and short name in `tab`. The
+/// footer says this for every panel now; kept for a panel that wants a key in its title.
 pub fn hints(tab: Tab, actions: &[Action]) -> String {
     actions
         .iter()
@@ -282,14 +346,45 @@ pub fn hints(tab: Tab, actions: &[Action]) -> String {
         .join(" · ")
 }
 
-/// "S/T/O/K filter": several actions' keys under the first one's short name.
-pub fn grouped_hint(tab: Tab, actions: &[Action]) -> String {
-    let keys: Vec<String> = actions.iter().map(|a| key_of(tab, *a)).collect();
-    let short = actions
-        .first()
-        .and_then(|a| binding(tab, *a))
-        .map_or("", |b| b.short);
-    format!("{} {short}", keys.join("/"))
+/// "a add": each footer-worthy binding of `bindings`, its first key and short name.
+pub fn footer_hints(bindings: &[Binding]) -> Vec<String> {
+    bindings
+        .iter()
+        .filter(|b| !b.short.is_empty())
+        .map(|b| {
+            let key = if b.short.contains('/') {
+                String::new()
+            } else {
+                format!("{} ", b.keys.first().map_or_else(String::new, key_text))
+            };
+            format!("{key}{}", b.short)
+        })
+        .collect()
+}
+
+/// The README's keymap: one Markdown table of every binding, global first, each tab's
+/// after. The README holds this text verbatim (tested), so it cannot drift from the keys.
+pub fn keymap_markdown() -> String {
+    let mut out = String::from("| Key | Where | Does |\n| --- | --- | --- |\n");
+    let mut push = |b: &Binding, place: &str| {
+        if !b.label.is_empty() {
+            out.push_str(&format!(
+                "| `{}` | {place} | {} |\n",
+                b.label.replace('|', "\\|"),
+                b.help
+            ));
+        }
+    };
+    for b in GLOBAL {
+        push(b, "everywhere");
+    }
+    for tab in Tab::ALL {
+        for b in tab_bindings(tab) {
+            push(b, tab.title());
+        }
+    }
+    out.push_str("| `Ctrl-C` | everywhere, forms included | quit |\n");
+    out
 }
 
 /// Ctrl-C: quits the app from anywhere, before any form, overlay or input sees the key.
@@ -310,30 +405,47 @@ pub fn action_for(tab: Tab, key: KeyEvent) -> Option<Action> {
 }
 
 #[cfg(test)]
-mod title_tests {
+mod tests {
     use super::*;
 
     #[test]
-    fn panel_titles_name_the_keys_of_the_table() {
-        assert_eq!(
-            hints(Tab::Holdings, &[Action::Add, Action::Edit, Action::Delete]),
-            "a add · e edit · d remove"
+    fn one_key_has_one_meaning_across_the_app() {
+        let mut seen: Vec<(KeyCode, Action)> = Vec::new();
+        for tab in Tab::ALL {
+            for b in tab_bindings(tab).iter().chain(GLOBAL) {
+                for k in b.keys {
+                    match seen.iter().find(|(key, _)| key == k) {
+                        Some((_, action)) => {
+                            assert_eq!(*action, b.action, "{k:?} means two things")
+                        }
+                        None => seen.push((*k, b.action)),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_holds_the_keymap_of_the_key_tables() {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&keymap_markdown()),
+            "README.md's keymap differs from keys.rs; paste:\n{}",
+            keymap_markdown()
         );
-        assert_eq!(hints(Tab::Market, &[Action::Open]), "Enter selected");
+    }
+
+    #[test]
+    fn the_footer_names_the_keys_of_the_table() {
         assert_eq!(
-            grouped_hint(
-                Tab::Signals,
-                &[
-                    Action::CycleSource,
-                    Action::CycleType,
-                    Action::CycleOutcome,
-                    Action::CycleTaken
-                ]
-            ),
-            "S/T/O/K filter"
+            footer_hints(tab_bindings(Tab::Holdings)),
+            ["a add", "e edit", "D remove"]
         );
         assert_eq!(key_of(Tab::Backtest, Action::NextPanel), "v");
-        // An action the tab does not bind shows nothing rather than a wrong key.
-        assert_eq!(hints(Tab::Account, &[Action::Delete]), "");
+        assert_eq!(key_of(Tab::Optimization, Action::Take), "t");
+        assert_eq!(
+            hints(Tab::Holdings, &[Action::Add, Action::Delete]),
+            "a add · D remove"
+        );
     }
 }

@@ -1,5 +1,9 @@
 //! Colours and styles in one place. Meaning follows the brief: alpha below −5 is red,
-//! strength is coloured by band.
+//! strength is coloured by band. Only the 16 ANSI colours are used, so a 16-colour terminal
+//! shows the same; with `NO_COLOR` set (https://no-color.org) every colour is dropped and
+//! the selection and headers keep reverse video and bold.
+
+use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -7,36 +11,65 @@ use crate::domain::signal::Band;
 
 pub const ACCENT: Color = Color::Cyan;
 
+/// `NO_COLOR` present and not empty, read once.
+fn no_color() -> bool {
+    static NO_COLOR: OnceLock<bool> = OnceLock::new();
+    *NO_COLOR.get_or_init(|| std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
+}
+
+fn fg(color: Color) -> Style {
+    if no_color() {
+        Style::default()
+    } else {
+        Style::default().fg(color)
+    }
+}
+
 pub fn title() -> Style {
-    Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+    fg(ACCENT).add_modifier(Modifier::BOLD)
 }
 
 pub fn header() -> Style {
-    Style::default()
-        .fg(Color::Yellow)
-        .add_modifier(Modifier::BOLD)
+    fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }
 
 pub fn selected() -> Style {
-    Style::default()
-        .bg(Color::DarkGray)
-        .add_modifier(Modifier::BOLD)
+    if no_color() {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+            .bg(Color::DarkGray)
+            .add_modifier(Modifier::BOLD)
+    }
+}
+
+/// The selection of a list that does not have the focus.
+pub fn selected_unfocused() -> Style {
+    Style::default().add_modifier(Modifier::UNDERLINED)
+}
+
+pub fn demo_badge() -> Style {
+    if no_color() {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default().fg(Color::Black).bg(Color::Yellow)
+    }
 }
 
 pub fn dim() -> Style {
-    Style::default().fg(Color::Gray)
+    fg(Color::Gray)
 }
 
 pub fn good() -> Style {
-    Style::default().fg(Color::Green)
+    fg(Color::Green)
 }
 
 pub fn bad() -> Style {
-    Style::default().fg(Color::Red)
+    fg(Color::Red)
 }
 
 pub fn warn() -> Style {
-    Style::default().fg(Color::Yellow)
+    fg(Color::Yellow)
 }
 
 pub fn signed(v: f64) -> Style {

@@ -12,21 +12,78 @@ use crate::domain::format::{amount, money, share_pct};
 use crate::domain::portfolio::AccountBalance;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::{self, Action};
+use crate::tui::keys::Action;
 use crate::tui::theme;
-use crate::tui::view::{Effect, Tab};
+use crate::tui::view::{Effect, Panels};
+use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
+use crate::tui::widgets::list::ListState;
 use crate::tui::widgets::panel;
-use crate::tui::widgets::table::{self, col, fill, num, Column};
+use crate::tui::widgets::table::{self, col, fill, num, Column, View};
 
-pub fn on_action(action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
-    match action {
-        Action::Add => Effect::Open(forms::balance(data.balances.last(), today)),
-        _ => Effect::None,
+/// Panels: 0 the balance history (it starts on the newest, last, row).
+#[derive(Debug)]
+pub struct State {
+    pub balances: ListState,
+    pub focus: usize,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            balances: ListState::at_end(),
+            focus: 0,
+        }
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, data: &Dashboard) {
+impl Panels for State {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn focused_list(&self) -> Option<&ListState> {
+        Some(&self.balances)
+    }
+
+    fn lists(&mut self) -> Vec<(usize, &mut ListState)> {
+        vec![(0, &mut self.balances)]
+    }
+}
+
+impl State {
+    fn visible(&self, data: &Dashboard) -> Vec<usize> {
+        let b = &data.balances;
+        self.balances
+            .visible(BALANCE_COLUMNS, 0..b.len(), |i| &b[i])
+    }
+
+    pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
+        let visible = self.visible(data);
+        match action {
+            Action::Add => Effect::Open(forms::balance(data.balances.last(), today)),
+            Action::Detail => {
+                visible
+                    .get(self.balances.current(visible.len()))
+                    .map_or(Effect::None, |i| {
+                        let b = &data.balances[*i];
+                        Effect::Detail(Detail::of_row(
+                            format!("Balances of {}", b.as_of),
+                            BALANCE_COLUMNS,
+                            b,
+                        ))
+                    })
+            }
+            _ => {
+                self.balances
+                    .on_action(action, visible.len(), BALANCE_COLUMNS.len());
+                Effect::None
+            }
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     if let Some(account) = data.performance.as_ref() {
         return super::account_performance::render(
             frame,
@@ -34,14 +91,14 @@ pub fn render(frame: &mut Frame, area: Rect, data: &Dashboard) {
             data,
             account,
             render_summary,
-            render_balances,
+            &|f, a, d| render_balances(f, a, state, d),
         );
     }
     let [top, bottom] = Layout::vertical([Constraint::Length(13), Constraint::Min(5)]).areas(area);
     let [summary, history] =
         Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(top);
     render_summary(frame, summary, data);
-    render_balances(frame, history, data);
+    render_balances(frame, history, state, data);
     render_no_history(frame, bottom, data);
 }
 
@@ -61,7 +118,7 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         _ => theme::good(),
     };
     let as_of = acc.balance_as_of.map_or_else(
-        || "no balances recorded: press n".to_string(),
+        || "no balances recorded: press a".to_string(),
         |d| d.to_string(),
     );
     let lines = key_values(vec![
@@ -69,10 +126,12 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         ("Cash", Span::raw(money(acc.cash))),
         ("Positions", Span::raw(money(acc.positions_value))),
         (
-            "Portfolio value",
+            "Equity (net of margin)",
             Span::styled(money(acc.portfolio_value), theme::title()),
         ),
-        ("Total value", Span::raw(money(acc.total_value))),
+        // Total value is cash plus positions, the borrowed part included; the equity
+        // (portfolio value, what sizing uses) takes the margin loan off.
+        ("Total value (gross)", Span::raw(money(acc.total_value))),
         ("Buying power", Span::raw(money(acc.buying_power))),
         ("Margin used", Span::raw(money(acc.margin_used))),
         ("Margin available", Span::raw(money(acc.margin_available))),
@@ -89,13 +148,7 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         ),
         ("Spendable cash", Span::raw(money(acc.spendable_cash))),
     ]);
-    frame.render_widget(
-        Paragraph::new(lines).block(panel(&format!(
-            "Account ({})",
-            keys::hints(Tab::Account, &[Action::Add])
-        ))),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(panel("Account")), area);
 }
 
 const BALANCE_COLUMNS: &[Column<AccountBalance>] = &[
@@ -114,17 +167,21 @@ const BALANCE_COLUMNS: &[Column<AccountBalance>] = &[
     }),
 ];
 
-fn render_balances(frame: &mut Frame, area: Rect, data: &Dashboard) {
-    let n = data.balances.len();
+fn render_balances(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
+    let visible = state.visible(data);
     table::render(
         frame,
         area,
-        "Balance history (newest last)",
+        View {
+            title: "Balance history (newest last)",
+            empty: "No balances recorded yet: press a to record cash and margin.",
+            total: data.balances.len(),
+            focused: state.focus == 0,
+        },
         BALANCE_COLUMNS,
-        n,
+        &visible,
         |i| &data.balances[i],
-        n.checked_sub(1),
-        "No balances recorded yet: press n to record cash and margin.",
+        &state.balances,
     );
 }
 

@@ -29,7 +29,7 @@ pub fn render(
     data: &Dashboard,
     account: &AccountPerformance,
     summary: fn(&mut Frame, Rect, &Dashboard),
-    balances: fn(&mut Frame, Rect, &Dashboard),
+    balances: &dyn Fn(&mut Frame, Rect, &Dashboard),
 ) {
     let p = &account.performance;
     if area.width < 110 || area.height < 34 {

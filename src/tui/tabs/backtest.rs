@@ -9,27 +9,35 @@ use ratatui::widgets::{Gauge, Paragraph};
 use ratatui::Frame;
 
 use super::backtest_panels::{
-    render_drawdown, render_equity, render_sweep, render_trades, render_verdict,
+    self, render_drawdown, render_equity, render_sweep, render_trades, render_verdict,
 };
 use super::sentence;
 use crate::domain::backtest::{Metrics, StrategyResult};
 use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use crate::tui::forms;
-use crate::tui::keys::{self, Action};
+use crate::tui::keys::Action;
 use crate::tui::theme;
-use crate::tui::view::{Effect, Tab};
+use crate::tui::view::{Effect, Panels};
+use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
+use crate::tui::widgets::list::ListState;
 use crate::tui::widgets::panel;
-use crate::tui::widgets::table::{self, col, num as ncol, Column};
+use crate::tui::widgets::table::{self, col, num as ncol, Column, View};
 use crate::tui::worker::{Command, JobId};
 
+/// Which list the bottom panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Panel {
     #[default]
     Trades,
     Sweep,
 }
+
+/// The panels `v` moves through.
+pub const STRATEGIES: usize = 0;
+pub const TRADES: usize = 1;
+pub const SWEEP: usize = 2;
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -43,9 +51,36 @@ pub struct State {
     pub report: Option<BacktestOutcome>,
     pub sweep: Option<BacktestOutcome>,
     pub panel: Panel,
-    pub selected: usize,
+    pub strategies: ListState,
+    pub trades: ListState,
+    pub sweep_list: ListState,
+    pub focus: usize,
+    /// Small screens show one chart: the drawdown instead of the equity when set.
+    pub drawdown_chart: bool,
     /// The tab starts the default comparison the first time it is shown.
     pub started: bool,
+}
+
+impl Panels for State {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn focused_list(&self) -> Option<&ListState> {
+        Some(match self.focus {
+            TRADES => &self.trades,
+            SWEEP => &self.sweep_list,
+            _ => &self.strategies,
+        })
+    }
+
+    fn lists(&mut self) -> Vec<(usize, &mut ListState)> {
+        vec![
+            (STRATEGIES, &mut self.strategies),
+            (TRADES, &mut self.trades),
+            (SWEEP, &mut self.sweep_list),
+        ]
+    }
 }
 
 impl State {
@@ -105,33 +140,129 @@ impl State {
         true
     }
 
+    /// Esc: cancels the run under way; `None` when there is none.
+    pub fn cancel(&self) -> Option<Effect> {
+        self.job
+            .map(|job| Effect::Send(Command::CancelBacktest(job)))
+    }
+
     pub fn on_action(&mut self, action: Action, today: NaiveDate) -> Effect {
         match action {
             Action::Run if self.running.is_none() => {
                 Effect::Open(forms::backtest_params(&self.request, today))
             }
-            Action::Open if self.running.is_none() => self.start(BacktestRequest {
+            Action::Sweep if self.running.is_none() => self.start(BacktestRequest {
                 sweep: true,
                 ..self.request.clone()
             }),
-            Action::Run | Action::Open => {
+            Action::Run | Action::Sweep => {
                 Effect::Note("A backtest is running: Esc cancels it".into())
             }
-            Action::Cancel => match self.job {
-                Some(job) => Effect::Send(Command::CancelBacktest(job)),
-                None => Effect::None,
-            },
+            Action::Chart => {
+                self.drawdown_chart = !self.drawdown_chart;
+                Effect::None
+            }
             Action::NextPanel => {
-                self.panel = match self.panel {
-                    Panel::Trades => Panel::Sweep,
-                    Panel::Sweep => Panel::Trades,
-                };
+                self.focus = (self.focus + 1) % 3;
+                match self.focus {
+                    TRADES => self.panel = Panel::Trades,
+                    SWEEP => self.panel = Panel::Sweep,
+                    _ => {}
+                }
                 Effect::None
             }
+            Action::Detail => self.detail(),
             _ => {
-                self.selected = table::moved(self.selected, self.strategies().len(), action);
+                match self.focus {
+                    TRADES => {
+                        let rows = self.visible_trades();
+                        self.trades.on_action(
+                            action,
+                            rows.len(),
+                            backtest_panels::TRADE_COLUMNS.len(),
+                        );
+                    }
+                    SWEEP => {
+                        let rows = self.visible_sweep();
+                        self.sweep_list.on_action(
+                            action,
+                            rows.len(),
+                            backtest_panels::SWEEP_COLUMNS.len(),
+                        );
+                    }
+                    _ => {
+                        let n = self.strategies().len();
+                        self.strategies.on_action(action, n, COMPARE.len());
+                    }
+                }
                 Effect::None
             }
+        }
+    }
+
+    /// The strategy whose curves and trades show.
+    pub fn chosen(&self) -> Option<&StrategyResult> {
+        let s = self.strategies();
+        s.get(self.strategies.current(s.len()))
+    }
+
+    pub fn visible_trades(&self) -> Vec<usize> {
+        let Some(s) = self.chosen() else {
+            return Vec::new();
+        };
+        let t = &s.run.trades;
+        self.trades
+            .visible(backtest_panels::TRADE_COLUMNS, 0..t.len(), |i| &t[i])
+    }
+
+    pub fn sweep_points(&self) -> &[crate::domain::backtest::SweepPoint] {
+        match &self.sweep {
+            Some(BacktestOutcome::Sweep { points, .. }) => points,
+            _ => &[],
+        }
+    }
+
+    pub fn visible_sweep(&self) -> Vec<usize> {
+        let p = self.sweep_points();
+        self.sweep_list
+            .visible(backtest_panels::SWEEP_COLUMNS, 0..p.len(), |i| &p[i])
+    }
+
+    fn detail(&self) -> Effect {
+        match self.focus {
+            TRADES => {
+                let rows = self.visible_trades();
+                let Some(s) = self.chosen() else {
+                    return Effect::None;
+                };
+                rows.get(self.trades.current(rows.len()))
+                    .map_or(Effect::None, |i| {
+                        let t = &s.run.trades[*i];
+                        Effect::Detail(Detail::of_row(
+                            format!("Trade {} {} {}", t.date, t.symbol, s.params.name),
+                            backtest_panels::TRADE_COLUMNS,
+                            t,
+                        ))
+                    })
+            }
+            SWEEP => {
+                let rows = self.visible_sweep();
+                let points = self.sweep_points();
+                rows.get(self.sweep_list.current(rows.len()))
+                    .map_or(Effect::None, |i| {
+                        Effect::Detail(Detail::of_row(
+                            "Sweep point".into(),
+                            backtest_panels::SWEEP_COLUMNS,
+                            &points[*i],
+                        ))
+                    })
+            }
+            _ => self.chosen().map_or(Effect::None, |s| {
+                let mut lines = crate::tui::widgets::detail::fields(&s.params);
+                lines.extend(crate::tui::widgets::detail::fields(&s.metrics));
+                lines.extend(crate::tui::widgets::detail::fields(&s.verdict));
+                Effect::Detail(Detail::new(format!("Strategy {}", s.params.name), lines))
+            }),
         }
     }
 
@@ -152,7 +283,8 @@ impl State {
                     _ => "Backtest done".into(),
                 };
                 self.report = Some(outcome);
-                self.selected = 0;
+                self.strategies.selected = 0;
+                self.trades = ListState::at_end();
                 message
             }
             BacktestOutcome::Sweep { points, .. } => {
@@ -231,7 +363,8 @@ const COMPARE: &[Column<Compared>] = &[
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let bottom_height = if area.height < 30 { 0 } else { 9 };
+    let tall = area.height >= 30;
+    let bottom_height = if tall { 9 } else { 0 };
     let [head, compare, charts, bottom] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(8),
@@ -260,34 +393,47 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         name: format!("{} (buy & hold)", report.benchmark.symbol),
         metrics: report.benchmark.metrics.clone(),
     });
-    let selected = state
-        .selected
-        .min(report.strategies.len().saturating_sub(1));
     let title = format!(
-        "Strategies {} → {} · j/k select · Alpha: CAPM, per year",
+        "Strategies {} → {} · Alpha: CAPM, per year",
         report.from, report.to
     );
+    let order: Vec<usize> = (0..rows.len()).collect();
     table::render(
         frame,
         compare,
-        &title,
+        View {
+            title: &title,
+            empty: "",
+            total: rows.len(),
+            focused: state.focus == STRATEGIES,
+        },
         COMPARE,
-        rows.len(),
+        &order,
         |i| &rows[i],
-        Some(selected),
-        "",
+        &state.strategies,
     );
-    let Some(chosen) = report.strategies.get(selected) else {
+    let Some(chosen) = state.chosen() else {
         return;
     };
     let benchmark = report.benchmark.symbol.as_str();
-    // Under 30 rows the drawdown and the trade list give way: the comparison, the equity
-    // curve and the checklist are what a decision needs.
-    if area.height < 30 {
-        let [equity, checklist] = Layout::horizontal([Constraint::Min(30), Constraint::Length(40)])
-            .areas(charts.union(bottom));
-        render_equity(frame, equity, chosen, benchmark);
-        render_verdict(frame, checklist, &chosen.params.name, &chosen.verdict);
+    // Under 30 rows one panel shows below the comparison: the chosen chart and the
+    // checklist, or (v) the trades, or the sweep.
+    if !tall {
+        let lower = charts.union(bottom);
+        match state.focus {
+            TRADES => render_trades(frame, lower, state, chosen, true),
+            SWEEP => render_sweep(frame, lower, state, true),
+            _ => {
+                let [chart, checklist] =
+                    Layout::horizontal([Constraint::Min(30), Constraint::Length(40)]).areas(lower);
+                if state.drawdown_chart {
+                    render_drawdown(frame, chart, chosen);
+                } else {
+                    render_equity(frame, chart, chosen, benchmark);
+                }
+                render_verdict(frame, checklist, &chosen.params.name, &chosen.verdict);
+            }
+        }
         return;
     }
     let [equity, drawdown] =
@@ -298,8 +444,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Layout::horizontal([Constraint::Length(40), Constraint::Min(30)]).areas(bottom);
     render_verdict(frame, checklist, &chosen.params.name, &chosen.verdict);
     match state.panel {
-        Panel::Trades => render_trades(frame, list, chosen),
-        Panel::Sweep => render_sweep(frame, list, state.sweep.as_ref()),
+        Panel::Trades => render_trades(frame, list, state, chosen, state.focus == TRADES),
+        Panel::Sweep => render_sweep(frame, list, state, state.focus == SWEEP),
     }
 }
 
@@ -314,15 +460,11 @@ fn render_head(frame: &mut Frame, area: Rect, state: &State) {
         ),
     };
     let params = format!(
-        "strategy {} · {range} · capital {} · {}",
+        "strategy {} · {range} · capital {}",
         crate::tui::backtest_job::strategy_name(r.strategy),
         r.params
             .initial_capital
             .map_or("default".to_string(), |c| c.to_string()),
-        keys::hints(
-            Tab::Backtest,
-            &[Action::Run, Action::Open, Action::NextPanel]
-        )
     );
     let block = panel("Backtest");
     let inner = block.inner(area);

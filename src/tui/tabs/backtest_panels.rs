@@ -8,15 +8,14 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use rust_decimal::prelude::ToPrimitive;
 
+use super::backtest::State;
 use super::sentence;
 use crate::domain::backtest::{Outcome, StrategyResult, SweepPoint, Trade, Verdict};
 use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::BacktestOutcome;
-use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Tab;
 use crate::tui::widgets::fmt::{left, right};
-use crate::tui::widgets::table::{self, col, fill, num as ncol, Column};
+use crate::tui::widgets::table::{self, col, fill, num as ncol, Column, View};
 use crate::tui::widgets::{chart, panel};
 
 fn series(points: impl Iterator<Item = f64>) -> Vec<(f64, f64)> {
@@ -68,13 +67,20 @@ pub(super) fn render_drawdown(frame: &mut Frame, area: Rect, s: &StrategyResult)
         style: theme::bad(),
         points: series(dd),
     }];
-    let title = format!(
-        "Drawdown · max {} ({} → {})",
-        share_pct(Some(s.metrics.max_drawdown_pct)),
-        s.metrics.max_drawdown_peak,
-        s.metrics.max_drawdown_trough
+    let max = share_pct(Some(-s.metrics.max_drawdown_pct));
+    let mut title = format!(
+        "Drawdown · max {max} ({} → {})",
+        s.metrics.max_drawdown_peak, s.metrics.max_drawdown_trough
     );
-    chart::render(frame, area, &title, &dates, &lines, "No drawdown.");
+    // A narrow chart keeps the depth and the trough's day rather than cut the title.
+    if title.chars().count() + 2 > area.width as usize {
+        title = format!("Drawdown max {max} on {}", s.metrics.max_drawdown_trough);
+    }
+    let axis = chart::YAxis {
+        max: Some(0.0),
+        unit: "%",
+    };
+    chart::render_with(frame, area, &title, &dates, &lines, "No drawdown.", axis);
 }
 
 pub(super) fn render_verdict(frame: &mut Frame, area: Rect, name: &str, v: &Verdict) {
@@ -112,7 +118,7 @@ pub(super) fn render_verdict(frame: &mut Frame, area: Rect, name: &str, v: &Verd
     );
 }
 
-const TRADES: &[Column<Trade>] = &[
+pub(super) const TRADE_COLUMNS: &[Column<Trade>] = &[
     col("Date", 10, |t| left(t.date.to_string(), Default::default())),
     col("Side", 4, |t| {
         left(format!("{:?}", t.side).to_uppercase(), Default::default())
@@ -131,27 +137,34 @@ const TRADES: &[Column<Trade>] = &[
     fill("Reason", 10, |t| left(t.reason.clone(), theme::dim())),
 ];
 
-pub(super) fn render_trades(frame: &mut Frame, area: Rect, s: &StrategyResult) {
+pub(super) fn render_trades(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    s: &StrategyResult,
+    focused: bool,
+) {
     let trades = &s.run.trades;
     let n = trades.len();
-    let title = format!(
-        "Trades of {} ({n}, newest last) · {} sweep",
-        s.params.name,
-        keys::key_of(Tab::Backtest, Action::NextPanel)
-    );
+    let title = format!("Trades of {} ({n}, newest last)", s.params.name);
+    let rows = state.visible_trades();
     table::render(
         frame,
         area,
-        &title,
-        TRADES,
-        n,
+        View {
+            title: &title,
+            empty: "No trades.",
+            total: n,
+            focused,
+        },
+        TRADE_COLUMNS,
+        &rows,
         |i| &trades[i],
-        n.checked_sub(1),
-        "No trades.",
+        &state.trades,
     );
 }
 
-const SWEEP: &[Column<SweepPoint>] = &[
+pub(super) const SWEEP_COLUMNS: &[Column<SweepPoint>] = &[
     col("Rebalance", 14, |p| {
         left(p.params.frequency.to_string(), Default::default())
     }),
@@ -190,8 +203,8 @@ const SWEEP: &[Column<SweepPoint>] = &[
     }),
 ];
 
-pub(super) fn render_sweep(frame: &mut Frame, area: Rect, sweep: Option<&BacktestOutcome>) {
-    let Some(BacktestOutcome::Sweep { points, from, to }) = sweep else {
+pub(super) fn render_sweep(frame: &mut Frame, area: Rect, state: &State, focused: bool) {
+    let Some(BacktestOutcome::Sweep { points, from, to }) = state.sweep.as_ref() else {
         return sentence(
             frame,
             area,
@@ -200,18 +213,22 @@ pub(super) fn render_sweep(frame: &mut Frame, area: Rect, sweep: Option<&Backtes
         );
     };
     let title = format!(
-        "Sweep {from} → {to}: {} points, best Sharpe first · {} trades",
+        "Sweep {from} → {to}: {} points, best Sharpe first",
         points.len(),
-        keys::key_of(Tab::Backtest, Action::NextPanel)
     );
+    let rows = state.visible_sweep();
     table::render(
         frame,
         area,
-        &title,
-        SWEEP,
-        points.len(),
+        View {
+            title: &title,
+            empty: "No sweep points.",
+            total: points.len(),
+            focused,
+        },
+        SWEEP_COLUMNS,
+        &rows,
         |i| &points[i],
-        Some(0),
-        "No sweep points.",
+        &state.sweep_list,
     );
 }

@@ -1,11 +1,10 @@
 //! Holdings: the analysis table (alpha below −5 red, strength by band; alpha, strength and
-//! stops come early so they survive on an 80-column terminal), the selected
+//! stops come first, the rest scrolls sideways on an 80-column terminal), the selected
 //! holding's stop alerts, and the forms to add, edit and remove holdings.
 
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::sentence;
@@ -13,16 +12,35 @@ use crate::domain::analyzer::HoldingRow;
 use crate::domain::format::{amount, amount_opt, change_pct, num, share_pct};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::{self, Action};
+use crate::tui::keys::Action;
 use crate::tui::theme;
-use crate::tui::view::{Effect, Tab};
-use crate::tui::widgets::fmt::{left, right};
-use crate::tui::widgets::panel;
-use crate::tui::widgets::table::{self, col, num as ncol, Column};
+use crate::tui::view::{Effect, Panels};
+use crate::tui::widgets::detail::Detail;
+use crate::tui::widgets::fmt::{left, right, CellText};
+use crate::tui::widgets::list::ListState;
+use crate::tui::widgets::scroll::{self, TextState};
+use crate::tui::widgets::table::{self, col, num as ncol, Column, View};
 
+/// Panels: 0 the holdings table, 1 the selected holding's alerts.
 #[derive(Debug, Default)]
 pub struct State {
-    pub selected: usize,
+    pub list: ListState,
+    pub alerts: TextState,
+    pub focus: usize,
+}
+
+impl Panels for State {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn focused_list(&self) -> Option<&ListState> {
+        (self.focus == 0).then_some(&self.list)
+    }
+
+    fn lists(&mut self) -> Vec<(usize, &mut ListState)> {
+        vec![(0, &mut self.list)]
+    }
 }
 
 fn rows(data: &Dashboard) -> &[HoldingRow] {
@@ -30,11 +48,22 @@ fn rows(data: &Dashboard) -> &[HoldingRow] {
 }
 
 impl State {
+    /// Indices of the holdings shown, filtered and sorted.
+    pub fn visible(&self, rows: &[HoldingRow]) -> Vec<usize> {
+        self.list.visible(COLUMNS, 0..rows.len(), |i| &rows[i])
+    }
+
+    fn selected_row<'a>(&self, rows: &'a [HoldingRow]) -> Option<&'a HoldingRow> {
+        let visible = self.visible(rows);
+        visible
+            .get(self.list.current(visible.len()))
+            .map(|i| &rows[*i])
+    }
+
     pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
         let rows = rows(data);
-        let selected = rows
-            .get(self.selected)
-            .and_then(|r| data.holdings.iter().find(|h| h.symbol == r.symbol));
+        let row = self.selected_row(rows);
+        let selected = row.and_then(|r| data.holdings.iter().find(|h| h.symbol == r.symbol));
         match action {
             Action::Add => Effect::Open(forms::holding_add(today)),
             Action::Edit => selected.map_or(Effect::None, |h| {
@@ -43,22 +72,34 @@ impl State {
             Action::Delete => selected.map_or(Effect::None, |h| {
                 Effect::Open(forms::confirm_holding_remove(&h.symbol, today))
             }),
+            Action::Detail => row.map_or(Effect::None, |r| {
+                Effect::Detail(Detail::of_row(format!("Holding {}", r.symbol), COLUMNS, r))
+            }),
+            Action::NextPanel => {
+                self.focus = (self.focus + 1) % 2;
+                Effect::None
+            }
+            _ if self.focus == 1 => {
+                self.alerts.on_action(action);
+                Effect::None
+            }
             _ => {
-                self.selected = table::moved(self.selected, rows.len(), action);
+                let len = self.visible(rows).len();
+                self.list.on_action(action, len, COLUMNS.len());
                 Effect::None
             }
         }
     }
 }
 
-fn strength_cell(r: &HoldingRow) -> ratatui::widgets::Cell<'static> {
+fn strength_cell(r: &HoldingRow) -> CellText {
     let text = r.strength.map_or("—".into(), |s| {
         format!("{s:.0}{}", if r.strength_complete { "" } else { "?" })
     });
     right(text, r.band.map(theme::band).unwrap_or_default())
 }
 
-fn alerts_cell(r: &HoldingRow) -> ratatui::widgets::Cell<'static> {
+fn alerts_cell(r: &HoldingRow) -> CellText {
     // The count here, the messages in the detail panel below the table.
     let style = if r.has_hard_stop() {
         theme::bad()
@@ -135,27 +176,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         let reason = data.empty_reason.as_deref().unwrap_or("no analysis yet");
         return sentence(frame, area, "Holdings", reason);
     };
-    let title = format!(
-        "Holdings · {} positions · {}",
-        a.holdings.len(),
-        keys::hints(Tab::Holdings, &[Action::Add, Action::Edit, Action::Delete])
-    );
     let rows = &a.holdings;
-    let selected = state.selected.min(rows.len().saturating_sub(1));
+    let visible = state.visible(rows);
+    let title = format!("Holdings · {} positions", rows.len());
     table::render(
         frame,
         table_area,
-        &title,
+        View {
+            title: &title,
+            empty: "No positions: press a to add a holding.",
+            total: rows.len(),
+            focused: state.focus == 0,
+        },
         COLUMNS,
-        rows.len(),
+        &visible,
         |i| &rows[i],
-        Some(selected),
-        "No positions: press a to add a holding.",
+        &state.list,
     );
-    render_detail(frame, detail, rows.get(selected));
+    render_detail(frame, detail, state, state.selected_row(rows));
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, row: Option<&HoldingRow>) {
+fn render_detail(frame: &mut Frame, area: Rect, state: &State, row: Option<&HoldingRow>) {
     let Some(r) = row else {
         return sentence(
             frame,
@@ -191,10 +232,12 @@ fn render_detail(frame: &mut Frame, area: Rect, row: Option<&HoldingRow>) {
     if let Some(note) = &r.note {
         lines.push(Line::styled(note.clone(), theme::dim()));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(panel("Selected holding")),
+    scroll::render(
+        frame,
         area,
+        "Selected holding",
+        lines,
+        &state.alerts,
+        state.focus == 1,
     );
 }

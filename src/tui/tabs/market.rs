@@ -3,8 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use super::{key_values, sentence};
@@ -12,26 +11,25 @@ use crate::domain::analyzer::{MarketDirection, WatchRow};
 
 use crate::domain::format::{amount_opt, change_pct, money, num};
 use crate::tui::data::Dashboard;
-use crate::tui::keys::{self, Action};
 use crate::tui::theme;
-use crate::tui::view::Tab;
+use crate::tui::widgets::chart;
 use crate::tui::widgets::fmt::{left, right};
-use crate::tui::widgets::table::{self, col, num as ncol, Column};
-use crate::tui::widgets::{chart, panel};
+use crate::tui::widgets::scroll;
+use crate::tui::widgets::table::{self, col, num as ncol, Column, View};
 
-pub use super::market_state::{Range, Sort, State};
+pub use super::market_state::{Range, State};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Min(6)]).areas(area);
     let [directions, chart_area] =
         Layout::horizontal([Constraint::Length(46), Constraint::Min(30)]).areas(top);
-    render_directions(frame, directions, data);
+    render_directions(frame, directions, state, data);
     render_chart(frame, chart_area, state);
     render_watchlist(frame, bottom, state, data);
 }
 
-fn render_directions(frame: &mut Frame, area: Rect, data: &Dashboard) {
+fn render_directions(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let Some(a) = data.analysis.as_ref().filter(|a| !a.market.is_empty()) else {
         let reason = data
             .empty_reason
@@ -39,14 +37,24 @@ fn render_directions(frame: &mut Frame, area: Rect, data: &Dashboard) {
             .unwrap_or("no market symbols have data");
         return sentence(frame, area, "Market direction", reason);
     };
-    let n = a.market.len().min(3) as u32;
-    let areas = Layout::vertical((0..n).map(|_| Constraint::Ratio(1, n))).split(area);
-    for (m, rect) in a.market.iter().zip(areas.iter()) {
-        render_direction(frame, *rect, m);
+    let mut lines = Vec::new();
+    for (i, m) in a.market.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::raw(""));
+        }
+        lines.extend(direction_lines(m));
     }
+    scroll::render(
+        frame,
+        area,
+        "Market direction",
+        lines,
+        &state.directions,
+        state.focus == 1,
+    );
 }
 
-fn render_direction(frame: &mut Frame, area: Rect, m: &MarketDirection) {
+fn direction_lines(m: &MarketDirection) -> Vec<Line<'static>> {
     let flag = |b: Option<bool>| match b {
         Some(true) => Span::styled("above", theme::good()),
         Some(false) => Span::styled("below", theme::bad()),
@@ -59,7 +67,11 @@ fn render_direction(frame: &mut Frame, area: Rect, m: &MarketDirection) {
         theme::bad()
     };
     let trend = m.trend.map_or("—", |t| t.as_str());
-    let lines = key_values(vec![
+    let mut lines = vec![Line::styled(
+        format!("{} {}", m.symbol, m.price_date),
+        theme::title(),
+    )];
+    lines.extend(key_values(vec![
         ("Price", Span::raw(money(m.price))),
         (
             "1d / 5d / 30d",
@@ -87,11 +99,8 @@ fn render_direction(frame: &mut Frame, area: Rect, m: &MarketDirection) {
         ),
         ("SMA50", flag(m.above_sma_50)),
         ("SMA200", flag(m.above_sma_200)),
-    ]);
-    frame.render_widget(
-        Paragraph::new(lines).block(panel(&format!("{} {}", m.symbol, m.price_date))),
-        area,
-    );
+    ]));
+    lines
 }
 
 fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
@@ -129,15 +138,7 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
             points: line(|p| p.sma_200),
         },
     ];
-    let title = format!(
-        "{} · {} ({})",
-        c.symbol,
-        state.range.label(),
-        keys::hints(
-            Tab::Market,
-            &[Action::Range, Action::NextSymbol, Action::Open]
-        )
-    );
+    let title = format!("{} · {}", c.symbol, state.range.label());
     chart::render(
         frame,
         area,
@@ -148,7 +149,7 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-const WATCH_COLUMNS: &[Column<WatchRow>] = &[
+pub(super) const WATCH_COLUMNS: &[Column<WatchRow>] = &[
     col("Symbol", 8, |r| {
         left(
             format!("{}{}", r.symbol, if r.held { " *" } else { "" }),
@@ -196,21 +197,7 @@ const WATCH_COLUMNS: &[Column<WatchRow>] = &[
 
 fn render_watchlist(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let visible = state.visible(&data.watch);
-    let filter = if state.filtering {
-        format!(" · filter: {}▏", state.filter)
-    } else if state.filter.is_empty() {
-        String::new()
-    } else {
-        format!(" · filter: {}", state.filter)
-    };
-    let title = format!(
-        "Watchlist {}/{} · sort {} ({}){filter} · * held · {}",
-        visible.len(),
-        data.watch.len(),
-        state.sort.label(),
-        keys::key_of(Tab::Market, Action::Sort),
-        keys::hints(Tab::Market, &[Action::Filter, Action::Add, Action::Delete])
-    );
+    let title = format!("Watchlist {} · * held", data.watch.len());
     let empty = if data.watch.is_empty() {
         "The watchlist is empty: press a to add a symbol."
     } else {
@@ -219,11 +206,15 @@ fn render_watchlist(frame: &mut Frame, area: Rect, state: &State, data: &Dashboa
     table::render(
         frame,
         area,
-        &title,
+        View {
+            title: &title,
+            empty,
+            total: data.watch.len(),
+            focused: state.focus == 0,
+        },
         WATCH_COLUMNS,
-        visible.len(),
-        |i| &data.watch[visible[i]],
-        Some(state.selected),
-        empty,
+        &visible,
+        |i| &data.watch[i],
+        &state.list,
     );
 }

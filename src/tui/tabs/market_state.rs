@@ -1,54 +1,20 @@
 //! The Market tab's state: the watchlist's sort and filter, the selection, and which chart
 //! over which range.
 
-use std::cmp::Ordering;
-
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::analyzer::WatchRow;
 use crate::domain::symbol::Symbol;
 use crate::tui::data::{ChartData, Dashboard};
 use crate::tui::forms;
 use crate::tui::keys::Action;
-use crate::tui::view::Effect;
-use crate::tui::widgets::table;
+use crate::tui::view::{Effect, Panels};
+use crate::tui::widgets::detail::Detail;
+use crate::tui::widgets::list::ListState;
+use crate::tui::widgets::scroll::TextState;
 use crate::tui::worker::Command;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Watchlist,
-    Strength,
-    Change1d,
-    Return30d,
-    Rsi,
-    Symbol,
-}
-
-impl Sort {
-    fn next(self) -> Sort {
-        match self {
-            Sort::Watchlist => Sort::Strength,
-            Sort::Strength => Sort::Change1d,
-            Sort::Change1d => Sort::Return30d,
-            Sort::Return30d => Sort::Rsi,
-            Sort::Rsi => Sort::Symbol,
-            Sort::Symbol => Sort::Watchlist,
-        }
-    }
-
-    pub(super) fn label(self) -> &'static str {
-        match self {
-            Sort::Watchlist => "watchlist order",
-            Sort::Strength => "strength ↓",
-            Sort::Change1d => "1d % ↓",
-            Sort::Return30d => "30d % ↓",
-            Sort::Rsi => "RSI ↓",
-            Sort::Symbol => "symbol",
-        }
-    }
-}
+use super::market::WATCH_COLUMNS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Range {
@@ -76,14 +42,28 @@ impl Range {
     }
 }
 
+/// Panels: 0 the watchlist, 1 the market direction.
 #[derive(Debug, Default)]
 pub struct State {
-    pub selected: usize,
-    pub sort: Sort,
-    pub filter: String,
-    pub filtering: bool,
+    pub list: ListState,
+    pub directions: TextState,
+    pub focus: usize,
     pub range: Range,
     pub chart: Option<ChartData>,
+}
+
+impl Panels for State {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn focused_list(&self) -> Option<&ListState> {
+        (self.focus == 0).then_some(&self.list)
+    }
+
+    fn lists(&mut self) -> Vec<(usize, &mut ListState)> {
+        vec![(0, &mut self.list)]
+    }
 }
 
 impl State {
@@ -97,44 +77,35 @@ impl State {
 
     /// Indices into the watchlist rows, filtered and sorted as the table shows them.
     pub fn visible(&self, rows: &[WatchRow]) -> Vec<usize> {
-        let needle = self.filter.to_ascii_uppercase();
-        let mut idx: Vec<usize> = (0..rows.len())
-            .filter(|i| rows[*i].symbol.as_str().contains(&needle))
-            .collect();
-        let desc = |a: Option<f64>, b: Option<f64>| b.partial_cmp(&a).unwrap_or(Ordering::Equal);
-        match self.sort {
-            Sort::Watchlist => {}
-            Sort::Strength => idx.sort_by(|a, b| desc(rows[*a].strength, rows[*b].strength)),
-            Sort::Change1d => {
-                idx.sort_by(|a, b| desc(rows[*a].change_1d_pct, rows[*b].change_1d_pct))
-            }
-            Sort::Return30d => {
-                idx.sort_by(|a, b| desc(rows[*a].lookback_return_pct, rows[*b].lookback_return_pct))
-            }
-            Sort::Rsi => idx.sort_by(|a, b| desc(rows[*a].rsi_14, rows[*b].rsi_14)),
-            Sort::Symbol => idx.sort_by(|a, b| rows[*a].symbol.cmp(&rows[*b].symbol)),
-        }
-        idx
+        self.list
+            .visible(WATCH_COLUMNS, 0..rows.len(), |i| &rows[i])
     }
 
     fn selected_symbol(&self, data: &Dashboard) -> Option<Symbol> {
         let visible = self.visible(&data.watch);
         visible
-            .get(self.selected)
+            .get(self.list.current(visible.len()))
             .map(|i| data.watch[*i].symbol.clone())
     }
 
     pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
-        let len = self.visible(&data.watch).len();
+        let visible = self.visible(&data.watch);
+        let len = visible.len();
         match action {
-            Action::Filter => {
-                self.filtering = true;
+            Action::NextPanel => {
+                self.focus = (self.focus + 1) % 2;
                 Effect::None
             }
-            Action::Sort => {
-                self.sort = self.sort.next();
-                Effect::Note(format!("Watchlist sorted by {}", self.sort.label()))
-            }
+            Action::Detail => visible
+                .get(self.list.current(len))
+                .map_or(Effect::None, |i| {
+                    let row = &data.watch[*i];
+                    Effect::Detail(Detail::of_row(
+                        format!("Watchlist {}", row.symbol),
+                        WATCH_COLUMNS,
+                        row,
+                    ))
+                }),
             Action::Range => {
                 self.range = match self.range {
                     Range::ThreeMonths => Range::OneYear,
@@ -143,7 +114,7 @@ impl State {
                 };
                 Effect::None
             }
-            Action::Open => self
+            Action::Chart => self
                 .selected_symbol(data)
                 .map_or(Effect::None, |s| Effect::Send(Command::LoadChart(s))),
             Action::NextSymbol => self.next_chart(data),
@@ -151,8 +122,12 @@ impl State {
             Action::Delete => self.selected_symbol(data).map_or(Effect::None, |s| {
                 Effect::Open(forms::confirm_watch_remove(&s, today))
             }),
+            _ if self.focus == 1 => {
+                self.directions.on_action(action);
+                Effect::None
+            }
             _ => {
-                self.selected = table::moved(self.selected, len, action);
+                self.list.on_action(action, len, WATCH_COLUMNS.len());
                 Effect::None
             }
         }
@@ -175,26 +150,5 @@ impl State {
             None => market.first().cloned(),
         };
         next.map_or(Effect::None, |s| Effect::Send(Command::LoadChart(s)))
-    }
-
-    /// Typing while the filter is open: characters extend it, Backspace trims, Enter keeps
-    /// it, Esc clears it.
-    pub fn filter_key(&mut self, key: KeyEvent) -> Effect {
-        match key.code {
-            KeyCode::Char(c) if c.is_ascii_alphanumeric() || c == '.' || c == '-' => {
-                self.filter.push(c)
-            }
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            KeyCode::Enter => self.filtering = false,
-            KeyCode::Esc => {
-                self.filter.clear();
-                self.filtering = false;
-            }
-            _ => {}
-        }
-        self.selected = 0;
-        Effect::None
     }
 }

@@ -6,20 +6,23 @@ use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::format::{amount, amount_opt};
 use crate::domain::journal::{Outcome, SignalRecord, SignalType};
-use crate::domain::tracker::{JournalStats, WindowStats};
+use crate::domain::tracker::{CalibrationBand, JournalStats, WindowStats};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::{self, Action};
+use crate::tui::keys::Action;
 use crate::tui::theme;
-use crate::tui::view::{Effect, Tab};
+use crate::tui::view::{Effect, Panels};
+use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
+use crate::tui::widgets::list::ListState;
 use crate::tui::widgets::panel;
-use crate::tui::widgets::table::{self, col, num as ncol, Column};
+use crate::tui::widgets::scroll::{self, TextState};
+use crate::tui::widgets::table::{self, col, num as ncol, Column, View};
 
 /// Which journal rows show. `None` everywhere shows all.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,7 +44,7 @@ impl Filters {
             && self.taken.is_none_or(|t| s.action_taken == t)
     }
 
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(s) = &self.source {
             parts.push(format!("source {s}"));
@@ -79,29 +82,68 @@ fn cycle<T: Clone + PartialEq>(current: &Option<T>, options: &[T]) -> Option<T> 
     }
 }
 
+/// Panels: 0 the journal, 1 the statistics (with the calibration beside them).
 #[derive(Debug, Default)]
 pub struct State {
-    pub selected: usize,
+    pub list: ListState,
     pub filters: Filters,
+    pub stats: TextState,
+    pub focus: usize,
+}
+
+impl Panels for State {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn focused_list(&self) -> Option<&ListState> {
+        (self.focus == 0).then_some(&self.list)
+    }
+
+    fn lists(&mut self) -> Vec<(usize, &mut ListState)> {
+        vec![(0, &mut self.list)]
+    }
 }
 
 impl State {
-    /// Indices of the rows that pass the filters, newest first as stored.
+    /// Indices of the rows that pass the S/T/O/K filters and the `/` filter, newest first
+    /// as stored unless sorted.
     pub fn visible(&self, signals: &[SignalRecord]) -> Vec<usize> {
-        (0..signals.len())
-            .filter(|i| self.filters.keeps(&signals[*i]))
-            .collect()
+        let kept = (0..signals.len()).filter(|i| self.filters.keeps(&signals[*i]));
+        self.list.visible(COLUMNS, kept, |i| &signals[i])
+    }
+
+    /// "source manual, taken" or "all", and the `/` text when one is set.
+    pub fn active_filters(&self) -> String {
+        let mut text = self.filters.describe();
+        if !self.list.filter.is_empty() {
+            text = format!("{text}, /{}", self.list.filter);
+        }
+        text
     }
 
     pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
         let visible = self.visible(&data.signals);
-        let selected = visible.get(self.selected).map(|i| &data.signals[*i]);
+        let selected = visible
+            .get(self.list.current(visible.len()))
+            .map(|i| &data.signals[*i]);
         match action {
             Action::Add => Effect::Open(forms::signal_new(today)),
-            Action::Open => selected.map_or(Effect::None, |s| open(s, today, data)),
+            Action::Take => selected.map_or(Effect::None, |s| open(s, today, data)),
             Action::Exit => selected.map_or(Effect::None, |s| exit(s, today, data)),
-            Action::Note => {
+            Action::Edit => {
                 selected.map_or(Effect::None, |s| Effect::Open(forms::signal_note(s, today)))
+            }
+            Action::Detail => selected.map_or(Effect::None, |s| {
+                Effect::Detail(Detail::of_row(
+                    format!("Signal {} {}", s.id.unwrap_or_default(), s.symbol),
+                    COLUMNS,
+                    s,
+                ))
+            }),
+            Action::NextPanel => {
+                self.focus = (self.focus + 1) % 2;
+                Effect::None
             }
             Action::CycleSource => {
                 let mut sources: Vec<String> = data
@@ -139,22 +181,28 @@ impl State {
             }
             Action::ClearFilters => {
                 self.filters = Filters::default();
+                self.list.filter.clear();
                 self.refiltered()
             }
+            _ if self.focus == 1 => {
+                self.stats.on_action(action);
+                Effect::None
+            }
             _ => {
-                self.selected = table::moved(self.selected, visible.len(), action);
+                self.list.on_action(action, visible.len(), COLUMNS.len());
                 Effect::None
             }
         }
     }
 
     fn refiltered(&mut self) -> Effect {
-        self.selected = 0;
-        Effect::Note(format!("Journal filter: {}", self.filters.describe()))
+        self.list.selected = 0;
+        self.focus = 0;
+        Effect::Note(format!("Journal filter: {}", self.active_filters()))
     }
 }
 
-/// Enter on an open signal marks it taken; on a taken one it records the exit.
+/// `t` on an open signal marks it taken; on a taken one it records the exit.
 fn open(s: &SignalRecord, today: NaiveDate, data: &Dashboard) -> Effect {
     if s.action_taken {
         return exit(s, today, data);
@@ -236,77 +284,86 @@ const COLUMNS: &[Column<SignalRecord>] = &[
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
-    // Below 110 columns the journal gets the whole width; the stats need the room.
-    let side_width = if area.width >= 110 { 36 } else { 0 };
+    // From 110 columns the stats sit beside the journal; below, `v` shows them in its place.
+    let wide = area.width >= 110;
+    if !wide && state.focus == 1 {
+        return render_side(frame, area, state, data, true);
+    }
+    let side_width = if wide { 36 } else { 0 };
     let [journal, side] =
         Layout::horizontal([Constraint::Min(60), Constraint::Length(side_width)]).areas(area);
     let visible = state.visible(&data.signals);
     let title = format!(
-        "Journal {}/{} · {} · {} · {} · {}",
+        "Journal {}/{} · filters: {}",
         visible.len(),
         data.signals.len(),
         state.filters.describe(),
-        keys::hints(
-            Tab::Signals,
-            &[Action::Add, Action::Open, Action::Exit, Action::Note]
-        ),
-        keys::grouped_hint(
-            Tab::Signals,
-            &[
-                Action::CycleSource,
-                Action::CycleType,
-                Action::CycleOutcome,
-                Action::CycleTaken
-            ]
-        ),
-        keys::hints(Tab::Signals, &[Action::ClearFilters])
     );
     let empty = if data.signals.is_empty() {
         "The journal is empty: press a to record a signal, or run the morning check."
     } else {
         "No signal passes the filters: press 0 to clear them."
     };
-    let selected = state.selected.min(visible.len().saturating_sub(1));
     table::render(
         frame,
         journal,
-        &title,
+        View {
+            title: &title,
+            empty,
+            total: data.signals.len(),
+            focused: state.focus == 0,
+        },
         COLUMNS,
-        visible.len(),
-        |i| &data.signals[visible[i]],
-        Some(selected),
-        empty,
+        &visible,
+        |i| &data.signals[i],
+        &state.list,
     );
-    if side_width == 0 {
-        return;
+    if wide {
+        render_side(frame, side, state, data, false);
     }
+}
+
+/// The statistics (scrollable) and the calibration: beside the journal, or in its place.
+fn render_side(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard, full: bool) {
     let Some(stats) = data.stats.as_ref() else {
         let why = if data.journal_pending {
             "Judging the journal: the statistics follow in a moment."
         } else {
             "No statistics yet."
         };
-        return super::sentence(frame, side, "Stats", why);
+        return super::sentence(frame, area, "Stats", why);
     };
-    let [top, missed, swaps, calib] = Layout::vertical([
-        Constraint::Length(12),
-        Constraint::Min(4),
-        Constraint::Length(7),
-        Constraint::Length(10),
-    ])
-    .areas(side);
-    render_stats(frame, top, stats);
-    render_missed(frame, missed, stats);
-    render_swaps(frame, swaps, stats);
+    let [text, calib] = if full {
+        Layout::horizontal([Constraint::Min(36), Constraint::Length(40)]).areas(area)
+    } else {
+        Layout::vertical([Constraint::Min(8), Constraint::Length(8)]).areas(area)
+    };
+    let mut lines = stats_lines(stats);
+    lines.push(Line::raw(""));
+    lines.extend(swaps_lines(stats));
+    lines.push(Line::raw(""));
+    lines.extend(missed_lines(stats));
+    scroll::render(
+        frame,
+        text,
+        "Stats after commission",
+        lines,
+        &state.stats,
+        state.focus == 1,
+    );
     render_calibration(frame, calib, stats);
 }
 
 /// The brief's "compare actual vs expected": both in points of return over the follow-up
 /// window, newest swaps first.
-fn render_swaps(frame: &mut Frame, area: Rect, stats: &JournalStats) {
+fn swaps_lines(stats: &JournalStats) -> Vec<Line<'static>> {
     let s = &stats.swap_summary;
     let pp = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:+.1}"));
-    let mut lines = vec![if stats.swaps.is_empty() {
+    let mut lines = vec![Line::styled(
+        format!("Swaps: expected vs actual, {}d pp", s.window_days),
+        theme::title(),
+    )];
+    lines.push(if stats.swaps.is_empty() {
         Line::styled("No swap recommended yet.", theme::dim())
     } else {
         Line::raw(format!(
@@ -315,14 +372,14 @@ fn render_swaps(frame: &mut Frame, area: Rect, stats: &JournalStats) {
             pp(s.mean_expected_pct),
             pp(s.mean_actual_pct)
         ))
-    }];
+    });
     if !stats.swaps.is_empty() {
         lines.push(Line::styled(
             format!("{:<18}{:>7}{:>7}", "Swap", "Exp", "Act"),
             theme::dim(),
         ));
     }
-    for r in stats.swaps.iter().take(3) {
+    for r in &stats.swaps {
         let swap: String = format!("{}→{}", r.reduce, r.increase)
             .chars()
             .take(17)
@@ -335,8 +392,7 @@ fn render_swaps(frame: &mut Frame, area: Rect, stats: &JournalStats) {
             ),
         ]));
     }
-    let title = format!("Swaps: expected vs actual, {}d pp", s.window_days);
-    frame.render_widget(Paragraph::new(lines).block(panel(&title)), area);
+    lines
 }
 
 fn window_line(name: &str, w: Option<&WindowStats>) -> Line<'static> {
@@ -362,7 +418,7 @@ fn window_line(name: &str, w: Option<&WindowStats>) -> Line<'static> {
     ])
 }
 
-fn render_stats(frame: &mut Frame, area: Rect, stats: &JournalStats) {
+fn stats_lines(stats: &JournalStats) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::styled(
             format!(
@@ -385,14 +441,15 @@ fn render_stats(frame: &mut Frame, area: Rect, stats: &JournalStats) {
             amount(w.total_pnl)
         )));
     }
-    frame.render_widget(
-        Paragraph::new(lines).block(panel("Stats (after commission)")),
-        area,
-    );
+    lines
 }
 
-fn render_missed(frame: &mut Frame, area: Rect, stats: &JournalStats) {
-    let lines: Vec<Line> = if stats.missed.is_empty() {
+fn missed_lines(stats: &JournalStats) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        "Missed opportunities (potential)",
+        theme::title(),
+    )];
+    lines.extend(if stats.missed.is_empty() {
         vec![Line::styled("No missed opportunities.", theme::dim())]
     } else {
         stats
@@ -400,41 +457,103 @@ fn render_missed(frame: &mut Frame, area: Rect, stats: &JournalStats) {
             .iter()
             .map(|m| {
                 Line::raw(format!(
-                    "{:<6} {} +{} potential",
+                    "{:<6} {}  +{}",
                     m.symbol,
                     m.signal_date,
                     amount(m.max_profit_potential)
                 ))
             })
             .collect()
-    };
+    });
+    lines
+}
+
+/// Average forward return by strength band: does a stronger signal do better? Bars grow
+/// from a zero line, negative to its left, positive to its right, on one scale.
+fn render_calibration(frame: &mut Frame, area: Rect, stats: &JournalStats) {
+    // Inside the border: a 6-wide label and a space, two halves around │, " +12.3".
+    let half = (area.width.saturating_sub(2 + 7 + 1 + 7) / 2).max(1) as usize;
+    let lines = calibration_lines(&stats.calibration, half);
     frame.render_widget(
-        Paragraph::new(lines).block(panel("Missed opportunities")),
+        Paragraph::new(lines).block(panel("Calibration: avg fwd return % by band")),
         area,
     );
 }
 
-/// Average forward return by strength band: does a stronger signal do better?
-fn render_calibration(frame: &mut Frame, area: Rect, stats: &JournalStats) {
-    let bars: Vec<Bar> = stats
-        .calibration
+fn calibration_lines(bands: &[CalibrationBand], half: usize) -> Vec<Line<'static>> {
+    let biggest = bands
+        .iter()
+        .filter_map(|c| c.avg_forward_return_pct)
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    let cells = |v: f64| {
+        if biggest == 0.0 {
+            0
+        } else {
+            ((v.abs() / biggest) * half as f64).round() as usize
+        }
+    };
+    bands
         .iter()
         .map(|c| {
-            let v = c.avg_forward_return_pct.unwrap_or(0.0);
-            Bar::default()
-                .label(Line::raw(c.band.chars().take(6).collect::<String>()))
-                .value((v.abs() * 10.0).round() as u64)
-                .text_value(
-                    c.avg_forward_return_pct
-                        .map_or("—".into(), |v| format!("{v:+.1}")),
-                )
-                .style(theme::signed(v))
+            let label: String = c.band.chars().take(6).collect();
+            let Some(v) = c.avg_forward_return_pct else {
+                return Line::raw(format!("{label:<6} {:>half$}│{:half$} {:>6}", "", "", "—"));
+            };
+            let n = cells(v);
+            let (neg, pos) = if v < 0.0 {
+                (format!("{:>half$}", "█".repeat(n)), " ".repeat(half))
+            } else {
+                (" ".repeat(half), format!("{:<half$}", "█".repeat(n)))
+            };
+            Line::from(vec![
+                Span::raw(format!("{label:<6} ")),
+                Span::styled(neg, theme::bad()),
+                Span::styled("│", theme::dim()),
+                Span::styled(pos, theme::good()),
+                Span::styled(format!(" {:>+6.1}", v), theme::signed(v)),
+            ])
         })
-        .collect();
-    let chart = BarChart::default()
-        .block(panel("Calibration: avg fwd return % by band"))
-        .data(BarGroup::default().bars(&bars))
-        .bar_width(6)
-        .bar_gap(1);
-    frame.render_widget(chart, area);
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_returns_are_drawn_left_of_the_zero_line() {
+        let bands = [
+            CalibrationBand {
+                band: "strong",
+                count: 3,
+                avg_forward_return_pct: Some(9.2),
+                hit_rate_pct: None,
+            },
+            CalibrationBand {
+                band: "weak",
+                count: 2,
+                avg_forward_return_pct: Some(-4.6),
+                hit_rate_pct: None,
+            },
+        ];
+        let text: Vec<String> = calibration_lines(&bands, 10)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        // +9.2 is the biggest: 10 cells right of │; −4.6 is half of it: 5 cells left.
+        assert_eq!(
+            text[0],
+            format!("strong {}│{} {:>6}", " ".repeat(10), "█".repeat(10), "+9.2")
+        );
+        assert_eq!(
+            text[1],
+            format!(
+                "weak   {}{}│{} {:>6}",
+                " ".repeat(5),
+                "█".repeat(5),
+                " ".repeat(10),
+                "-4.6"
+            )
+        );
+    }
 }

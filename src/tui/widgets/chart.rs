@@ -18,6 +18,14 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
 }
 
+/// How the y axis reads: a ceiling it never passes (a drawdown is never above 0) and the
+/// unit after each label.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct YAxis {
+    pub max: Option<f64>,
+    pub unit: &'static str,
+}
+
 /// Draws `lines` over `dates` (one x per date), or `empty` when there is nothing to draw.
 pub fn render(
     frame: &mut Frame,
@@ -26,6 +34,19 @@ pub fn render(
     dates: &[NaiveDate],
     lines: &[Line],
     empty: &str,
+) {
+    render_with(frame, area, title, dates, lines, empty, YAxis::default())
+}
+
+/// [`render`] with a y axis of its own.
+pub fn render_with(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    dates: &[NaiveDate],
+    lines: &[Line],
+    empty: &str,
+    y: YAxis,
 ) {
     let finite = lines
         .iter()
@@ -40,7 +61,7 @@ pub fn render(
         return;
     }
     let pad = ((hi - lo) * 0.05).max(hi.abs() * 0.001).max(0.01);
-    let (lo, hi) = (lo - pad, hi + pad);
+    let (lo, hi) = (lo - pad, y.max.map_or(hi + pad, |m| (hi + pad).min(m)));
     let datasets = lines
         .iter()
         .map(|l| {
@@ -62,7 +83,9 @@ pub fn render(
     .into_iter()
     .map(|d| Span::raw(d.to_string()))
     .collect();
-    let y_labels = [lo, (lo + hi) / 2.0, hi].map(|v| Span::raw(format!("{v:.0}")));
+    let decimals = if y.unit.is_empty() { 0 } else { 1 };
+    let y_labels =
+        [lo, (lo + hi) / 2.0, hi].map(|v| Span::raw(format!("{v:.decimals$}{}", y.unit)));
     let chart = Chart::new(datasets)
         .block(panel(title))
         .x_axis(

@@ -1,10 +1,14 @@
 //! Widgets shared by the tabs: one table with column specs, charts, forms, help, status.
 
 pub mod chart;
+pub mod detail;
 pub mod fmt;
+pub mod footer;
 pub mod form;
 pub mod help;
+pub mod list;
 pub mod live_mark;
+pub mod scroll;
 pub mod status;
 pub mod table;
 
@@ -20,6 +24,16 @@ pub fn panel(title: &str) -> Block<'_> {
         .border_type(BorderType::Rounded)
         .title(title)
         .title_style(theme::title())
+}
+
+/// A panel whose border is bright when it has the keys' focus.
+pub fn panel_focused(title: &str, focused: bool) -> Block<'_> {
+    let block = panel(title);
+    if focused {
+        block.border_style(theme::title())
+    } else {
+        block.border_style(theme::dim())
+    }
 }
 
 /// A rectangle of `width` × `height` centred in `area`, clipped to it.

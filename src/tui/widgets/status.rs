@@ -1,8 +1,7 @@
-//! The bottom line: data as-of date and staleness, the database (DEMO marked), background
-//! work, and the last message or error.
+//! The status line: data as-of date and staleness, the database (DEMO marked), background
+//! work, and the last message or error (on lines of its own above when it does not fit).
 
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -12,7 +11,7 @@ use crate::tui::theme;
 
 const SPINNER: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+fn fixed_spans(app: &App) -> Vec<Span<'static>> {
     let mut spans = vec![freshness(app)];
     spans.extend(
         app.data
@@ -21,10 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .unwrap_or_default(),
     );
     if app.status.demo || app.data.as_ref().is_some_and(|d| d.demo) {
-        spans.push(Span::styled(
-            " DEMO ",
-            Style::default().fg(Color::Black).bg(Color::Yellow),
-        ));
+        spans.push(Span::styled(" DEMO ", theme::demo_badge()));
     }
     spans.push(Span::styled(
         format!(" {} ", app.status.db_path.display()),
@@ -37,12 +33,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             theme::warn(),
         ));
     }
+    spans
+}
+
+fn message_span(app: &App) -> Option<Span<'static>> {
     if let Some(e) = &app.status.error {
-        spans.push(Span::styled(format!(" ✗ {e}"), theme::bad()));
-    } else if let Some(m) = &app.status.message {
-        spans.push(Span::styled(format!(" {m}"), theme::good()));
+        Some(Span::styled(format!(" ✗ {e}"), theme::bad()))
     } else {
-        spans.push(Span::styled(" ? help · q quit", theme::dim()));
+        app.status
+            .message
+            .as_ref()
+            .map(|m| Span::styled(format!(" {m}"), theme::good()))
+    }
+}
+
+/// Whether the message (if any) fits on the status line of `width` columns.
+pub fn fits(app: &App, width: u16) -> bool {
+    let used: usize = fixed_spans(app).iter().map(|s| s.width()).sum();
+    used + message_span(app).map_or(0, |s| s.width()) <= width as usize
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, width: u16) {
+    let mut spans = fixed_spans(app);
+    if fits(app, width) {
+        spans.extend(message_span(app));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
