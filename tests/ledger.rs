@@ -80,7 +80,10 @@ fn upgrading_a_v4_database_keeps_every_figure() {
     assert_eq!(before, vec![60, 60, 2, 1, 2, 1, 0, 0, 0, 0]);
     let ctx = context(&db, "2026-12-01");
     let store = Store::open(&db).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        ducklens::store::LATEST_VERSION
+    );
     assert_eq!(counts(&store), before);
     // Opening transactions: AAA (opened 11-02), BBB (no date: the opening day, the earliest
     // of the opened dates and the snapshots = 11-02), cash 4321.09 and margin 250 of the

@@ -50,7 +50,7 @@ fn the_fetch_key_brings_todays_quotes_and_the_screen_says_provisional() {
     )
     .unwrap();
     let (mut screen, mut child) = spawn_app(dir.path());
-    screen.wait_for("Account (n records balances)");
+    screen.wait_for("Balances as of");
     screen.send("f");
     let label = format!(
         "PROVISIONAL as of {} ET, delayed",

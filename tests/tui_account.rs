@@ -119,5 +119,16 @@ fn the_account_tab_shows_the_performance() {
         assert!(wide.contains(part), "{part} missing:\n{wide}");
     }
     snap("tui_account_performance_120x40", &app, 120, 40);
+    // At 80×24 the balances come first; v switches to the performance panels.
+    assert!(screen(&app, 80, 24).contains("press v"));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('v'),
+        KeyModifiers::NONE,
+    )));
+    let small = screen(&app, 80, 24);
+    assert!(
+        small.contains("Road to $1M") && small.contains("Since start"),
+        "{small}"
+    );
     snap("tui_account_performance_80x24", &app, 80, 24);
 }

@@ -62,6 +62,12 @@ impl State {
         let visible = self.visible(data);
         match action {
             Action::Add => Effect::Open(forms::balance(data.balances.last(), today)),
+            // Below the size that holds both, v switches between the balances and the
+            // performance panels, so nothing is out of reach at 80×24.
+            Action::NextPanel => {
+                self.focus = (self.focus + 1) % 2;
+                Effect::None
+            }
             Action::Detail => {
                 visible
                     .get(self.balances.current(visible.len()))
@@ -84,7 +90,11 @@ impl State {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
-    if let Some(account) = data.performance.as_ref() {
+    if let Some(account) = data
+        .performance
+        .as_ref()
+        .filter(|_| state.focus == 1 || super::account_performance::holds_everything(area))
+    {
         return super::account_performance::render(
             frame,
             area,
@@ -99,6 +109,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(top);
     render_summary(frame, summary, data);
     render_balances(frame, history, state, data);
+    if data.performance.is_some() {
+        let note = "Performance, the road to $1M and the monthly returns: press v.";
+        return sentence(frame, bottom, "Performance", note);
+    }
     render_no_history(frame, bottom, data);
 }
 

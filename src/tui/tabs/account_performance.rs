@@ -23,6 +23,11 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// Whether `area` holds the performance panels and the balances together.
+pub fn holds_everything(area: Rect) -> bool {
+    area.width >= 110 && area.height >= 34
+}
+
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -32,7 +37,7 @@ pub fn render(
     balances: &dyn Fn(&mut Frame, Rect, &Dashboard),
 ) {
     let p = &account.performance;
-    if area.width < 110 || area.height < 34 {
+    if !holds_everything(area) {
         return render_compact(frame, area, p);
     }
     let years = p.monthly.years.len() as u16;
