@@ -9,16 +9,14 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::http::serve;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::running::Running;
+use crossterm::event::KeyCode;
 use ducklens::config::Config;
 use ducklens::domain::portfolio::WatchItem;
 use ducklens::domain::symbol::Symbol;
 use ducklens::service::ops::{self, Op};
 use ducklens::service::Context;
 use ducklens::store::Store;
-use ducklens::tui::app::{App, Msg};
-use ducklens::tui::worker::{self, Event, Job};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
@@ -141,59 +139,11 @@ fn context(dir: &std::path::Path, base: &str) -> Context {
     ctx
 }
 
-struct Running {
-    app: App,
-    commands: UnboundedSender<Job>,
-    events: UnboundedReceiver<Event>,
-}
-
-impl Running {
-    async fn start(ctx: Context) -> Running {
-        let store = Store::open(&ctx.db_path).unwrap();
-        let mut app = App::new(ctx.db_path.clone(), false, today());
-        let (commands, events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
-        let jobs = app.start();
-        let mut run = Running {
-            app,
-            commands,
-            events,
-        };
-        run.send(jobs);
-        run.settle("the first load", |a| a.status.busy.is_none())
-            .await;
-        run
-    }
-
-    fn send(&self, jobs: Vec<Job>) {
-        for job in jobs {
-            self.commands.send(job).unwrap();
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        let jobs = self
-            .app
-            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.send(jobs);
-    }
-
-    async fn settle(&mut self, what: &str, until: impl Fn(&App) -> bool) {
-        while !until(&self.app) {
-            let event = tokio::time::timeout(Duration::from_secs(60), self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("waiting for {what}: no event within 60 s"))
-                .expect("the worker is alive");
-            let jobs = self.app.update(Msg::Worker(event));
-            self.send(jobs);
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fetch_key_brings_bars_and_quotes_for_30_symbols_and_the_tabs_refresh() {
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(dir.path(), &server(Duration::ZERO));
-    let mut run = Running::start(ctx).await;
+    let mut run = Running::start(ctx, false).await;
     assert!(
         run.app.data.as_ref().unwrap().analysis.is_none(),
         "no prices before the fetch"
@@ -257,7 +207,7 @@ async fn esc_cancels_a_fetch_before_its_next_symbol() {
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(dir.path(), &server(Duration::from_millis(100)));
     let db = ctx.db_path.clone();
-    let mut run = Running::start(ctx).await;
+    let mut run = Running::start(ctx, false).await;
     run.key(KeyCode::Char('f'));
     run.settle("the first symbol", |a| {
         a.status

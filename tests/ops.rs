@@ -4,13 +4,13 @@
 //! words.
 
 mod common;
+use common::running::Running;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ducklens::config::Config;
 use ducklens::domain::journal::{Outcome, SignalType};
 use ducklens::domain::portfolio::{Holding, WatchItem};
@@ -22,11 +22,8 @@ use ducklens::service::ops::{
 use ducklens::service::swap::SwapFills;
 use ducklens::service::Context;
 use ducklens::store::Store;
-use ducklens::tui::app::{App, Msg};
-use ducklens::tui::worker::{self, Event, Job};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
@@ -588,54 +585,15 @@ fn cli_error(dir: &Path, args: &[&str]) -> String {
         .to_string()
 }
 
-struct Running {
-    app: App,
-    commands: UnboundedSender<Job>,
-    events: UnboundedReceiver<Event>,
-}
-
 impl Running {
-    async fn start(path: &Path) -> Running {
+    async fn open(path: &Path) -> Running {
         let ctx = Context {
             db_path: path.to_path_buf(),
             db_flag: None,
             config: Config::from_toml_str("", "defaults").unwrap(),
             today: today(),
         };
-        let store = Store::open(path).unwrap();
-        let mut app = App::new(path.to_path_buf(), true, today());
-        let (commands, events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
-        let jobs = app.start();
-        let mut run = Running {
-            app,
-            commands,
-            events,
-        };
-        run.send(jobs);
-        run.settle("the data", |app| {
-            app.data.as_ref().is_some_and(|d| !d.journal_pending)
-        })
-        .await;
-        run
-    }
-
-    fn send(&self, jobs: Vec<Job>) {
-        for job in jobs {
-            self.commands.send(job).unwrap();
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        let jobs = self
-            .app
-            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.send(jobs);
-    }
-
-    fn press(&mut self, keys: &str) {
-        for c in keys.chars() {
-            self.key(KeyCode::Char(c));
-        }
+        Running::start(ctx, true).await
     }
 
     /// Tabs to field `index` of the open form and types `text` over it.
@@ -650,17 +608,6 @@ impl Running {
             self.key(KeyCode::Backspace);
         }
         self.press(text);
-    }
-
-    async fn settle(&mut self, what: &str, until: impl Fn(&App) -> bool) {
-        while !until(&self.app) {
-            let event = tokio::time::timeout(Duration::from_secs(60), self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("waiting for {what}: no event within 60 s"))
-                .expect("the worker is alive");
-            let jobs = self.app.update(Msg::Worker(event));
-            self.send(jobs);
-        }
     }
 
     /// Enter on the open form; its answer: closed (`None`) or the message it shows.
@@ -729,7 +676,7 @@ async fn the_command_line_and_the_app_refuse_with_the_same_words() {
         ],
     );
 
-    let mut app = Running::start(&path).await;
+    let mut app = Running::open(&path).await;
     // 4 t: the execution form of the first swap (DRFT → ZNTH); 500 shares.
     app.press("4t");
     app.retype(0, "500");
@@ -782,7 +729,7 @@ async fn every_form_submitted_by_keys_closes_on_its_own_answer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.duckdb");
     std::fs::copy(demo_file(), &path).unwrap();
-    let mut app = Running::start(&path).await;
+    let mut app = Running::open(&path).await;
     // (what, keys that open the form, fields retyped)
     let cases: &[FormCase] = &[
         ("balance", "1a", &[(1, "12000.50")]),

@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+mod tui_support;
+use tui_support::{screen, snap};
+
 use chrono::{Datelike, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ducklens::config::Config;
@@ -12,10 +15,7 @@ use ducklens::service::Context;
 use ducklens::store::Store;
 use ducklens::tui::app::{App, Msg, Tab};
 use ducklens::tui::data;
-use ducklens::tui::ui;
 use ducklens::tui::worker::Event;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use rust_decimal::Decimal;
 
 fn today() -> NaiveDate {
@@ -76,27 +76,6 @@ fn app() -> App {
     let mut app = App::new(PathBuf::from("demo.duckdb"), true, today());
     app.update(Msg::Worker(Event::Loaded(Box::new(dashboard))));
     app
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::render(app, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn snap(name: &str, app: &App, width: u16, height: u16) {
-    let text = screen(app, width, height);
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::assert_snapshot!(name, text);
-    });
 }
 
 #[test]

@@ -4,8 +4,11 @@
 
 use std::time::Duration;
 
+mod common;
+use common::running::Running;
+
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ducklens::config::Config;
 use ducklens::domain::backtest::StrategyKind;
 use ducklens::domain::execution::Fill;
@@ -18,7 +21,7 @@ use ducklens::tui::app::{App, Msg};
 use ducklens::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use ducklens::tui::worker::{self, Command, Event, Job, JobId};
 use rust_decimal_macros::dec;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
@@ -441,64 +444,10 @@ async fn a_backtest_that_cannot_start_fails_without_being_accepted() {
     );
 }
 
-/// The app and the real worker, wired as the event loop wires them.
-struct Running {
-    app: App,
-    commands: UnboundedSender<Job>,
-    events: UnboundedReceiver<Event>,
-}
-
-impl Running {
-    fn send(&self, jobs: Vec<Job>) {
-        for job in jobs {
-            self.commands.send(job).unwrap();
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        let jobs = self
-            .app
-            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.send(jobs);
-    }
-
-    fn press(&mut self, keys: &str) {
-        for c in keys.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    /// Feeds the worker's events to the app until `until` holds; fails after 30 s of silence.
-    async fn settle(&mut self, what: &str, until: impl Fn(&App) -> bool) {
-        while !until(&self.app) {
-            let event = tokio::time::timeout(Duration::from_secs(30), self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("waiting for {what}: no event within 30 s"))
-                .expect("the worker is alive");
-            let jobs = self.app.update(Msg::Worker(event));
-            self.send(jobs);
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_backtest_parameters_form_closes_and_its_run_finishes() {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = context(dir.path());
-    let store = Store::open(&ctx.db_path).unwrap();
-    let mut app = App::new(ctx.db_path.clone(), true, today());
-    let (commands, events) = worker::spawn(&tokio::runtime::Handle::current(), store, ctx);
-    let start = app.start();
-    let mut run = Running {
-        app,
-        commands,
-        events,
-    };
-    run.send(start);
-    run.settle("the data", |app| {
-        app.data.as_ref().is_some_and(|d| !d.journal_pending)
-    })
-    .await;
+    let mut run = Running::start(context(dir.path()), true).await;
     // The tab's first run, to the end.
     run.press("6");
     run.settle("the first run", |app| app.backtest.report.is_some())

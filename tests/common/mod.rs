@@ -4,6 +4,7 @@
 
 pub mod http;
 pub mod pty;
+pub mod running;
 
 use std::path::Path;
 use std::process::{Command, Output};
