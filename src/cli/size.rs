@@ -7,7 +7,9 @@ use super::args::SizeArgs;
 use super::{user_error, Context};
 use crate::domain::analyzer::{CheckMode, TARGET_HIGH_BARS};
 use crate::domain::bar::{recent_range, PriceRange};
+use crate::domain::format::{money, price, share_pct};
 use crate::domain::parse::parse_decimal;
+use crate::domain::portfolio::to_cents;
 use crate::domain::risk::{Regime, RiskLevel};
 use crate::domain::sizer::{PositionSize, PositionSizer, SizingRequest};
 use crate::domain::symbol::Symbol;
@@ -132,17 +134,20 @@ fn stored_range(store: &crate::store::Store, symbol: &Symbol) -> Result<Option<P
 
 fn text(s: &PositionSize, portfolio_value: Decimal) -> String {
     let mut out = format!(
-        "Suggested Size: {} shares (${:.2}, {:.1}% of portfolio ${:.2})\n",
-        s.quantity, s.value, s.allocation_pct, portfolio_value
+        "Suggested Size: {} shares ({}, {} of portfolio {})\n",
+        s.quantity,
+        money(s.value),
+        share_pct(Some(s.allocation_pct)),
+        money(portfolio_value)
     );
     out += &format!("Bound by: {}\n", s.bound_by.label());
     if let Some(reason) = &s.reason {
         out += &format!("Why: {reason}\n");
     }
     out += &format!(
-        "Cash needed: ${:.2}; margin needed: ${:.2}{}\n",
-        s.cash_needed,
-        s.margin_needed,
+        "Cash needed: {}; margin needed: {}{}\n",
+        money(s.cash_needed),
+        money(s.margin_needed),
         if s.use_margin { " (uses margin)" } else { "" }
     );
     if !s.margin.failed.is_empty() {
@@ -150,8 +155,9 @@ fn text(s: &PositionSize, portfolio_value: Decimal) -> String {
         out += &format!("Margin not allowed: {}\n", failed.join("; "));
     }
     out += &format!(
-        "Stop loss: {:.2}; target exit: {:.2}",
-        s.exit.stop_loss, s.exit.target_exit
+        "Stop loss: {}; target exit: {}",
+        price(to_cents(s.exit.stop_loss)),
+        price(to_cents(s.exit.target_exit))
     );
     match s.exit.reward_risk {
         Some(rr) => out += &format!(" (R/R {rr:.1})"),

@@ -37,6 +37,26 @@ pub fn money(d: Decimal) -> String {
     }
 }
 
+/// A price with the decimals it was traded at: at least two (`$717.55`, `$1,086.28`), more
+/// only where they carry a digit (a sub-dollar stock at `$0.1234`), at most six (what the
+/// store keeps). Cut to cents, `0.1234` would show as `$0.12`, a 3 % error on that stock.
+pub fn price(d: Decimal) -> String {
+    let d = d
+        .round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven)
+        .normalize();
+    if d.scale() <= 2 {
+        return money(d);
+    }
+    let text = format!("{}", d.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if d.is_sign_negative() { "-" } else { "" };
+    format!("{sign}${}.{frac}", group_thousands(int))
+}
+
+pub fn price_opt(d: Option<Decimal>) -> String {
+    d.map_or_else(|| NONE.into(), price)
+}
+
 pub fn amount_opt(d: Option<Decimal>) -> String {
     d.map_or_else(|| NONE.into(), amount)
 }
@@ -104,6 +124,19 @@ mod tests {
         assert_eq!(money(dec!(-1421.875)), "-$1,421.88");
         assert_eq!(money_opt(None), "—");
         assert_eq!(amount_opt(Some(dec!(5))), "5.00");
+    }
+
+    #[test]
+    fn prices_keep_the_decimals_they_carry() {
+        assert_eq!(price(dec!(717.55)), "$717.55");
+        assert_eq!(price(dec!(1086.2800)), "$1,086.28");
+        assert_eq!(price(dec!(42)), "$42.00");
+        assert_eq!(price(dec!(0.1234)), "$0.1234");
+        assert_eq!(price(dec!(12.305)), "$12.305");
+        assert_eq!(price(dec!(1234.567891)), "$1,234.567891");
+        // Beyond six decimals (never stored) rounds half to even.
+        assert_eq!(price(dec!(0.12345675)), "$0.123457");
+        assert_eq!(price_opt(None), "—");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::bar::PriceRange;
+use super::format::{money, price};
 use super::portfolio::{to_cents, to_price};
 use super::risk::RiskLevel;
 use super::rules::{MarginRules, SizingRules, StopRules};
@@ -388,8 +389,8 @@ impl<'a> PositionSizer<'a> {
                 format!(
                     "reward/risk {shown:.2} is under {}: target {} against stop {}",
                     minimum.normalize(),
-                    to_cents(exit.target_exit),
-                    to_cents(exit.stop_loss)
+                    price(to_cents(exit.target_exit)),
+                    price(to_cents(exit.stop_loss))
                 ),
             )
         })
@@ -406,7 +407,10 @@ impl<'a> PositionSizer<'a> {
         if req.portfolio_value <= Decimal::ZERO {
             return Some((
                 BoundBy::NoEquity,
-                format!("portfolio value {:.2} is not positive", req.portfolio_value),
+                format!(
+                    "portfolio value {} is not positive",
+                    money(req.portfolio_value)
+                ),
             ));
         }
         if self.band_pct(req.strength) <= 0.0 {
@@ -459,7 +463,7 @@ fn binding_limit(
     }
 }
 
-fn zero_reason(price: Decimal, limit: Decimal, bound: BoundBy) -> String {
+fn zero_reason(share_price: Decimal, limit: Decimal, bound: BoundBy) -> String {
     if limit <= Decimal::ZERO {
         return match bound {
             BoundBy::Cap => "the existing holding already fills the per-stock cap".to_string(),
@@ -467,8 +471,9 @@ fn zero_reason(price: Decimal, limit: Decimal, bound: BoundBy) -> String {
         };
     }
     format!(
-        "one share at {price} costs more than the {:.2} allowed by the {}",
-        limit,
+        "one share at {} costs more than the {} allowed by the {}",
+        price(share_price),
+        money(limit),
         bound.label()
     )
 }

@@ -185,7 +185,7 @@ fn a_share_dearer_than_the_limit_says_so() {
     assert_eq!((s.quantity, s.bound_by), (0, BoundBy::Band));
     assert_eq!(
         s.reason.as_deref(),
-        Some("one share at 3500 costs more than the 3000.00 allowed by the allocation band")
+        Some("one share at $3,500.00 costs more than the $3,000.00 allowed by the allocation band")
     );
 }
 
@@ -364,7 +364,7 @@ fn a_buy_under_the_minimum_reward_risk_gets_no_shares() {
     // 1.99875 is shown rounded down, so a refused figure never reads as the minimum.
     assert_eq!(
         s.reason.as_deref(),
-        Some("reward/risk 1.99 is under 2: target 115.99 against stop 92.00")
+        Some("reward/risk 1.99 is under 2: target $115.99 against stop $92.00")
     );
     // Width 16: R/R exactly 2 passes, and the band decides (80 → 15 % × 1.2 = 18 % = 180).
     let s = size_with(&r, &with(range(dec!(110), dec!(94))));
@@ -396,7 +396,7 @@ fn bad_inputs_size_to_zero_with_a_reason() {
     assert_eq!((s.quantity, s.bound_by), (0, BoundBy::NoEquity));
     assert_eq!(
         s.reason.as_deref(),
-        Some("portfolio value -5.00 is not positive")
+        Some("portfolio value -$5.00 is not positive")
     );
 }
 

@@ -6,7 +6,9 @@ use std::fmt::Write;
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 
 use crate::domain::analyzer::{Analysis, HoldingRow};
-use crate::domain::format::{change_pct, money, money_opt, num, points, share_pct};
+use crate::domain::format::{
+    change_pct, money, money_opt, num, points, price, price_opt, share_pct,
+};
 use crate::domain::risk::Regime;
 use crate::domain::sizer::ExitPlan;
 
@@ -94,7 +96,7 @@ pub(super) fn market(out: &mut String, a: &Analysis) {
             };
             vec![
                 m.symbol.to_string(),
-                money(m.price),
+                price(m.price),
                 change_pct(m.change_1d_pct),
                 change_pct(m.change_5d_pct),
                 change_pct(m.lookback_return_pct),
@@ -135,7 +137,7 @@ fn holding_row(h: &HoldingRow) -> Vec<String> {
     vec![
         h.symbol.to_string(),
         h.quantity.normalize().to_string(),
-        money_opt(h.price),
+        price_opt(h.price),
         money_opt(h.value),
         share_pct(h.weight_pct),
         money_opt(h.unrealized_pnl),
@@ -185,7 +187,7 @@ fn opportunities(out: &mut String, a: &Analysis) {
         .map(|o| {
             vec![
                 o.symbol.to_string(),
-                money(o.price),
+                price(o.price),
                 strength(Some(o.strength), o.strength_complete),
                 o.band.label().to_string(),
                 points(o.alpha),
@@ -244,7 +246,7 @@ fn optimization(out: &mut String, a: &Analysis) {
             vec![
                 "INCREASE".into(),
                 s.increase.symbol.to_string(),
-                money(s.increase.price),
+                price(s.increase.price),
                 strength(Some(s.increase.strength), s.increase.strength_complete),
                 s.increase.reason.clone(),
             ],

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::check::{account, market, reward_risk, strength, table, warnings};
 use crate::domain::analyzer::{Analysis, CheckMode, HoldingRow, IntradayPlan};
-use crate::domain::format::{money, points};
+use crate::domain::format::{money, points, price};
 use crate::service::live::NewStop;
 
 /// The brief's intraday glance: morning buys still valid?, the sell check, new buy signals,
@@ -113,7 +113,7 @@ fn new_buys(out: &mut String, plan: &IntradayPlan) {
         .map(|n| {
             vec![
                 n.symbol.to_string(),
-                money(n.price),
+                price(n.price),
                 strength(Some(n.strength), n.strength_complete),
                 reward_risk(&n.exit),
                 n.quantity.to_string(),

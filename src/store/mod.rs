@@ -260,7 +260,10 @@ impl Drop for Store {
 /// looks: a `ducklens fetch` or the app's worker holds the file for one command, not for a
 /// session, and the app leaves a gap between its commands (see `SharedStore`) that a
 /// frequent look finds; growing waits would keep missing it.
-const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+// 5 s, not 2: on a loaded machine (load 5, two builds running) the app's reload of the demo
+// after a save held the file for over 2 s, and a `signals record` from another terminal
+// failed although the app was only busy, not stuck.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 const BUSY_POLL: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Runs `open` again while another process holds the file, for up to [`BUSY_WAIT`].
@@ -283,7 +286,7 @@ fn retry_while_busy<T>(mut open: impl FnMut() -> Result<T>) -> Result<T> {
 fn locked_message(path: &Path, holder: Option<&str>) -> String {
     match holder {
         Some(holder) => format!(
-            "{} is busy: {holder} has held it for over 2 s; try again when it is done, or close it",
+            "{} is busy: {holder} has held it for over 5 s; try again when it is done, or close it",
             path.display()
         ),
         None => format!(
@@ -373,7 +376,7 @@ mod lock_tests {
                 Path::new("/d/x.duckdb"),
                 Some("/usr/local/bin/ducklens (PID 4242)")
             ),
-            "/d/x.duckdb is busy: /usr/local/bin/ducklens (PID 4242) has held it for over 2 s; \
+            "/d/x.duckdb is busy: /usr/local/bin/ducklens (PID 4242) has held it for over 5 s; \
              try again when it is done, or close it"
         );
     }

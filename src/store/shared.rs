@@ -45,7 +45,7 @@ impl SharedStore {
     }
 
     /// Runs `work` with the database open; the file is closed again when it returns. When
-    /// another process holds the file, the open waits about 2 s, then fails naming it.
+    /// another process holds the file, the open waits about 5 s, then fails naming it.
     pub fn with<T, E: From<StoreError>>(
         &self,
         work: impl FnOnce(&mut Store) -> Result<T, E>,

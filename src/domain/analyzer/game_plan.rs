@@ -20,6 +20,7 @@ use super::holdings::{HoldingRow, StopKind};
 use super::screens::Opportunity;
 use super::sizing::{Budget, SizingContext};
 use super::swaps::Swap;
+use crate::domain::format::{money, price, share_pct};
 use crate::domain::portfolio::to_cents;
 use crate::domain::sizer::ExitPlan;
 use crate::domain::symbol::Symbol;
@@ -97,20 +98,24 @@ fn swap_step(swap: &Swap) -> PlanStep {
     let (r, i, s) = (&swap.reduce, &swap.increase, &swap.size);
     let buy = match &s.reason {
         None => format!(
-            "buy {} {} at {} ({:.2}, {:.1} % of portfolio, {})",
+            "buy {} {} at {} ({}, {} of portfolio, {})",
             s.quantity,
             i.symbol,
-            to_cents(i.price),
-            s.value,
-            s.allocation_pct,
+            price(i.price),
+            money(s.value),
+            share_pct(Some(s.allocation_pct)),
             reward_risk_text(&s.exit)
         ),
         Some(reason) => format!("{} cannot be bought yet: {reason}", i.symbol),
     };
     PlanStep {
         text: format!(
-            "Swap: sell {} {} ({:.2}), {} — expected improvement {:+.0} points",
-            r.quantity, r.symbol, r.value, buy, swap.improvement_points
+            "Swap: sell {} {} ({}), {} — expected improvement {:+.0} points",
+            r.quantity,
+            r.symbol,
+            money(r.value),
+            buy,
+            swap.improvement_points
         ),
         action: PlanAction::Swap {
             reduce: r.symbol.clone(),
@@ -136,21 +141,21 @@ fn buy_steps(
         }
         budget.spend(&size, Decimal::ZERO);
         let margin = if size.use_margin {
-            format!(", {:.2} on margin", size.margin_needed)
+            format!(", {} on margin", money(size.margin_needed))
         } else {
             String::new()
         };
         steps.push(PlanStep {
             text: format!(
-                "Buy {} {} at {} ({:.2}, {:.1} % of portfolio{margin}) — strength {:.0}, stop {}, target {}, {}",
+                "Buy {} {} at {} ({}, {} of portfolio{margin}) — strength {:.0}, stop {}, target {}, {}",
                 size.quantity,
                 o.symbol,
-                to_cents(o.price),
-                size.value,
-                size.allocation_pct,
+                price(o.price),
+                money(size.value),
+                share_pct(Some(size.allocation_pct)),
                 o.strength,
-                to_cents(size.exit.stop_loss),
-                to_cents(size.exit.target_exit),
+                price(to_cents(size.exit.stop_loss)),
+                price(to_cents(size.exit.target_exit)),
                 reward_risk_text(&size.exit)
             ),
             action: PlanAction::Buy {

@@ -88,7 +88,7 @@ fn morning_game_plan() {
     assert_eq!(buy, ("NICE", 61, dec!(1921.5)));
     assert_eq!(
         a.game_plan[0].text,
-        "Swap: sell 10 WEAK (950.00), buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio, \
+        "Swap: sell 10 WEAK ($950.00), buy 39 STAR at $44.40 ($1,731.60, 17.3% of portfolio, \
          R/R 1.2) — expected improvement +65 points"
     );
 }
@@ -160,8 +160,8 @@ fn intraday_uses_the_tighter_screens_and_no_swaps() {
     // 4.4 / 3.552 = 1.24 (the fixture turns the minimum off).
     assert_eq!(
         a.game_plan[1].text,
-        "Buy 39 STAR at 44.40 (1731.60, 17.3 % of portfolio) — strength 90, stop 40.85, \
-         target 48.80, R/R 1.2"
+        "Buy 39 STAR at $44.40 ($1,731.60, 17.3% of portfolio) — strength 90, stop $40.85, \
+         target $48.80, R/R 1.2"
     );
 }
 
@@ -376,7 +376,7 @@ fn a_buy_under_the_reward_risk_minimum_gets_no_shares_and_the_swap_takes_the_nex
     assert_eq!((star.quantity, star.bound_by), (0, BoundBy::RewardRisk));
     assert_eq!(
         star.reason.as_deref(),
-        Some("reward/risk 1.23 is under 2: target 48.80 against stop 40.85")
+        Some("reward/risk 1.23 is under 2: target $48.80 against stop $40.85")
     );
     // NICE: range 30–31.5 = 1.5 over R = 31.5 × 8 % = 2.52 → 0.595: refused too.
     assert_eq!(a.opportunities[2].size.bound_by, BoundBy::RewardRisk);
@@ -399,7 +399,7 @@ fn a_buy_under_the_reward_risk_minimum_gets_no_shares_and_the_swap_takes_the_nex
     );
     assert_eq!(
         a.game_plan[0].text,
-        "Swap: sell 10 WEAK (950.00), buy 39 WIDE at 44.40 (1731.60, 17.3 % of portfolio, \
+        "Swap: sell 10 WEAK ($950.00), buy 39 WIDE at $44.40 ($1,731.60, 17.3% of portfolio, \
          R/R 4.0) — expected improvement +65 points"
     );
     // Neither refused name is bought with the spare cash either.

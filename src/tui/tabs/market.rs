@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::{key_values, sentence};
 use crate::domain::analyzer::{MarketDirection, WatchRow};
 
-use crate::domain::format::{amount_opt, change_pct, money, num};
+use crate::domain::format::{amount_opt, change_pct, num, price};
 use crate::tui::data::Dashboard;
 use crate::tui::theme;
 use crate::tui::widgets::chart;
@@ -72,7 +72,7 @@ fn direction_lines(m: &MarketDirection) -> Vec<Line<'static>> {
         theme::title(),
     )];
     lines.extend(key_values(vec![
-        ("Price", Span::raw(money(m.price))),
+        ("Price", Span::raw(price(m.price))),
         (
             "1d / 5d / 30d",
             Span::raw(format!(
