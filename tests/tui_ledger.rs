@@ -196,9 +196,24 @@ fn the_ledger_view_lists_transactions_newest_first_and_the_proposals() {
     press(&mut app, "v");
     assert_eq!(app.account.focus, 3);
     snap("tui_ledger_proposals_80x24", &app, 80, 24);
-    // v once more: back to the balances.
+    // Enter on a proposal: every field of it.
+    key(&mut app, KeyCode::Enter);
+    let detail = screen(&app, 120, 40);
+    assert!(
+        detail.contains("Proposal 1: SPLIT AAA 2:1 on 2026-03-04 (10 held)"),
+        "{detail}"
+    );
+    assert!(detail.contains("proposed.ratio.to"), "{detail}");
+    key(&mut app, KeyCode::Esc);
+    // v once more: back to the balances, where y and D say where they work.
     press(&mut app, "v");
     assert_eq!(app.account.focus, 0);
+    assert_eq!(press(&mut app, "y"), 0);
+    let said = app.status.message.clone().unwrap_or_default();
+    assert!(
+        said.starts_with("y records the selected proposal"),
+        "{said}"
+    );
 }
 
 /// The ledger forms as a person fills them: (name, key, invalid edits, valid edits), each
