@@ -115,5 +115,60 @@ fn daily_values(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, daily_values);
+/// `bars` with a cash dividend every 63 sessions (about a quarter): the adjustment factor
+/// adj_close / close steps up by 1/0.99 at each, as a vendor's adjusted history does, so
+/// the proposals see 40 dividends a symbol over ten years.
+fn bars_with_dividends(days: &[NaiveDate], seed: usize) -> Vec<ducklens::domain::bar::Bar> {
+    let quarters = days.len() / 63;
+    bars(days, seed)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut b)| {
+            let later = quarters.saturating_sub(i / 63);
+            let factor = (0..later).fold(Decimal::ONE, |f, _| f * Decimal::new(99, 2));
+            b.adj_close = Some((b.close * factor).round_dp(6));
+            b
+        })
+        .collect()
+}
+
+/// The app's ledger view as the worker loads it (transactions, one replay, the proposals)
+/// on the same 5,000-transaction ledger, with 2,000 dividends to look at in the prices.
+fn ledger_view(c: &mut Criterion) {
+    let to = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    let days = calendar::trading_days_ending(to, SESSIONS);
+    let mut db = Store::open_in_memory().expect("store");
+    let symbols: Vec<Symbol> = (0..50)
+        .map(|i| Symbol::parse(&format!("S{i:04}")).expect("symbol"))
+        .collect();
+    let txs = ledger_rows(&symbols, &days);
+    db.in_transaction(|tx| {
+        for (seed, s) in symbols.iter().enumerate() {
+            store::append_bars(tx, s, &bars_with_dividends(&days, seed + 1), "bench")?;
+        }
+        for t in &txs {
+            store::insert_transaction(tx, t)?;
+        }
+        Ok(())
+    })
+    .expect("write");
+    let ctx = Context {
+        db_path: ":memory:".into(),
+        db_flag: None,
+        config: Config::default(),
+        today: to,
+    };
+    let loaded = ducklens::tui::ledger_data::load(&ctx, &mut db).expect("load");
+    assert_eq!(loaded.transactions.len(), TRANSACTIONS);
+    assert!(loaded.pending.len() >= 1_900, "{}", loaded.pending.len());
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    group.bench_function(
+        "app_ledger_view_load_5000_transactions_2000_proposals",
+        |b| b.iter(|| ducklens::tui::ledger_data::load(&ctx, &mut db).expect("load")),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, daily_values, ledger_view);
 criterion_main!(benches);

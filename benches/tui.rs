@@ -59,6 +59,7 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         journal_pending: false,
         live: None,
         stops_since_morning: Vec::new(),
+        ledger: Default::default(),
     }
 }
 

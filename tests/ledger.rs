@@ -596,3 +596,65 @@ fn a_split_seen_in_the_prices_is_proposed_and_confirmed_once() {
     );
     assert!(stderr(&twice).contains("is already recorded"));
 }
+
+/// The store hands the proposals only the bar pairs where the adjustment factor moves; they
+/// find exactly what a look at every bar finds. AAA: a 2:1 split on 03-04, then a dividend
+/// on 03-06 (the factor goes 0.99 → 1: 51 × (1 − 0.99) = 0.51 a share), and flat days.
+#[test]
+fn the_prefiltered_proposals_equal_a_look_at_every_bar() {
+    use ducklens::domain::ledger::proposals;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.duckdb");
+    let ctx = context(&path, "2026-03-10");
+    let mut store = Store::open(&path).unwrap();
+    let bar = |d: &str, close: Decimal, adj: Decimal| Bar {
+        date: day(d),
+        open: None,
+        high: None,
+        low: None,
+        close,
+        adj_close: Some(adj),
+        volume: Some(1),
+    };
+    let series = vec![
+        bar("2026-03-02", dec!(100), dec!(49.5)),
+        bar("2026-03-03", dec!(101), dec!(49.995)),
+        bar("2026-03-04", dec!(50.5), dec!(49.995)),
+        bar("2026-03-05", dec!(51), dec!(50.49)),
+        bar("2026-03-06", dec!(51), dec!(51)),
+        bar("2026-03-09", dec!(52), dec!(52)),
+    ];
+    store
+        .in_transaction(|tx| append_bars(tx, &sym("AAA"), &series, "t"))
+        .unwrap();
+    ducklens::service::ops::apply(
+        &ctx,
+        &mut store,
+        ducklens::service::ops::Op::RecordTransaction(Transaction::buy(
+            day("2026-03-02"),
+            sym("AAA"),
+            dec!(10),
+            dec!(100),
+            dec!(0),
+        )),
+    )
+    .unwrap();
+    let prefiltered = store.transaction(|tx| ledger::proposals(&ctx, tx)).unwrap();
+    let every_bar = proposals::proposals(
+        &[(sym("AAA"), store.bars(&sym("AAA")).unwrap())]
+            .into_iter()
+            .collect(),
+        &store.transactions().unwrap(),
+        Default::default(),
+    );
+    assert_eq!(prefiltered, every_bar);
+    let found: Vec<String> = prefiltered.iter().map(|p| p.describe()).collect();
+    // 10 held before the (unrecorded) split: 10 × 0.51 = 5.10
+    assert_eq!(
+        found,
+        [
+            "SPLIT AAA 2:1 on 2026-03-04 (10 held)",
+            "DIVIDEND AAA 5.10 on 2026-03-06 (0.5100 a share × 10 held)"
+        ]
+    );
+}

@@ -7,12 +7,13 @@ use color_eyre::eyre::Result;
 use rust_decimal::Decimal;
 
 use super::{user_error, Context};
-use crate::domain::ledger::{Kind, Split, Transaction};
+use crate::domain::ledger::Split;
 use crate::domain::parse::parse_decimal;
 use crate::domain::symbol::Symbol;
 use crate::market::transactions_file;
 use crate::service::ledger;
-use crate::service::ops::Op;
+use crate::service::ledger_entry::{self as entry, Side};
+use crate::service::ops::{money_kind, Op};
 
 #[derive(Debug, Args)]
 pub struct TradeArgs {
@@ -93,48 +94,36 @@ fn symbol(raw: &str) -> Result<Symbol> {
     Symbol::parse(raw).map_err(|e| user_error(format!("symbol: {e}")))
 }
 
-fn positive(field: &str, raw: &str) -> Result<Decimal> {
-    let v = decimal(field, raw)?;
-    if v <= Decimal::ZERO {
-        return Err(user_error(format!("{field}: must be positive, got {v}")));
-    }
-    Ok(v)
-}
-
-fn record(ctx: &Context, t: Transaction) -> Result<u8> {
-    println!("{}", super::apply(ctx, Op::RecordTransaction(t))?.summary);
+fn record(ctx: &Context, op: Op) -> Result<u8> {
+    println!("{}", super::apply(ctx, op)?.summary);
     Ok(0)
 }
 
 pub fn trade(ctx: &Context, a: TradeArgs) -> Result<u8> {
-    let date = a.date.unwrap_or(ctx.today);
-    let (s, q, p) = (
-        symbol(&a.symbol)?,
-        positive("quantity", &a.quantity)?,
-        positive("price", &a.price)?,
-    );
+    let side = Side::parse(&a.side).ok_or_else(|| user_error(format!("side: {:?}", a.side)))?;
     let fee = a
         .fee
         .map(|f| decimal("fee", &f))
         .transpose()?
         .unwrap_or_default();
-    let t = if a.side == "buy" {
-        Transaction::buy(date, s, q, p, fee)
-    } else {
-        Transaction::sell(date, s, q, p, fee)
-    };
-    record(ctx, t.with_notes(a.notes))
+    let op = entry::trade(entry::Trade {
+        side,
+        symbol: symbol(&a.symbol)?,
+        quantity: decimal("quantity", &a.quantity)?,
+        price: decimal("price", &a.price)?,
+        fee,
+        date: a.date.unwrap_or(ctx.today),
+        notes: a.notes,
+    })?;
+    record(ctx, op)
 }
 
 pub fn cash(ctx: &Context, a: CashArgs) -> Result<u8> {
-    let kind = if a.direction == "deposit" {
-        Kind::Deposit
-    } else {
-        Kind::Withdrawal
-    };
-    let amount = positive("amount", &a.amount)?;
-    let t = Transaction::money(a.date.unwrap_or(ctx.today), kind, amount);
-    record(ctx, t.with_notes(a.notes))
+    let kind = money_kind(&a.direction)
+        .ok_or_else(|| user_error(format!("direction: {:?}", a.direction)))?;
+    let amount = decimal("amount", &a.amount)?;
+    let op = entry::cash(kind, amount, a.date.unwrap_or(ctx.today), a.notes)?;
+    record(ctx, op)
 }
 
 pub fn import(ctx: &Context, file: &std::path::Path) -> Result<u8> {
@@ -169,12 +158,12 @@ pub fn run(ctx: &Context, a: LedgerArgs) -> Result<u8> {
             amount,
             date,
         } => {
-            let t = Transaction::dividend(
-                date.unwrap_or(ctx.today),
+            let op = entry::dividend(
                 symbol(&s)?,
-                positive("amount", &amount)?,
-            );
-            record(ctx, t)
+                decimal("amount", &amount)?,
+                date.unwrap_or(ctx.today),
+            )?;
+            record(ctx, op)
         }
         LedgerCommand::Split {
             symbol: s,
@@ -184,7 +173,7 @@ pub fn run(ctx: &Context, a: LedgerArgs) -> Result<u8> {
             let ratio: Split = ratio.parse().map_err(user_error)?;
             record(
                 ctx,
-                Transaction::split(date.unwrap_or(ctx.today), symbol(&s)?, ratio),
+                entry::split(symbol(&s)?, ratio, date.unwrap_or(ctx.today)),
             )
         }
     }

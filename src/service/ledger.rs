@@ -146,21 +146,15 @@ pub fn replay_stored(ctx: &Context, tx: &Connection) -> Result<LedgerState, OpEr
 
 /// The splits and dividends the stored prices show for symbols the ledger held on the day,
 /// numbered from 1 in date order (recorded ones keep their number, so `confirm N` is stable).
+/// Only the bars where the adjustment factor moves are read (`store::adjustment_moves`).
 pub fn proposals(
     ctx: &Context,
     tx: &Connection,
 ) -> Result<Vec<ledger::proposals::Proposal>, OpError> {
     let txs = store::transactions(tx)?;
-    let mut symbols: Vec<Symbol> = txs.iter().filter_map(|t| t.symbol.clone()).collect();
-    symbols.sort();
-    symbols.dedup();
-    let mut bars = std::collections::BTreeMap::new();
-    for s in symbols {
-        let series = store::bars(tx, &s)?;
-        bars.insert(s, series);
-    }
-    Ok(ledger::proposals::proposals(
-        &bars,
+    let pairs = store::adjustment_moves(tx)?;
+    Ok(ledger::proposals::proposals_from_pairs(
+        &pairs,
         &txs,
         ctx.config.ledger.cost_method,
     ))

@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod intraday;
 pub mod journal;
 pub mod ledger;
+pub mod ledger_entry;
 pub mod live;
 pub mod ops;
 pub mod performance;

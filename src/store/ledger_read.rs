@@ -196,3 +196,52 @@ pub fn ledger_closes(conn: &Connection, to: NaiveDate, extra: &[Symbol]) -> Resu
     }
     Ok(history)
 }
+
+/// The consecutive bars (symbol, bar, next bar) of the ledger's symbols across which the
+/// adjustment factor adj_close / close moves by a cash amount of 0.004 a share or more —
+/// a split or a dividend may lie there (`domain::ledger::proposals` decides exactly). The
+/// window runs in DuckDB, so ten years of fifty symbols come back as the few pairs that
+/// matter rather than 126,000 bars. Only date, close and adj_close are filled.
+pub fn adjustment_moves(
+    conn: &Connection,
+) -> Result<Vec<(Symbol, crate::domain::bar::Bar, crate::domain::bar::Bar)>> {
+    let mut stmt = conn.prepare(
+        "WITH pairs AS (
+            SELECT symbol, date, close, adj_close,
+                   lag(date) OVER w AS prev_date,
+                   lag(close) OVER w AS prev_close,
+                   lag(adj_close) OVER w AS prev_adj
+            FROM prices
+            WHERE symbol IN (SELECT DISTINCT symbol FROM transactions WHERE symbol IS NOT NULL)
+            WINDOW w AS (PARTITION BY symbol ORDER BY date)
+         )
+         SELECT symbol, prev_date, prev_close, prev_adj, date, close, adj_close FROM pairs
+         WHERE prev_close > 0 AND close > 0 AND adj_close > 0 AND prev_adj > 0
+           AND abs(prev_close::DOUBLE - prev_adj::DOUBLE * close::DOUBLE / adj_close::DOUBLE)
+               >= 0.004
+         ORDER BY symbol, date",
+    )?;
+    let bar = |date, close, adj| crate::domain::bar::Bar {
+        date,
+        open: None,
+        high: None,
+        low: None,
+        close,
+        adj_close: Some(adj),
+        volume: None,
+    };
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            bar(r.get(1)?, r.get(2)?, r.get(3)?),
+            bar(r.get(4)?, r.get(5)?, r.get(6)?),
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (symbol, prev, next) = row?;
+        let symbol = Symbol::parse(&symbol).map_err(|e| bad(&e.to_string()))?;
+        out.push((symbol, prev, next));
+    }
+    Ok(out)
+}

@@ -40,7 +40,7 @@ pub use ledger::{
     delete_transaction, insert_transaction, link_signal, open_ledger_from_holdings, sync_holdings,
     transaction, transactions_of_signal,
 };
-pub use ledger_read::{ledger_closes, transactions};
+pub use ledger_read::{adjustment_moves, ledger_closes, transactions};
 pub use market::{last_bar_on_or_before, load_snapshot, load_snapshot_windows, splits_after};
 pub use meta::{mark_demo, Ownership};
 pub use migrations::{apply_migrations_up_to, LATEST_VERSION, MIGRATIONS};

@@ -47,6 +47,8 @@ pub struct Dashboard {
     pub live: Option<LiveNote>,
     /// Stops today's quotes hit that the last close did not.
     pub stops_since_morning: Vec<NewStop>,
+    /// The Account tab's ledger view: transactions, proposals (issue 15).
+    pub ledger: super::ledger_data::LedgerData,
 }
 
 /// What the Account tab's performance panels show, computed here in the worker.
@@ -132,6 +134,7 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         journal_pending: !with_stats,
         live: None,
         stops_since_morning: Vec::new(),
+        ledger: super::ledger_data::load(ctx, store)?,
     };
     match ledger_values(ctx, store) {
         Ok(values) => {

@@ -53,6 +53,13 @@ pub enum Action {
     Sweep,
     /// Fetch daily bars and today's quotes for the app's symbols.
     Fetch,
+    /// The ledger (Account): record a trade, a deposit or withdrawal, a dividend, a split.
+    RecordTrade,
+    RecordCash,
+    RecordDividend,
+    RecordSplit,
+    /// Record the selected split/dividend proposal in the ledger.
+    ConfirmProposal,
 }
 
 pub struct Binding {
@@ -191,8 +198,44 @@ pub const GLOBAL: &[Binding] = &[
     ),
 ];
 
-const ACCOUNT: &[Binding] =
-    &[bind(&[Char('a')], "a", "record new balances", Action::Add).titled("add balances")];
+const ACCOUNT: &[Binding] = &[
+    bind(&[Char('a')], "a", "record new balances", Action::Add).titled("add balances"),
+    // The ledger's keys (issue 15): they open their forms from any panel of the tab.
+    bind(
+        &[Char('b')],
+        "b",
+        "record a trade (buy or sell)",
+        Action::RecordTrade,
+    )
+    .titled("b/$/i/% record"),
+    bind(
+        &[Char('$')],
+        "$",
+        "record a deposit or withdrawal",
+        Action::RecordCash,
+    ),
+    bind(
+        &[Char('i')],
+        "i",
+        "record a dividend",
+        Action::RecordDividend,
+    ),
+    bind(&[Char('%')], "%", "record a split", Action::RecordSplit),
+    bind(
+        &[Char('D'), Delete],
+        "D/Del",
+        "delete the selected transaction (ledger)",
+        Action::Delete,
+    )
+    .titled("delete"),
+    bind(
+        &[Char('y')],
+        "y",
+        "record the selected split/dividend proposal",
+        Action::ConfirmProposal,
+    )
+    .titled("confirm"),
+];
 
 const MARKET: &[Binding] = &[
     bind(&[Char('a')], "a", "add a watchlist symbol", Action::Add).titled("add"),

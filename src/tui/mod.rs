@@ -8,6 +8,7 @@ pub mod data;
 pub mod fetch_job;
 pub mod forms;
 pub mod keys;
+pub mod ledger_data;
 pub mod tabs;
 pub mod theme;
 pub mod ui;

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::ledger_forms;
 use super::parse::{self, Parsed};
 use super::{ClosePreview, Form, FormKind};
 use crate::domain::backtest::ParamOverrides;
@@ -53,17 +54,17 @@ pub fn command(form: &Form) -> Option<Command> {
 }
 
 /// One field as read: where it is (to flag a rule between fields on it) and its value.
-struct Read<T> {
-    at: usize,
-    value: Option<T>,
+pub(super) struct Read<T> {
+    pub(super) at: usize,
+    pub(super) value: Option<T>,
 }
 
 /// Reads a form's fields in order.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     form: &'a Form,
     next: usize,
     errors: Vec<Option<String>>,
-    preview: Vec<String>,
+    pub(super) preview: Vec<String>,
     confirm: Option<String>,
 }
 
@@ -78,7 +79,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read<T>(&mut self, parse: impl FnOnce(&str) -> Parsed<T>) -> Read<T> {
+    pub(super) fn read<T>(&mut self, parse: impl FnOnce(&str) -> Parsed<T>) -> Read<T> {
         let at = self.next;
         self.next += 1;
         let text = self
@@ -98,7 +99,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A rule between fields broken: said beside the field `at` (when it has no message yet).
-    fn flag(&mut self, at: usize, message: String) {
+    pub(super) fn flag(&mut self, at: usize, message: String) {
         if let Some(slot) = self.errors.get_mut(at).filter(|e| e.is_none()) {
             *slot = Some(message);
         }
@@ -141,6 +142,14 @@ pub(super) fn evaluate(form: &Form) -> Evaluated {
             execute_swap(&mut r, today, target, *opened).map(Submission::Apply)
         }
         FormKind::BacktestParams => backtest(&mut r).map(Submission::Backtest),
+        FormKind::LedgerTrade => ledger_forms::trade(&mut r, today).map(Submission::Apply),
+        FormKind::LedgerCash => ledger_forms::cash(&mut r, today).map(Submission::Apply),
+        FormKind::LedgerDividend => ledger_forms::dividend(&mut r, today).map(Submission::Apply),
+        FormKind::LedgerSplit => ledger_forms::split(&mut r, today).map(Submission::Apply),
+        FormKind::LedgerDelete(id) => Some(Submission::Apply(Op::DeleteTransaction {
+            id: *id,
+            confirmed: true,
+        })),
     };
     let valid = r.errors.iter().all(Option::is_none);
     Evaluated {

@@ -8,6 +8,7 @@
 //! and its answer shows in the status bar).
 
 mod build;
+mod ledger_forms;
 pub mod parse;
 mod specs;
 
@@ -16,6 +17,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::TextArea;
 
 pub use build::{command, Evaluated, Submission};
+pub use ledger_forms::{
+    confirm_transaction_delete, ledger_cash, ledger_dividend, ledger_split, ledger_trade,
+};
 pub use specs::*;
 
 use crate::tui::worker::JobId;

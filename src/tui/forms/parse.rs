@@ -168,6 +168,25 @@ pub fn optional_rate(v: &str) -> Parsed<Option<f64>> {
     })
 }
 
+/// A trade's side.
+pub fn side(v: &str) -> Parsed<crate::service::ledger_entry::Side> {
+    crate::service::ledger_entry::Side::parse(v)
+        .ok_or_else(|| format!("{:?} is not buy or sell", v.trim()))
+}
+
+/// A money movement's direction: DEPOSIT or WITHDRAWAL.
+pub fn direction(v: &str) -> Parsed<crate::domain::ledger::Kind> {
+    crate::service::ops::money_kind(&v.trim().to_ascii_lowercase())
+        .ok_or_else(|| format!("{:?} is not deposit or withdraw", v.trim()))
+}
+
+/// A split ratio, new:old shares (`2:1`, `3:2`, `1:10`).
+pub fn split_ratio(v: &str) -> Parsed<crate::domain::ledger::Split> {
+    let text = required(v)?;
+    text.parse::<crate::domain::ledger::Split>()
+        .map_err(|e| e.trim_start_matches("ratio: ").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +225,10 @@ mod tests {
         assert_eq!(strategy("ALL"), Ok(None));
         assert!(symbol("BRK.B").is_ok());
         assert!(symbol("").is_err());
+        assert!(side("Sell").is_ok() && side("short").unwrap_err().contains("buy or sell"));
+        assert!(direction("Withdraw").is_ok() && direction("gift").is_err());
+        assert_eq!(split_ratio("2:1").map(|s| s.to_string()), Ok("2:1".into()));
+        assert!(split_ratio("2:2").unwrap_err().contains("changes nothing"));
+        assert_eq!(split_ratio(""), Err("required".into()));
     }
 }

@@ -36,6 +36,12 @@ pub enum FormKind {
         opened: Option<NaiveDate>,
     },
     BacktestParams,
+    /// The ledger's forms (issue 15, in `ledger_forms.rs`).
+    LedgerTrade,
+    LedgerCash,
+    LedgerDividend,
+    LedgerSplit,
+    LedgerDelete(i64),
 }
 
 /// What the exit form needs to compute P&L and the outcome as the user types.

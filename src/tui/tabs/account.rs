@@ -7,6 +7,7 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::account_ledger::{PROPOSALS, TRANSACTIONS};
 use super::{key_values, sentence};
 use crate::domain::format::{amount, money, share_pct};
 use crate::domain::portfolio::AccountBalance;
@@ -21,11 +22,13 @@ use crate::tui::widgets::list::ListState;
 use crate::tui::widgets::panel;
 use crate::tui::widgets::table::{self, col, fill, num, Column, View};
 
-/// Panels: 0 the balance history (it starts on the newest, last, row).
+/// Panels: 0 the balance history (it starts on the newest, last, row), 1 the performance,
+/// 2 the ledger's transactions and 3 its proposals (`account_ledger.rs`).
 #[derive(Debug)]
 pub struct State {
     pub balances: ListState,
     pub focus: usize,
+    pub ledger: super::account_ledger::State,
 }
 
 impl Default for State {
@@ -33,6 +36,7 @@ impl Default for State {
         State {
             balances: ListState::at_end(),
             focus: 0,
+            ledger: Default::default(),
         }
     }
 }
@@ -43,11 +47,19 @@ impl Panels for State {
     }
 
     fn focused_list(&self) -> Option<&ListState> {
-        Some(&self.balances)
+        match self.focus {
+            TRANSACTIONS => Some(&self.ledger.transactions),
+            PROPOSALS => Some(&self.ledger.proposals),
+            _ => Some(&self.balances),
+        }
     }
 
     fn lists(&mut self) -> Vec<(usize, &mut ListState)> {
-        vec![(0, &mut self.balances)]
+        vec![
+            (0, &mut self.balances),
+            (TRANSACTIONS, &mut self.ledger.transactions),
+            (PROPOSALS, &mut self.ledger.proposals),
+        ]
     }
 }
 
@@ -60,12 +72,28 @@ impl State {
 
     pub fn on_action(&mut self, action: Action, data: &Dashboard, today: NaiveDate) -> Effect {
         let visible = self.visible(data);
+        let ledger_keys = matches!(
+            action,
+            Action::RecordTrade
+                | Action::RecordCash
+                | Action::RecordDividend
+                | Action::RecordSplit
+                | Action::Delete
+                | Action::ConfirmProposal
+        );
+        if ledger_keys || (self.focus >= TRANSACTIONS && action != Action::NextPanel) {
+            if action == Action::Add {
+                return Effect::Open(forms::balance(data.balances.last(), today));
+            }
+            return self.ledger.on_action(action, self.focus, data, today);
+        }
         match action {
             Action::Add => Effect::Open(forms::balance(data.balances.last(), today)),
             // Below the size that holds both, v switches between the balances and the
-            // performance panels, so nothing is out of reach at 80×24.
+            // performance panels, so nothing is out of reach at 80×24; then come the
+            // ledger's transactions and its proposals.
             Action::NextPanel => {
-                self.focus = (self.focus + 1) % 2;
+                self.focus = (self.focus + 1) % 4;
                 Effect::None
             }
             Action::Detail => {
@@ -90,6 +118,9 @@ impl State {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
+    if state.focus >= TRANSACTIONS {
+        return super::account_ledger::render(frame, area, &state.ledger, state.focus, data);
+    }
     if let Some(account) = data
         .performance
         .as_ref()

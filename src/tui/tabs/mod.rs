@@ -2,6 +2,7 @@
 //! own selection keep it in a `State` next to their render function.
 
 pub mod account;
+mod account_ledger;
 mod account_performance;
 pub mod backtest;
 mod backtest_panels;
