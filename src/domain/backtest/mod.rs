@@ -25,6 +25,7 @@
 //! returns [`BacktestError::Cancelled`]. The TUI worker calls them inside `spawn_blocking`
 //! and forwards the callback's calls as `Progress` events.
 
+mod columns;
 mod engine;
 mod ledger;
 pub mod metrics;

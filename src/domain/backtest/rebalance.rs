@@ -27,7 +27,6 @@ use super::universe::Prepared;
 use crate::domain::analyzer::sizing::{Budget, Entry, SizingContext};
 use crate::domain::analyzer::TARGET_HIGH_BARS;
 use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
-use crate::domain::bar::{recent_range, PriceRange};
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::returns::lookback_return_pct;
 use crate::domain::risk::entry_risk;
@@ -40,14 +39,14 @@ use crate::domain::symbol::Symbol;
 fn entry_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> Entry {
     let days = rules.general.lookback_days;
     let lookback = lookback_return_pct(&p.dates[..=k], &p.closes[..=k], k, days);
-    let row = p.indicators[k];
+    let row = p.indicators(k);
     let strength = signal_strength(&SignalInputs::from_row(&row, lookback), &rules.signal);
-    let price = p.bars[k].close;
+    let price = p.close(k);
     Entry {
         price,
         strength: strength.score,
         risk: entry_risk(row.rsi_14, &p.closes[..=k], &rules.risk).level,
-        range_60d: recent_range(&p.bars[..=k], TARGET_HIGH_BARS).map(PriceRange::rounded),
+        range_60d: Some(p.recent_range(k, TARGET_HIGH_BARS).rounded()),
     }
 }
 
@@ -126,7 +125,7 @@ impl Run<'_> {
             .candidates(i)
             .filter_map(|k| {
                 let p = &self.universe.symbols[k];
-                let entry = entry_at(p, p.at_day[i]?, rules);
+                let entry = entry_at(p, p.at(i)?, rules);
                 let buyable = entry.strength >= rules.screens.opportunity_min_strength
                     && ctx.size(&entry, budget, Decimal::ZERO).quantity > 0;
                 buyable.then_some((entry.strength, k))
