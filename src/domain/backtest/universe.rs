@@ -64,28 +64,13 @@ pub struct Universe {
     pub symbols: Vec<Prepared>,
 }
 
-/// The `f64` columns the indicators are computed from, exactly as `Bar::adjusted` gives
-/// them, and the adjusted bar as money, from one adjustment factor and one product per
-/// price (DESIGN §5: open, high, low and close × adj_close / close; volume ÷ it).
-struct Adjusted {
-    high: Vec<f64>,
-    low: Vec<f64>,
-    close: Vec<f64>,
-    volume: Vec<f64>,
-}
-
 impl Prepared {
-    /// Indicators from the adjusted bars (as the store computes them), kept with the adjusted
-    /// bars. Bars after `to` are dropped: they are never needed.
+    /// Indicators from the adjusted closes (as the store computes them), kept with the
+    /// adjusted bars. Bars after `to` are dropped: they are never needed.
     pub fn new(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
         let n = bars.partition_point(|b| b.date <= to);
         let bars = &bars[..n];
-        let mut f = Adjusted {
-            high: Vec::with_capacity(n),
-            low: Vec::with_capacity(n),
-            close: Vec::with_capacity(n),
-            volume: Vec::with_capacity(n),
-        };
+        let mut indicator_closes = Vec::with_capacity(n);
         let mut p = Prepared {
             symbol,
             dates: Vec::with_capacity(n),
@@ -98,10 +83,12 @@ impl Prepared {
             at_day: Vec::with_capacity(days.len()),
         };
         for bar in bars {
-            p.push(bar, &mut f);
+            p.push(bar, &mut indicator_closes);
         }
-        p.indicators =
-            IndicatorColumns::from_rows(&compute_all(&f.high, &f.low, &f.close, &f.volume));
+        // The five indicators kept read the close only (ATR reads high and low, the volume
+        // ratio the volume; neither is kept), so the close stands in for the other columns.
+        let c = &indicator_closes;
+        p.indicators = IndicatorColumns::from_rows(&compute_all(c, c, c, c));
         let mut next = 0;
         for day in days {
             while next < n && p.dates[next] <= *day {
@@ -113,30 +100,17 @@ impl Prepared {
         p
     }
 
-    /// One bar: `Bar::adjusted`'s `f64`s and `adjust`'s decimals from one factor and one
-    /// product `v × f` per price, each value given exactly as those two computed it.
-    fn push(&mut self, bar: &Bar, f64s: &mut Adjusted) {
+    /// One bar, adjusted as DESIGN §5 says (open, high and low × f = adj_close / close,
+    /// rounded like a price; the close is the adjusted close), from one factor per bar. The
+    /// `f64` close of the indicators is `Bar::adjusted`'s, the pre-screen's that of the
+    /// adjusted bar (the same value; kept apart in case the two decimals differ in scale).
+    fn push(&mut self, bar: &Bar, indicator_closes: &mut Vec<f64>) {
         let to_f64 = |v: Decimal| v.to_f64().unwrap_or(0.0);
-        let f = bar.adjustment_factor();
         let adjusted_close = bar.adjusted_close();
         let indicator_close = to_f64(adjusted_close);
-        let factor = f.to_f64().unwrap_or(1.0);
-        let volume = bar.volume.unwrap_or(0) as f64;
-        f64s.volume.push(if factor > 0.0 {
-            volume / factor
-        } else {
-            volume
-        });
-        f64s.close.push(indicator_close);
+        indicator_closes.push(indicator_close);
         self.dates.push(bar.date);
-        // A factor of 1 written without decimals multiplies to the very same decimal.
-        let times_f = |v: Decimal| {
-            if f.scale() == 0 && f == Decimal::ONE {
-                v
-            } else {
-                v * f
-            }
-        };
+        let f = bar.adjustment_factor();
         if f == Decimal::ONE {
             // The bar stays as received (only its adj_close is dropped).
             let same = bar.close.serialize() == adjusted_close.serialize();
@@ -145,24 +119,17 @@ impl Prepared {
             } else {
                 to_f64(bar.close)
             });
-            f64s.high
-                .push(to_f64(times_f(bar.high.unwrap_or(bar.close))));
-            f64s.low.push(to_f64(times_f(bar.low.unwrap_or(bar.close))));
             self.open.push(bar.open);
             self.high.push(bar.high);
             self.low.push(bar.low);
             self.close.push(Some(bar.close));
             return;
         }
-        let product = |v: Option<Decimal>| v.map(times_f);
-        let (open, high, low) = (product(bar.open), product(bar.high), product(bar.low));
-        let or_close = |p: Option<Decimal>| to_f64(p.unwrap_or_else(|| times_f(bar.close)));
-        f64s.high.push(or_close(high));
-        f64s.low.push(or_close(low));
+        let adjust = |v: Option<Decimal>| v.map(|v| to_price(v * f));
         self.closes.push(indicator_close);
-        self.open.push(open.map(to_price));
-        self.high.push(high.map(to_price));
-        self.low.push(low.map(to_price));
+        self.open.push(adjust(bar.open));
+        self.high.push(adjust(bar.high));
+        self.low.push(adjust(bar.low));
         self.close.push(Some(adjusted_close));
     }
 
