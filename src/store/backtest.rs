@@ -159,8 +159,9 @@ pub fn backtest_bars(conn: &Connection, symbols: &[Symbol], to: NaiveDate) -> Re
         .zip(series)
         .filter(|(_, bars)| !bars.is_empty())
         .map(|(s, mut bars)| {
+            // Stable: it finds the sorted runs storage order leaves and merges them.
             if !bars.is_sorted_by_key(|b| b.date) {
-                bars.sort_unstable_by_key(|b| b.date);
+                bars.sort_by_key(|b| b.date);
             }
             (s.clone(), bars)
         })
