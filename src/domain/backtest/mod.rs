@@ -44,6 +44,8 @@ mod margin_tests;
 #[cfg(test)]
 mod metrics_tests;
 #[cfg(test)]
+mod prepared_tests;
+#[cfg(test)]
 mod tests;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
