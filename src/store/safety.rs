@@ -112,18 +112,24 @@ fn check_layout(path: &Path, len: u64) -> Result<Option<u64>> {
 /// storage points to must lie inside the file. Reads table metadata only, not the data.
 fn check_blocks_present(conn: &Connection, path: &Path, len: u64, block_size: u64) -> Result<()> {
     let tables = own_tables(conn).map_err(|e| damaged(path, &e.to_string()))?;
-    let mut highest: Option<i64> = None;
-    for table in tables {
-        // The name comes from the catalog; quotes are doubled as SQL requires.
-        let sql = format!(
-            "SELECT max(block_id) FROM pragma_storage_info('{}') WHERE persistent",
-            table.replace('\'', "''")
-        );
-        let top: Option<i64> = conn
-            .query_row(&sql, [], |r| r.get(0))
-            .map_err(|e| damaged(path, &e.to_string()))?;
-        highest = highest.max(top);
+    if tables.is_empty() {
+        return Ok(());
     }
+    // One statement for every table: each costs about a millisecond at every start.
+    // The names come from the catalog; quotes are doubled as SQL requires.
+    let each: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            format!(
+                "SELECT max(block_id) AS top FROM pragma_storage_info('{}') WHERE persistent",
+                t.replace('\'', "''")
+            )
+        })
+        .collect();
+    let sql = format!("SELECT max(top) FROM ({})", each.join(" UNION ALL "));
+    let highest: Option<i64> = conn
+        .query_row(&sql, [], |r| r.get(0))
+        .map_err(|e| damaged(path, &e.to_string()))?;
     let Some(top) = highest.and_then(|b| u64::try_from(b).ok()) else {
         return Ok(());
     };

@@ -161,11 +161,10 @@ impl Run<'_> {
         orders.sort_by_key(|o| o.side == Side::Buy);
         for order in orders {
             let source = &self.universe.symbols[order.index];
-            let Some(bar) = source.bar_on(i, day) else {
+            let Some(raw) = source.fill_price_on(i, day) else {
                 self.pending.push(order);
                 continue;
             };
-            let raw = bar.open.unwrap_or(bar.close);
             let costs = &self.params.costs;
             match order.side {
                 Side::Sell => self

@@ -25,6 +25,7 @@
 //! returns [`BacktestError::Cancelled`]. The TUI worker calls them inside `spawn_blocking`
 //! and forwards the callback's calls as `Progress` events.
 
+mod columns;
 mod engine;
 mod ledger;
 pub mod metrics;
@@ -42,6 +43,8 @@ mod accounting_tests;
 mod margin_tests;
 #[cfg(test)]
 mod metrics_tests;
+#[cfg(test)]
+mod prepared_tests;
 #[cfg(test)]
 mod tests;
 

@@ -27,7 +27,7 @@ use super::universe::Prepared;
 use crate::domain::analyzer::sizing::{Budget, Entry, SizingContext};
 use crate::domain::analyzer::TARGET_HIGH_BARS;
 use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
-use crate::domain::bar::{recent_range, PriceRange};
+use crate::domain::indicators::IndicatorRow;
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::returns::lookback_return_pct;
 use crate::domain::risk::entry_risk;
@@ -35,19 +35,29 @@ use crate::domain::signal::{signal_strength, SignalInputs};
 use crate::domain::sizer::pct_of;
 use crate::domain::symbol::Symbol;
 
-/// The entry the analyzer would build for bar `k` of `p`, with the same 60-bar range (the
-/// reward/risk rule can refuse a buy, so the pre-screen must see it too).
-fn entry_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> Entry {
+/// The strength the analyzer would give bar `k` of `p`.
+fn strength_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> (f64, IndicatorRow) {
     let days = rules.general.lookback_days;
     let lookback = lookback_return_pct(&p.dates[..=k], &p.closes[..=k], k, days);
-    let row = p.indicators[k];
+    let row = p.indicators(k);
     let strength = signal_strength(&SignalInputs::from_row(&row, lookback), &rules.signal);
-    let price = p.bars[k].close;
+    (strength.score, row)
+}
+
+/// The entry the analyzer would build for bar `k` of `p` with that strength, with the same
+/// 60-bar range (the reward/risk rule can refuse a buy, so the pre-screen must see it too).
+fn entry_at(
+    p: &Prepared,
+    k: usize,
+    strength: f64,
+    row: &IndicatorRow,
+    rules: &AnalysisRules,
+) -> Entry {
     Entry {
-        price,
-        strength: strength.score,
+        price: p.close(k),
+        strength,
         risk: entry_risk(row.rsi_14, &p.closes[..=k], &rules.risk).level,
-        range_60d: recent_range(&p.bars[..=k], TARGET_HIGH_BARS).map(PriceRange::rounded),
+        range_60d: Some(p.recent_range(k, TARGET_HIGH_BARS).rounded()),
     }
 }
 
@@ -126,10 +136,15 @@ impl Run<'_> {
             .candidates(i)
             .filter_map(|k| {
                 let p = &self.universe.symbols[k];
-                let entry = entry_at(p, p.at_day[i]?, rules);
-                let buyable = entry.strength >= rules.screens.opportunity_min_strength
-                    && ctx.size(&entry, budget, Decimal::ZERO).quantity > 0;
-                buyable.then_some((entry.strength, k))
+                let at = p.at(i)?;
+                // The range and the sizing only for those strong enough.
+                let (strength, row) = strength_at(p, at, rules);
+                if strength < rules.screens.opportunity_min_strength {
+                    return None;
+                }
+                let entry = entry_at(p, at, strength, &row, rules);
+                let buyable = ctx.size(&entry, budget, Decimal::ZERO).quantity > 0;
+                buyable.then_some((strength, k))
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -268,10 +268,10 @@ fn the_window_gives_the_analysis_of_the_full_history() {
             series: std::iter::once(&u.benchmark)
                 .chain(&u.symbols)
                 .map(|p| {
-                    let k = p.at_day[i].unwrap();
+                    let k = p.at(i).unwrap();
                     let series = SymbolSeries {
-                        bars: p.bars[..=k].to_vec(),
-                        indicators: p.indicators[..=k].to_vec(),
+                        bars: (0..=k).map(|j| p.bar(j)).collect(),
+                        indicators: (0..=k).map(|j| p.indicators(j)).collect(),
                     };
                     (p.symbol.clone(), series)
                 })
@@ -435,12 +435,8 @@ fn the_backtest_buys_only_what_the_reward_risk_rule_allows() {
     let ruled = buys(&run(&u, &p, &rules));
     assert!(!ruled.is_empty(), "the waves are wide enough for some buys");
     for o in &ruled {
-        let bars = &u
-            .symbols
-            .iter()
-            .find(|s| s.symbol == o.symbol)
-            .unwrap()
-            .bars;
+        let p = u.symbols.iter().find(|s| s.symbol == o.symbol).unwrap();
+        let bars: Vec<_> = (0..p.len()).map(|j| p.bar(j)).collect();
         let k = bars.iter().position(|b| b.date == o.decided).unwrap();
         let window = &bars[k + 1 - TARGET_HIGH_BARS.min(k + 1)..=k];
         let high = window.iter().filter_map(|b| b.high).max().unwrap();

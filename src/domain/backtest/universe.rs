@@ -11,9 +11,9 @@ use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::domain::analyzer::SymbolSeries;
-use crate::domain::bar::Bar;
-use crate::domain::indicators::IndicatorRow;
+use super::columns::{DecimalColumn, IndicatorColumns};
+use crate::domain::bar::{Bar, PriceRange};
+use crate::domain::indicators::{compute_all, IndicatorRow};
 use crate::domain::portfolio::to_price;
 use crate::domain::symbol::Symbol;
 
@@ -37,19 +37,22 @@ pub enum BacktestError {
     Cancelled,
 }
 
-/// One symbol, prepared.
+/// One symbol, prepared: adjusted once, in columns (see `columns`).
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub symbol: Symbol,
-    /// Adjusted bars: open, high, low and close already multiplied by adj_close / close,
-    /// with `adj_close` cleared, so the analyzer's own adjustment is the identity.
-    pub bars: Vec<Bar>,
-    pub indicators: Vec<IndicatorRow>,
-    /// The bars' dates and adjusted closes as `f64`, converted once for the pre-screen.
+    /// The bars' dates and adjusted closes as `f64`, for the pre-screen.
     pub dates: Vec<NaiveDate>,
     pub closes: Vec<f64>,
-    /// Per trading day of the universe: the last bar on or before it.
-    pub at_day: Vec<Option<usize>>,
+    /// Adjusted open, high, low (multiplied by adj_close / close and rounded like a price)
+    /// and close (the adjusted close) as money: fills and valuations read these.
+    open: DecimalColumn,
+    high: DecimalColumn,
+    low: DecimalColumn,
+    close: DecimalColumn,
+    indicators: IndicatorColumns,
+    /// Per trading day of the universe: the last bar on or before it (`u32::MAX`: none).
+    at_day: Vec<u32>,
 }
 
 /// Every symbol of a backtest plus the benchmark over the trading days.
@@ -61,73 +64,152 @@ pub struct Universe {
     pub symbols: Vec<Prepared>,
 }
 
-/// Scales open/high/low/close by f = adj_close / close (DESIGN §5); volume stays raw since
-/// the indicators were already computed from the raw bar.
-fn adjust(bar: &Bar) -> Bar {
-    let f = bar.adjustment_factor();
-    if f == Decimal::ONE {
-        return Bar {
-            adj_close: None,
-            ..bar.clone()
-        };
-    }
-    let scale = |v: Option<Decimal>| v.map(|v| to_price(v * f));
-    Bar {
-        date: bar.date,
-        open: scale(bar.open),
-        high: scale(bar.high),
-        low: scale(bar.low),
-        close: bar.adjusted_close(),
-        adj_close: None,
-        volume: bar.volume,
-    }
-}
-
 impl Prepared {
-    /// Indicators from the raw bars (as the store computes them), then the adjusted bars.
-    /// Bars after `to` are dropped: they are never needed.
-    pub fn new(symbol: Symbol, mut bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
-        bars.retain(|b| b.date <= to);
-        let series = SymbolSeries::new(bars);
-        let bars: Vec<Bar> = series.bars.iter().map(adjust).collect();
-        let mut at_day = Vec::with_capacity(days.len());
+    /// Indicators from the adjusted closes (as the store computes them), kept with the
+    /// adjusted bars. Bars after `to` are dropped: they are never needed.
+    pub fn new(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
+        let n = bars.partition_point(|b| b.date <= to);
+        let bars = &bars[..n];
+        let mut indicator_closes = Vec::with_capacity(n);
+        let mut p = Prepared {
+            symbol,
+            dates: Vec::with_capacity(n),
+            closes: Vec::with_capacity(n),
+            open: DecimalColumn::with_capacity(n),
+            high: DecimalColumn::with_capacity(n),
+            low: DecimalColumn::with_capacity(n),
+            close: DecimalColumn::with_capacity(n),
+            indicators: IndicatorColumns::default(),
+            at_day: Vec::with_capacity(days.len()),
+        };
+        for bar in bars {
+            p.push(bar, &mut indicator_closes);
+        }
+        // The five indicators kept read the close only (ATR reads high and low, the volume
+        // ratio the volume; neither is kept), so the close stands in for the other columns.
+        let c = &indicator_closes;
+        p.indicators = IndicatorColumns::from_rows(&compute_all(c, c, c, c));
         let mut next = 0;
         for day in days {
-            while next < bars.len() && bars[next].date <= *day {
+            while next < n && p.dates[next] <= *day {
                 next += 1;
             }
-            at_day.push(next.checked_sub(1));
+            p.at_day
+                .push(next.checked_sub(1).map_or(u32::MAX, |k| k as u32));
         }
-        Prepared {
-            symbol,
-            dates: bars.iter().map(|b| b.date).collect(),
-            closes: bars
-                .iter()
-                .map(|b| b.close.to_f64().unwrap_or(0.0))
-                .collect(),
-            bars,
-            indicators: series.indicators,
-            at_day,
+        p
+    }
+
+    /// One bar, adjusted as DESIGN §5 says (open, high and low × f = adj_close / close,
+    /// rounded like a price; the close is the adjusted close), from one factor per bar. The
+    /// `f64` close of the indicators is `Bar::adjusted`'s, the pre-screen's that of the
+    /// adjusted bar (the same value; kept apart in case the two decimals differ in scale).
+    fn push(&mut self, bar: &Bar, indicator_closes: &mut Vec<f64>) {
+        let to_f64 = |v: Decimal| v.to_f64().unwrap_or(0.0);
+        let adjusted_close = bar.adjusted_close();
+        let indicator_close = to_f64(adjusted_close);
+        indicator_closes.push(indicator_close);
+        self.dates.push(bar.date);
+        let f = bar.adjustment_factor();
+        if f == Decimal::ONE {
+            // The bar stays as received (only its adj_close is dropped).
+            let same = bar.close.serialize() == adjusted_close.serialize();
+            self.closes.push(if same {
+                indicator_close
+            } else {
+                to_f64(bar.close)
+            });
+            self.open.push(bar.open);
+            self.high.push(bar.high);
+            self.low.push(bar.low);
+            self.close.push(Some(bar.close));
+            return;
+        }
+        let adjust = |v: Option<Decimal>| v.map(|v| to_price(v * f));
+        self.closes.push(indicator_close);
+        self.open.push(adjust(bar.open));
+        self.high.push(adjust(bar.high));
+        self.low.push(adjust(bar.low));
+        self.close.push(Some(adjusted_close));
+    }
+
+    /// Bars kept.
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dates.is_empty()
+    }
+
+    /// The last bar on or before trading day `i`.
+    pub fn at(&self, i: usize) -> Option<usize> {
+        let k = self.at_day[i];
+        (k != u32::MAX).then_some(k as usize)
+    }
+
+    /// Bar `k`, adjusted: `adj_close` cleared, so the analyzer's own adjustment is the
+    /// identity. Volume is not kept (the indicators were computed with it).
+    pub fn bar(&self, k: usize) -> Bar {
+        Bar {
+            date: self.dates[k],
+            open: self.open.get(k),
+            high: self.high.get(k),
+            low: self.low.get(k),
+            close: self.close(k),
+            adj_close: None,
+            volume: None,
         }
     }
 
-    /// The bar of trading day `i`, only if it is dated that day.
-    pub fn bar_on(&self, i: usize, day: NaiveDate) -> Option<&Bar> {
-        self.at_day[i]
-            .map(|k| &self.bars[k])
-            .filter(|b| b.date == day)
+    /// The adjusted close of bar `k`, as money.
+    pub fn close(&self, k: usize) -> Decimal {
+        self.close.get(k).unwrap_or_default()
+    }
+
+    pub fn indicators(&self, k: usize) -> IndicatorRow {
+        self.indicators.row(k)
+    }
+
+    /// The fill price of trading day `i` (its open, else its close), only if a bar is dated
+    /// that day.
+    pub fn fill_price_on(&self, i: usize, day: NaiveDate) -> Option<Decimal> {
+        let k = self.at(i).filter(|&k| self.dates[k] == day)?;
+        Some(self.open.get(k).unwrap_or_else(|| self.close(k)))
     }
 
     /// The last close on or before trading day `i`.
     pub fn close_at(&self, i: usize) -> Option<Decimal> {
-        self.at_day[i].map(|k| self.bars[k].close)
+        self.at(i).map(|k| self.close(k))
+    }
+
+    /// `bar::recent_range` of the `n` bars ending at `k`, on these already adjusted bars
+    /// (factor 1, so the products are the values themselves).
+    pub fn recent_range(&self, k: usize, n: usize) -> PriceRange {
+        let mut range: Option<PriceRange> = None;
+        for j in (k + 1).saturating_sub(n)..=k {
+            let close = self.close(j);
+            let high = self.high.get(j).unwrap_or(close).max(close);
+            let low = self.low.get(j).unwrap_or(close).min(close);
+            range = Some(match range {
+                None => PriceRange { high, low },
+                Some(r) => PriceRange {
+                    high: r.high.max(high),
+                    low: r.low.min(low),
+                },
+            });
+        }
+        range.unwrap_or(PriceRange {
+            high: Decimal::ZERO,
+            low: Decimal::ZERO,
+        })
     }
 
     /// Whether the indicators the signal strength reads (RSI, MACD histogram, SMA20/50)
     /// exist at trading day `i`: a symbol enters the universe only then.
     pub fn warmed_up(&self, i: usize) -> bool {
-        self.at_day[i].is_some_and(|k| {
-            let row = &self.indicators[k];
+        self.at(i).is_some_and(|k| {
+            let row = self.indicators.row(k);
             row.sma_50.is_some() && row.macd_hist.is_some() && row.rsi_14.is_some()
         })
     }
@@ -143,40 +225,53 @@ impl Universe {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Self, BacktestError> {
-        let days: Vec<NaiveDate> = benchmark_bars
-            .iter()
-            .map(|b| b.date)
-            .filter(|d| (from..=to).contains(d))
-            .collect();
-        match days.len() {
-            0 => {
-                return Err(BacktestError::NoBenchmarkData {
-                    benchmark,
-                    from,
-                    to,
-                })
-            }
-            1 => {
-                return Err(BacktestError::TooFewDays {
-                    benchmark,
-                    days: 1,
-                    from,
-                    to,
-                })
-            }
-            _ => {}
-        }
+        let days = Self::trading_days(&benchmark, &benchmark_bars, from, to)?;
         let benchmark = Prepared::new(benchmark, benchmark_bars, to, &days);
         let symbols = symbols
             .into_par_iter()
             .filter(|(s, _)| *s != benchmark.symbol)
             .map(|(s, bars)| Prepared::new(s, bars, to, &days))
             .collect();
-        Ok(Universe {
+        Ok(Self::assemble(days, benchmark, symbols))
+    }
+
+    /// The benchmark's bar dates in `from..=to`; at least two of them.
+    pub fn trading_days(
+        benchmark: &Symbol,
+        benchmark_bars: &[Bar],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>, BacktestError> {
+        let days: Vec<NaiveDate> = benchmark_bars
+            .iter()
+            .map(|b| b.date)
+            .filter(|d| (from..=to).contains(d))
+            .collect();
+        match days.len() {
+            0 => Err(BacktestError::NoBenchmarkData {
+                benchmark: benchmark.clone(),
+                from,
+                to,
+            }),
+            1 => Err(BacktestError::TooFewDays {
+                benchmark: benchmark.clone(),
+                days: 1,
+                from,
+                to,
+            }),
+            _ => Ok(days),
+        }
+    }
+
+    /// A universe from symbols prepared by the caller (each with `Prepared::new` over
+    /// `days`), in the order given; the benchmark among them is left out.
+    pub fn assemble(days: Vec<NaiveDate>, benchmark: Prepared, mut symbols: Vec<Prepared>) -> Self {
+        symbols.retain(|p| p.symbol != benchmark.symbol);
+        Universe {
             days,
             benchmark,
             symbols,
-        })
+        }
     }
 
     pub fn from(&self) -> NaiveDate {

@@ -50,10 +50,10 @@ fn advance(series: &mut SymbolSeries, source: &Prepared, cursor: &mut Cursor, la
         series.bars.clear();
         series.indicators.clear();
     }
-    series.bars.extend_from_slice(&source.bars[from..=last]);
+    series.bars.extend((from..=last).map(|k| source.bar(k)));
     series
         .indicators
-        .extend_from_slice(&source.indicators[from..=last]);
+        .extend((from..=last).map(|k| source.indicators(k)));
     cursor.next = last + 1;
     let len = series.bars.len();
     if len > 2 * cursor.keep {
@@ -87,13 +87,13 @@ impl Window {
     pub fn advance_to(&mut self, universe: &Universe, i: usize, day: NaiveDate, wanted: &[usize]) {
         self.snapshot.as_of = day;
         let b = &universe.benchmark;
-        if let Some(last) = b.at_day[i] {
+        if let Some(last) = b.at(i) {
             let series = self.snapshot.series.entry(b.symbol.clone()).or_default();
             advance(series, b, &mut self.benchmark, last);
         }
         for &k in wanted {
             let source = &universe.symbols[k];
-            let Some(last) = source.at_day[i] else {
+            let Some(last) = source.at(i) else {
                 continue;
             };
             let series = match self.snapshot.series.get_mut(&source.symbol) {
