@@ -76,3 +76,67 @@ pub fn indicators_since(
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
+
+/// Recomputes every indicator of each of `symbols` from its stored bars, in the caller's
+/// transaction: one read of their bars, the math in parallel, one delete and one Appender
+/// for all (issue 18: per-symbol statements cost more than the math). The rows are the ones
+/// [`recompute_indicators`] writes symbol by symbol. Returns the number of rows written.
+pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<usize> {
+    use rayon::prelude::*;
+    if symbols.is_empty() {
+        return Ok(0);
+    }
+    let t = std::time::Instant::now();
+    let histories = super::market::histories(conn, symbols)?;
+    tracing::debug!(elapsed = ?t.elapsed(), "import: histories");
+    let computed: Vec<(&Symbol, Vec<AdjustedBar>, Vec<IndicatorRow>)> = histories
+        .par_iter()
+        .map(|(symbol, bars)| {
+            let adjusted: Vec<AdjustedBar> = bars.iter().map(|b| b.adjusted()).collect();
+            let column = |f: fn(&AdjustedBar) -> f64| adjusted.iter().map(f).collect::<Vec<f64>>();
+            let rows = compute_all(
+                &column(|b| b.high),
+                &column(|b| b.low),
+                &column(|b| b.close),
+                &column(|b| b.volume),
+            );
+            (symbol, adjusted, rows)
+        })
+        .collect();
+    tracing::debug!(elapsed = ?t.elapsed(), "import: computed");
+    let names = duckdb::types::Value::List(
+        symbols
+            .iter()
+            .map(|s| duckdb::types::Value::Text(s.as_str().to_string()))
+            .collect(),
+    );
+    conn.execute(
+        "DELETE FROM indicators WHERE symbol IN (SELECT unnest(?::VARCHAR[]))",
+        [names],
+    )?;
+    let mut appender = conn.appender("indicators")?;
+    let mut written = 0;
+    for (symbol, adjusted, rows) in &computed {
+        for (bar, r) in adjusted.iter().zip(rows) {
+            appender.append_row(params![
+                symbol.as_str(),
+                bar.date,
+                r.sma_20,
+                r.sma_50,
+                r.sma_200,
+                r.ema_12,
+                r.ema_26,
+                r.macd,
+                r.macd_signal,
+                r.macd_hist,
+                r.rsi_14,
+                r.volume_ratio,
+                r.atr_14
+            ])?;
+        }
+        written += rows.len();
+    }
+    appender.flush()?;
+    tracing::debug!(elapsed = ?t.elapsed(), "import: ind written");
+    Ok(written)
+}
