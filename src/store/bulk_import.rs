@@ -3,15 +3,17 @@
 //! rows that differ and one delete of the provisional bars they replace. DuckDB costs about a
 //! millisecond a statement here, so the number of statements does not grow with the files.
 //!
-//! Prices are appended as integer mantissas at the column's scale (HUGEINT) and turned into
-//! DECIMAL by DuckDB in bulk: exact (a mantissa is the value times 10^scale), and it skips the
-//! per-value DECIMAL conversion the Appender does for a `Decimal`, which dominated the append.
+//! The bars reach DuckDB as a temporary CSV file (`csv_load`): every digit as received, read
+//! straight into the DECIMAL columns' types.
 
 use std::collections::BTreeMap;
 
-use duckdb::{params, Connection};
+use std::io::Write;
+
+use duckdb::Connection;
 use rust_decimal::Decimal;
 
+use super::csv_load::{self, TempCsv};
 use super::{Result, StoreError, UpsertCounts};
 use crate::domain::bar::Bar;
 use crate::domain::symbol::Symbol;
@@ -21,28 +23,23 @@ const PRICE_SCALE: u32 = 6;
 /// Decimals of `prices.adj_close` (DECIMAL(24,12)).
 const ADJ_CLOSE_SCALE: u32 = 12;
 
-const STAGING: &str = "CREATE TEMP TABLE IF NOT EXISTS staging_import (
-        file_no INTEGER NOT NULL, symbol VARCHAR NOT NULL, date DATE NOT NULL,
-        open HUGEINT, high HUGEINT, low HUGEINT, close HUGEINT NOT NULL, adj_close HUGEINT,
-        volume BIGINT);
-    DELETE FROM staging_import;";
+/// The staged rows (`file_no, symbol, date, open … volume`) in the `prices` types.
+const STAGED_COLUMNS: &str = "'file_no': 'INTEGER', 'symbol': 'VARCHAR', 'date': 'DATE',
+    'open': 'DECIMAL(20,6)', 'high': 'DECIMAL(20,6)', 'low': 'DECIMAL(20,6)',
+    'close': 'DECIMAL(20,6)', 'adj_close': 'DECIMAL(24,12)', 'volume': 'BIGINT'";
 
-/// The staged rows as `prices` rows, each with its file and whether it is new or differs
-/// from the stored bar. The scale factors match PRICE_SCALE and ADJ_CLOSE_SCALE.
-const CHANGES: &str = "CREATE OR REPLACE TEMP TABLE import_changes AS
-    WITH s AS (
-        SELECT file_no, symbol, date,
-               (open::DECIMAL(20,0) * 0.000001)::DECIMAL(20,6) AS open,
-               (high::DECIMAL(20,0) * 0.000001)::DECIMAL(20,6) AS high,
-               (low::DECIMAL(20,0) * 0.000001)::DECIMAL(20,6) AS low,
-               (close::DECIMAL(20,0) * 0.000001)::DECIMAL(20,6) AS close,
-               (adj_close::DECIMAL(26,0) * 0.000000000001)::DECIMAL(24,12) AS adj_close,
-               volume
-        FROM staging_import)
-    SELECT s.*, p.symbol IS NULL AS is_new,
-           (s.open, s.high, s.low, s.close, s.adj_close, s.volume)
-               IS DISTINCT FROM (p.open, p.high, p.low, p.close, p.adj_close, p.volume) AS differs
-    FROM s LEFT JOIN prices p USING (symbol, date)";
+/// The staged rows, each with whether it is new or differs from the stored bar.
+fn changes_sql() -> String {
+    format!(
+        "CREATE OR REPLACE TEMP TABLE import_changes AS
+         SELECT s.*, p.symbol IS NULL AS is_new,
+                (s.open, s.high, s.low, s.close, s.adj_close, s.volume)
+                    IS DISTINCT FROM (p.open, p.high, p.low, p.close, p.adj_close, p.volume)
+                    AS differs
+         FROM {} s LEFT JOIN prices p USING (symbol, date)",
+        csv_load::read_csv_sql(STAGED_COLUMNS)
+    )
+}
 
 const COUNTS: &str = "SELECT file_no,
         count(*) FILTER (WHERE is_new),
@@ -63,7 +60,7 @@ const UPDATE_CHANGED: &str = "UPDATE prices SET
 
 /// Final bars replace the provisional bars of their symbol up to their newest date.
 const DROP_PROVISIONAL: &str = "DELETE FROM provisional_bars
-    USING (SELECT symbol, max(date) AS through FROM staging_import GROUP BY symbol) n
+    USING (SELECT symbol, max(date) AS through FROM import_changes GROUP BY symbol) n
     WHERE provisional_bars.symbol = n.symbol AND provisional_bars.date <= n.through";
 
 const CHANGED_SYMBOLS: &str =
@@ -86,10 +83,10 @@ pub fn upsert_files(
     source: &str,
 ) -> Result<BulkUpsert> {
     let t = std::time::Instant::now();
-    conn.execute_batch(STAGING)?;
-    stage(conn, files)?;
+    let staged = stage(files)?;
     tracing::debug!(elapsed = ?t.elapsed(), "import: stage");
-    conn.execute_batch(CHANGES)?;
+    conn.execute(&changes_sql(), [staged.path()?])?;
+    drop(staged);
     tracing::debug!(elapsed = ?t.elapsed(), "import: changes");
     let mut counts = vec![UpsertCounts::default(); files.len()];
     {
@@ -122,47 +119,50 @@ pub fn upsert_files(
     }
     tracing::debug!(elapsed = ?t.elapsed(), "import: upsert");
     conn.execute_batch(DROP_PROVISIONAL)?;
-    conn.execute_batch("DELETE FROM staging_import; DROP TABLE IF EXISTS import_changes;")?;
+    conn.execute_batch("DROP TABLE IF EXISTS import_changes")?;
     Ok(BulkUpsert { counts, changed })
 }
 
-/// Every bar of every file into `staging_import`, with one Appender.
-fn stage(conn: &Connection, files: &[&BTreeMap<Symbol, Vec<Bar>>]) -> Result<()> {
-    let mut appender = conn.appender_to_catalog_and_db("staging_import", "temp", "main")?;
-    for (file_no, bars) in files.iter().enumerate() {
-        let file_no = file_no as i32;
-        for (symbol, bars) in bars.iter() {
-            for b in bars {
-                appender.append_row(params![
-                    file_no,
-                    symbol.as_str(),
-                    b.date,
-                    mantissa(b.open, PRICE_SCALE)?,
-                    mantissa(b.high, PRICE_SCALE)?,
-                    mantissa(b.low, PRICE_SCALE)?,
-                    mantissa(Some(b.close), PRICE_SCALE)?,
-                    mantissa(b.adj_close, ADJ_CLOSE_SCALE)?,
-                    b.volume
-                ])?;
+/// Every bar of every file as CSV rows, formatted in parallel file by file.
+fn stage(files: &[&BTreeMap<Symbol, Vec<Bar>>]) -> Result<TempCsv> {
+    use rayon::prelude::*;
+    let parts: Vec<Vec<u8>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(file_no, bars)| {
+            let mut out = Vec::with_capacity(64 * bars.values().map(Vec::len).sum::<usize>());
+            for (symbol, bars) in bars.iter() {
+                for b in bars {
+                    let _ = write!(out, "{file_no},{symbol},{},", b.date);
+                    for (v, scale) in [
+                        (b.open, PRICE_SCALE),
+                        (b.high, PRICE_SCALE),
+                        (b.low, PRICE_SCALE),
+                        (Some(b.close), PRICE_SCALE),
+                        (b.adj_close, ADJ_CLOSE_SCALE),
+                    ] {
+                        csv_load::opt(&mut out, exact(v, scale)?);
+                        out.push(b',');
+                    }
+                    csv_load::opt(&mut out, b.volume);
+                    out.push(b'\n');
+                }
             }
-        }
-    }
-    appender.flush()?;
-    Ok(())
+            Ok(out)
+        })
+        .collect::<Result<_>>()?;
+    TempCsv::write(&parts)
 }
 
-/// `v` × 10^`scale` as an integer; a value with more decimals than `scale` is refused (the
-/// parser refuses those first, naming the line: this guards other callers from rounding).
-fn mantissa(v: Option<Decimal>, scale: u32) -> Result<Option<i128>> {
-    let Some(v) = v else { return Ok(None) };
-    let mut scaled = v;
-    scaled.rescale(scale);
-    if scaled != v {
-        return Err(StoreError::Invalid(format!(
+/// `v` when its column keeps all its decimals; refused otherwise (the parser refuses those
+/// first, naming the line: this guards other callers from DuckDB rounding them).
+fn exact(v: Option<Decimal>, scale: u32) -> Result<Option<Decimal>> {
+    match v {
+        Some(v) if v.normalize().scale() > scale => Err(StoreError::Invalid(format!(
             "{v} has more than {scale} decimals; prices are stored as received"
-        )));
+        ))),
+        _ => Ok(v),
     }
-    Ok(Some(scaled.mantissa()))
 }
 
 #[cfg(test)]
@@ -171,18 +171,14 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
-    fn mantissas_are_exact_or_refused() {
-        // 146.360001 × 10^6 = 146360001; 0.595871970054 × 10^12 = 595871970054.
+    fn decimals_beyond_the_column_are_refused_not_rounded() {
         assert_eq!(
-            mantissa(Some(dec!(146.360001)), 6).unwrap(),
-            Some(146_360_001)
+            exact(Some(dec!(146.360001)), 6).unwrap(),
+            Some(dec!(146.360001))
         );
-        assert_eq!(mantissa(Some(dec!(80.0)), 6).unwrap(), Some(80_000_000));
-        assert_eq!(
-            mantissa(Some(dec!(0.595871970054)), 12).unwrap(),
-            Some(595_871_970_054)
-        );
-        assert_eq!(mantissa(None, 6).unwrap(), None);
-        assert!(mantissa(Some(dec!(1.0000001)), 6).is_err());
+        // Trailing zeros are no decimals: 80.00000000 is 80.
+        assert_eq!(exact(Some(dec!(80.00000000)), 6).unwrap(), Some(dec!(80)));
+        assert_eq!(exact(None, 6).unwrap(), None);
+        assert!(exact(Some(dec!(1.0000001)), 6).is_err());
     }
 }

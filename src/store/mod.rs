@@ -4,6 +4,7 @@
 mod backtest;
 mod bulk_import;
 mod check;
+mod csv_load;
 mod indicators;
 mod journal;
 mod ledger;
