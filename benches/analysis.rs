@@ -6,10 +6,13 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use ducklens::config::Config;
 use ducklens::domain::analyzer::{analyze, history_days, CheckMode};
 use ducklens::domain::calendar;
+use ducklens::domain::parse::DecimalMark;
 use ducklens::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use ducklens::domain::symbol::Symbol;
-use ducklens::store::{self, Store};
+use ducklens::service::prices::import_files;
+use ducklens::store::Store;
 use rust_decimal::Decimal;
+use std::path::PathBuf;
 
 const SESSIONS: usize = 25 * 252;
 
@@ -33,14 +36,33 @@ fn setup() -> (
         .chain((0..550).map(|i| format!("S{i:04}")))
         .map(|n| Symbol::parse(&n).expect("symbol"))
         .collect();
-    db.in_transaction(|tx| {
-        for (seed, s) in names.iter().enumerate() {
-            store::append_bars(tx, s, &bars(&days, seed), "bench")?;
-            store::recompute_indicators(tx, s)?;
-        }
-        Ok(())
-    })
-    .expect("write");
+    // Through `import prices`, as a user's files arrive: the import stores rows in date
+    // order, and the read's speed depends on that layout.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<PathBuf> = names
+        .iter()
+        .enumerate()
+        .map(|(seed, s)| {
+            let mut text = String::from("date,open,high,low,close,adj_close,volume\n");
+            for b in bars(&days, seed) {
+                let close = b.close;
+                text.push_str(&format!(
+                    "{},{},{},{},{close},{},{}\n",
+                    b.date,
+                    b.open.unwrap_or(close),
+                    b.high.unwrap_or(close),
+                    b.low.unwrap_or(close),
+                    b.adj_close.unwrap_or(close),
+                    b.volume.unwrap_or(0)
+                ));
+            }
+            let path = dir.path().join(format!("{s}.csv"));
+            std::fs::write(&path, text).expect("write a price file");
+            path
+        })
+        .collect();
+    let reports = import_files(&mut db, &files, false, DecimalMark::Point, as_of, |_| {});
+    assert!(reports.iter().all(|r| r.error.is_none()), "import failed");
     let holdings = names[2..52]
         .iter()
         .map(|s| {

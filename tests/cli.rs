@@ -202,9 +202,9 @@ fn db_check_reports_known_problems() {
         "missing prices: NOPE: on the watchlist but has no prices",
         "stale prices: OLD: last bar 2026-11-02 is 17 trading days before 2026-11-25",
         "non-positive price: BAD: 2026-11-24",
-        "high below low: BAD: 2026-11-23: high 9.0000 < low 11.0000",
+        "high below low: BAD: 2026-11-23: high 9.000000 < low 11.000000",
         "duplicate bar: DUP: 2026-11-24",
-        "outside the day's range: BAD: 2026-11-24: close 0.0000 outside [9.0000, 11.0000]",
+        "outside the day's range: BAD: 2026-11-24: close 0.000000 outside [9.000000, 11.000000]",
         &format!("Schema version: {}", ducklens::store::LATEST_VERSION),
         "Prices:         2026-11-02 .. 2026-11-24 (3 symbols)",
     ] {

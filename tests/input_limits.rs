@@ -304,10 +304,11 @@ fn decimal_commas_in_files_are_refused_by_default_and_read_with_the_flag() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    // 145,52 → 145.52 (not 14552); 1.146,00 → 1146; 1.200 → 1200.
+    // 145,52 → 145.52 (not 14552); 1.146,00 → 1146; 1.200 → 1200 (prices are DECIMAL(20,6)
+    // since migration 7, hence six decimals in the text).
     assert_eq!(
         (open.as_str(), high.as_str(), volume),
-        ("145.5200", "1146.0000", 1200)
+        ("145.520000", "1146.000000", 1200)
     );
 }
 

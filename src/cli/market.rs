@@ -8,7 +8,7 @@ use super::{user_error, Context};
 use crate::domain::parse::DecimalMark;
 use crate::domain::symbol::Symbol;
 use crate::report;
-use crate::service::prices::{import_one, indicator_lines};
+use crate::service::prices::{import_files, indicator_lines};
 
 /// Files directly named, plus `.csv`/`.txt` files inside named folders (sorted).
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -51,14 +51,11 @@ pub fn import_prices(
         return Err(user_error("no .csv or .txt price files found"));
     }
     let mut store = ctx.open_store()?;
-    let mut reports = Vec::with_capacity(files.len());
-    for file in &files {
-        let report = import_one(&mut store, file, skip_bad, mark, ctx.today);
+    let reports = import_files(&mut store, &files, skip_bad, mark, ctx.today, |report| {
         if !json {
-            print!("{}", report::prices::file_line(&report));
+            print!("{}", report::prices::file_line(report));
         }
-        reports.push(report);
-    }
+    });
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }

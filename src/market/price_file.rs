@@ -97,10 +97,16 @@ fn columns(headers: &[String], name: &str) -> Result<Columns, ImportError> {
     })
 }
 
+/// Decimals `prices.open/high/low/close` keep (DECIMAL(20,6), migration 7): the most any
+/// vendor file seen sends.
+pub const PRICE_DECIMALS: u32 = 6;
+/// Decimals `prices.adj_close` keeps (DECIMAL(24,12)).
+pub const ADJ_CLOSE_DECIMALS: u32 = 12;
+
 /// Parses one file's text. A malformed row fails the file with `FILE:LINE: column X: why`
 /// unless `skip_bad`, which records it in `skipped` and goes on. Refused rows: a field
-/// count other than the header's, a non-positive price (also one that rounds to 0 at the
-/// stored four decimals), open or close outside [low, high], a date after `today`, and the
+/// count other than the header's, a non-positive price, a price with more decimals than
+/// stored ([`PRICE_DECIMALS`], [`ADJ_CLOSE_DECIMALS`]: values are kept as received), open or close outside [low, high], a date after `today`, and the
 /// same date twice with different values (an identical repeat is dropped).
 ///
 /// Fields are separated by `,`, or by `;` when the header uses it. Numbers are read with
@@ -233,21 +239,25 @@ fn parse_row(
                 if v <= Decimal::ZERO {
                     return Err(format!("column {label}: price must be positive, got {v}"));
                 }
-                let stored = v.round_dp(scale);
-                if stored.is_zero() {
+                // Stored as received: a value the column cannot hold exactly is refused,
+                // never rounded (issue 18).
+                let decimals = v.normalize().scale();
+                if decimals > scale {
                     return Err(format!(
-                        "column {label}: {v} rounds to 0 at the stored {scale} decimals"
+                        "column {label}: {raw} has {decimals} decimals; prices keep at most \
+                         {scale}, so it cannot be stored as received"
                     ));
                 }
-                Ok(Some(stored))
+                Ok(Some(v))
             }
         }
     };
-    let close = price("close", Some(cols.close), 4)?.ok_or("column close: is empty")?;
+    let close =
+        price("close", Some(cols.close), PRICE_DECIMALS)?.ok_or("column close: is empty")?;
     let (open, high, low) = (
-        price("open", cols.open, 4)?,
-        price("high", cols.high, 4)?,
-        price("low", cols.low, 4)?,
+        price("open", cols.open, PRICE_DECIMALS)?,
+        price("high", cols.high, PRICE_DECIMALS)?,
+        price("low", cols.low, PRICE_DECIMALS)?,
     );
     if let (Some(h), Some(l)) = (high, low) {
         if h < l {
@@ -275,7 +285,7 @@ fn parse_row(
             high,
             low,
             close,
-            adj_close: price("adj_close", cols.adj_close, 12)?,
+            adj_close: price("adj_close", cols.adj_close, ADJ_CLOSE_DECIMALS)?,
             volume,
         },
     ))

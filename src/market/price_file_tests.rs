@@ -124,9 +124,20 @@ fn rows_cut_short_or_too_long_are_refused() {
 }
 
 #[test]
-fn a_price_that_rounds_to_zero_a_future_date_and_a_conflicting_duplicate_are_refused() {
-    let e = refused("date,close\n2024-03-01,0.00004\n");
-    assert!(e.contains("rounds to 0 at the stored 4 decimals"), "{e}");
+fn a_price_with_too_many_decimals_a_future_date_and_a_conflicting_duplicate_are_refused() {
+    // 0.0000004 has 7 decimals, one more than prices keep: refused, not rounded to 0.
+    let e = refused("date,close\n2024-03-01,0.0000004\n");
+    assert_eq!(
+        e,
+        "x/T.csv:2: column close: 0.0000004 has 7 decimals; prices keep at most 6, \
+         so it cannot be stored as received"
+    );
+    // adj_close keeps 12: a 13th is refused on its line and column.
+    let e = refused("date,close,adj_close\n2024-03-01,10,1\n2024-03-04,10,0.5958719700541\n");
+    assert!(
+        e.starts_with("x/T.csv:3: column adj_close: 0.5958719700541 has 13 decimals"),
+        "{e}"
+    );
     let e = refused("date,close\n2026-11-28,10\n");
     assert!(e.contains("2026-11-28 is in the future"), "{e}");
     let e = refused("date,close\n2024-03-01,10\n2024-03-01,11\n");
@@ -203,4 +214,25 @@ fn a_negative_or_five_digit_year_is_no_date() {
         e,
         "x/T.csv:2: column date: \"-0001-03-01\": the year must be from 0001 to 9999"
     );
+}
+
+#[test]
+fn six_decimal_prices_and_trailing_zeros_are_kept_as_received() {
+    // A vendor row from the reference data's kind: 6 decimals on the prices, 12 on adj_close.
+    let file = parse_prices(
+        "date,open,high,low,close,adj_close,volume\n\
+         2021-08-02,145.230003,146.949997,145.179993,145.520004,145.520004000000,62880000\n",
+        p("AAPL.csv"),
+        false,
+        today(),
+        P,
+    )
+    .unwrap();
+    let bar = &file.bars[&Symbol::parse("AAPL").unwrap()][0];
+    assert_eq!(bar.open, Some(dec!(145.230003)));
+    assert_eq!(bar.high, Some(dec!(146.949997)));
+    assert_eq!(bar.low, Some(dec!(145.179993)));
+    assert_eq!(bar.close, dec!(145.520004));
+    // Trailing zeros are no extra precision: 12 written decimals, 6 significant.
+    assert_eq!(bar.adj_close, Some(dec!(145.520004)));
 }

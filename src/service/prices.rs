@@ -2,7 +2,8 @@
 //! `indicators` show, computed here so `report` renders it without knowing the command line.
 
 use crate::domain::parse::DecimalMark;
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
@@ -14,7 +15,7 @@ use crate::domain::returns::lookback_return_pct;
 use crate::domain::signal::{signal_strength, SignalInputs, Strength};
 use crate::domain::symbol::Symbol;
 use crate::market::price_file::{self, PriceFile};
-use crate::store::{self, Store, UpsertCounts};
+use crate::store::{self, Store};
 
 /// The outcome of one file: its counts, or why none of it was written.
 #[derive(Debug, Serialize)]
@@ -30,7 +31,10 @@ pub struct FileReport {
     pub decimal_comma: bool,
 }
 
-/// One file, one transaction: its bars and the indicators of the symbols it changed.
+/// Files parsed together (in parallel) and then written: bounds the memory of a big folder.
+const FILES_PER_CHUNK: usize = 256;
+
+/// One file alone: [`import_files`] of just `file`.
 pub fn import_one(
     store: &mut Store,
     file: &Path,
@@ -38,7 +42,79 @@ pub fn import_one(
     mark: DecimalMark,
     today: NaiveDate,
 ) -> FileReport {
-    let mut report = FileReport {
+    let mut reports = import_files(store, &[file.to_path_buf()], skip_bad, mark, today, |_| {});
+    reports.pop().expect("one report per file")
+}
+
+/// Imports `files` in order; `on_report` sees each file's report as soon as its write is done.
+///
+/// Set-based (issue 18): the files are parsed in parallel, then the files that parsed are
+/// written in one transaction — one staging table, one upsert, one read of the changed
+/// symbols' bars and one write of their indicators — instead of a handful of statements per
+/// symbol. A bad file is refused whole as before (its report names FILE:LINE and nothing of it
+/// is written) and does not stop the others. Two files holding the same symbol go in
+/// separate transactions, in order, so the later one still wins as it did file by file. A
+/// failure of the database itself fails every file of that transaction.
+pub fn import_files(
+    store: &mut Store,
+    files: &[PathBuf],
+    skip_bad: bool,
+    mark: DecimalMark,
+    today: NaiveDate,
+    mut on_report: impl FnMut(&FileReport),
+) -> Vec<FileReport> {
+    use rayon::prelude::*;
+    let mut out = Vec::with_capacity(files.len());
+    for chunk in files.chunks(FILES_PER_CHUNK) {
+        let t = std::time::Instant::now();
+        let parsed: Vec<Result<PriceFile, String>> = chunk
+            .par_iter()
+            .map(|file| read_prices(file, skip_bad, mark, today))
+            .collect();
+        tracing::debug!(elapsed = ?t.elapsed(), "import: parse");
+        let mut reports: Vec<FileReport> = chunk.iter().map(|f| empty_report(f, mark)).collect();
+        let mut batch: Vec<usize> = Vec::new();
+        let mut in_batch: HashSet<&Symbol> = HashSet::new();
+        for (i, result) in parsed.iter().enumerate() {
+            match result {
+                Err(e) => reports[i].error = Some(e.clone()),
+                Ok(file) => {
+                    reports[i].skipped = file.skipped.iter().map(ToString::to_string).collect();
+                    if file.bars.keys().any(|s| in_batch.contains(s)) {
+                        write_batch(store, &batch, &parsed, &mut reports);
+                        batch.clear();
+                        in_batch.clear();
+                    }
+                    in_batch.extend(file.bars.keys());
+                    batch.push(i);
+                }
+            }
+        }
+        write_batch(store, &batch, &parsed, &mut reports);
+        for report in reports {
+            on_report(&report);
+            out.push(report);
+        }
+    }
+    out
+}
+
+/// A file's text parsed, or why it cannot be (FILE:LINE: column: why).
+fn read_prices(
+    file: &Path,
+    skip_bad: bool,
+    mark: DecimalMark,
+    today: NaiveDate,
+) -> Result<PriceFile, String> {
+    std::fs::read_to_string(file)
+        .map_err(|e| format!("{}: {e}", file.display()))
+        .and_then(|text| {
+            price_file::parse_prices(&text, file, skip_bad, today, mark).map_err(|e| e.to_string())
+        })
+}
+
+fn empty_report(file: &Path, mark: DecimalMark) -> FileReport {
+    FileReport {
         file: file.display().to_string(),
         symbols: Vec::new(),
         inserted: 0,
@@ -47,43 +123,44 @@ pub fn import_one(
         skipped: Vec::new(),
         error: None,
         decimal_comma: mark == DecimalMark::Comma,
-    };
-    let parsed: Result<PriceFile, String> = std::fs::read_to_string(file)
-        .map_err(|e| format!("{}: {e}", file.display()))
-        .and_then(|text| {
-            price_file::parse_prices(&text, file, skip_bad, today, mark).map_err(|e| e.to_string())
-        });
-    let parsed = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            report.error = Some(e);
-            return report;
-        }
-    };
-    report.skipped = parsed.skipped.iter().map(ToString::to_string).collect();
-    let written = store.in_transaction(|tx| {
-        let mut total = UpsertCounts::default();
-        for (symbol, bars) in &parsed.bars {
-            let counts = store::upsert_bars(tx, symbol, bars, "csv")?;
-            if counts.changed() {
-                store::recompute_indicators(tx, symbol)?;
-            }
-            total.inserted += counts.inserted;
-            total.updated += counts.updated;
-            total.unchanged += counts.unchanged;
-        }
-        Ok(total)
-    });
-    match written {
-        Ok(total) => {
-            report.symbols = parsed.bars.keys().map(|s| s.to_string()).collect();
-            report.inserted = total.inserted;
-            report.updated = total.updated;
-            report.unchanged = total.unchanged;
-        }
-        Err(e) => report.error = Some(format!("{}: {e}", file.display())),
     }
-    report
+}
+
+/// The parsed files at `batch` (no symbol in two of them) in one transaction: their bars and
+/// the indicators of the symbols they changed.
+fn write_batch(
+    store: &mut Store,
+    batch: &[usize],
+    parsed: &[Result<PriceFile, String>],
+    reports: &mut [FileReport],
+) {
+    let files: Vec<&PriceFile> = batch
+        .iter()
+        .filter_map(|&i| parsed[i].as_ref().ok())
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let bars: Vec<_> = files.iter().map(|f| &f.bars).collect();
+    let t = std::time::Instant::now();
+    let written = store.in_transaction(|tx| {
+        let bulk = store::upsert_files(tx, &bars, "csv")?;
+        store::recompute_indicators_of(tx, &bulk.changed)?;
+        Ok(bulk.counts)
+    });
+    tracing::debug!(elapsed = ?t.elapsed(), "import: tx");
+    for (k, &i) in batch.iter().enumerate() {
+        let report = &mut reports[i];
+        match &written {
+            Ok(counts) => {
+                report.symbols = files[k].bars.keys().map(|s| s.to_string()).collect();
+                report.inserted = counts[k].inserted;
+                report.updated = counts[k].updated;
+                report.unchanged = counts[k].unchanged;
+            }
+            Err(e) => report.error = Some(format!("{}: {e}", report.file)),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -1,6 +1,8 @@
 //! The `indicators` table: recomputed per symbol from its adjusted bars.
 
 use chrono::NaiveDate;
+use std::io::Write;
+
 use duckdb::{params, Connection};
 
 use super::Result;
@@ -75,4 +77,88 @@ pub fn indicators_since(
         ))
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Recomputes every indicator of each of `symbols` from its stored bars, in the caller's
+/// transaction: one read of their bars, the math in parallel, one delete and one Appender
+/// for all (issue 18: per-symbol statements cost more than the math). The rows are the ones
+/// [`recompute_indicators`] writes symbol by symbol. Returns the number of rows written.
+pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<usize> {
+    use rayon::prelude::*;
+    if symbols.is_empty() {
+        return Ok(0);
+    }
+    let t = std::time::Instant::now();
+    let histories = super::market::histories(conn, symbols)?;
+    tracing::debug!(elapsed = ?t.elapsed(), "import: histories");
+    let computed: Vec<(&Symbol, Vec<AdjustedBar>, Vec<IndicatorRow>)> = histories
+        .par_iter()
+        .map(|(symbol, bars)| {
+            let adjusted: Vec<AdjustedBar> = bars.iter().map(|b| b.adjusted()).collect();
+            let column = |f: fn(&AdjustedBar) -> f64| adjusted.iter().map(f).collect::<Vec<f64>>();
+            let rows = compute_all(
+                &column(|b| b.high),
+                &column(|b| b.low),
+                &column(|b| b.close),
+                &column(|b| b.volume),
+            );
+            (symbol, adjusted, rows)
+        })
+        .collect();
+    tracing::debug!(elapsed = ?t.elapsed(), "import: computed");
+    let names = duckdb::types::Value::List(
+        symbols
+            .iter()
+            .map(|s| duckdb::types::Value::Text(s.as_str().to_string()))
+            .collect(),
+    );
+    conn.execute(
+        "DELETE FROM indicators WHERE symbol IN (SELECT unnest(?::VARCHAR[]))",
+        [names],
+    )?;
+    // One CSV part per symbol, formatted in parallel, loaded by DuckDB in one statement.
+    let parts: Vec<Vec<u8>> = computed
+        .par_iter()
+        .map(|(symbol, adjusted, rows)| {
+            let mut out = Vec::with_capacity(160 * rows.len());
+            for (bar, r) in adjusted.iter().zip(rows) {
+                let _ = write!(out, "{symbol},{}", bar.date);
+                for v in [
+                    r.sma_20,
+                    r.sma_50,
+                    r.sma_200,
+                    r.ema_12,
+                    r.ema_26,
+                    r.macd,
+                    r.macd_signal,
+                    r.macd_hist,
+                    r.rsi_14,
+                    r.volume_ratio,
+                    r.atr_14,
+                ] {
+                    out.push(b',');
+                    super::csv_load::opt(&mut out, v);
+                }
+                out.push(b'\n');
+            }
+            out
+        })
+        .collect();
+    let written = computed.iter().map(|(_, _, rows)| rows.len()).sum();
+    let csv = super::csv_load::TempCsv::write(&parts)?;
+    let columns = "'symbol': 'VARCHAR', 'date': 'DATE', 'sma_20': 'DOUBLE', 'sma_50': 'DOUBLE',
+        'sma_200': 'DOUBLE', 'ema_12': 'DOUBLE', 'ema_26': 'DOUBLE', 'macd': 'DOUBLE',
+        'macd_signal': 'DOUBLE', 'macd_hist': 'DOUBLE', 'rsi_14': 'DOUBLE',
+        'volume_ratio': 'DOUBLE', 'atr_14': 'DOUBLE'";
+    conn.execute(
+        &format!(
+            // In date order, as the prices (`bulk_import::INSERT_NEW`): the check reads
+            // the as-of row of every symbol.
+            "INSERT INTO indicators SELECT * FROM {} ORDER BY date, symbol",
+            super::csv_load::read_csv_sql(columns)
+        ),
+        [csv.path()?],
+    )?;
+    tracing::debug!(elapsed = ?t.elapsed(), "import: ind written");
+    Ok(written)
 }

@@ -109,6 +109,28 @@ pub fn load_snapshot_windows(
     })
 }
 
+/// Every stored bar of each of `symbols` that has bars, oldest first: one scan for all of
+/// them (the import recomputes the indicators of the symbols it changed from these).
+pub(super) fn histories(conn: &Connection, symbols: &[Symbol]) -> Result<Vec<(Symbol, Vec<Bar>)>> {
+    let _any_order = AnyOrder::new(conn)?;
+    let wanted = Wanted::new(symbols);
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date"),
+        NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"),
+    );
+    let bars = read_grouped(conn, BARS_SQL, &wanted, first, last, read_bars)?;
+    Ok(wanted
+        .symbols
+        .iter()
+        .zip(bars)
+        .filter(|(_, bars)| !bars.is_empty())
+        .map(|(symbol, mut bars)| {
+            bars.sort_unstable_by_key(|bar| bar.date);
+            ((*symbol).clone(), bars)
+        })
+        .collect())
+}
+
 /// The series of `symbols` with bars in `from..=to`.
 fn read_window(
     conn: &Connection,

@@ -46,9 +46,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "provisional",
         sql: include_str!("../../migrations/0006_provisional.sql"),
     },
+    Migration {
+        version: 7,
+        name: "raw_prices",
+        sql: include_str!("../../migrations/0007_raw_prices.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: u32 = 6;
+pub const LATEST_VERSION: u32 = 7;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,

@@ -2,7 +2,9 @@
 //! types and back, with parameters bound, never formatted into SQL.
 
 mod backtest;
+mod bulk_import;
 mod check;
+mod csv_load;
 mod indicators;
 mod journal;
 mod ledger;
@@ -30,8 +32,9 @@ use duckdb::Connection;
 pub use backtest::{
     backtest_bars, backtest_run_count, save_backtest_report, save_backtest_run, SymbolBars,
 };
+pub use bulk_import::{upsert_files, BulkUpsert};
 pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};
-pub use indicators::{indicators_since, recompute_indicators};
+pub use indicators::{indicators_since, recompute_indicators, recompute_indicators_of};
 pub use journal::{
     hide_signal, insert_signal, pending_signals, record_verdicts, signal, signals, signals_on,
     swap_leg, update_signal_progress,
