@@ -27,6 +27,25 @@ pub struct Config {
     pub ledger: LedgerRules,
     pub backtest: BacktestRules,
     pub providers: ProviderRules,
+    /// The app's keys: each action's name and its keys (`src/tui/keymap.rs`).
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    pub theme: ThemeColors,
+}
+
+/// The app's colours by role, each a colour name (`cyan`, `light_red`, `dark_gray`), an
+/// index 0-255 or `#rrggbb`; the defaults use only the 16 ANSI colours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeColors {
+    pub accent: String,
+    pub header: String,
+    pub selected_bg: String,
+    pub good: String,
+    pub bad: String,
+    pub warn: String,
+    pub dim: String,
+    pub badge_fg: String,
+    pub badge_bg: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +148,8 @@ impl Config {
         if self.risk.volatility_window < 2 {
             return Err("risk.volatility_window must be at least 2".into());
         }
+        crate::tui::keymap::Keymap::from_config(&self.keys)?;
+        crate::tui::theme::Palette::from_config(&self.theme)?;
         self.validate_orders()
     }
 
@@ -309,6 +330,46 @@ mod tests {
         assert!(err.to_string().contains("max_position_pct"), "{err}");
         let err = Config::from_toml_str("[stops\nloss_pct = 8", "x").unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn the_config_documents_every_default_key() {
+        use crate::tui::keymap::Keymap;
+        let documented = Keymap::from_config(&Config::default().keys).unwrap();
+        let every = Keymap::default().to_toml_section();
+        assert_eq!(
+            documented.to_toml_section(),
+            every,
+            "assets/config.toml's [keys] differs from keys.rs; paste:\n{every}"
+        );
+        assert_eq!(
+            Config::default().keys.len(),
+            crate::tui::keymap::actions().len(),
+            "assets/config.toml's [keys] must list every action; paste:\n{every}"
+        );
+    }
+
+    #[test]
+    fn a_key_bound_twice_or_an_unknown_action_or_colour_is_refused() {
+        let err = Config::from_toml_str("[keys]\ntake = [\"x\"]", "my.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config my.toml: keys: `x` is bound to both `take` and `exit`; one key has one \
+             meaning (bind the other action to another key too)"
+        );
+        let ok = Config::from_toml_str("[keys]\ntake = [\"x\"]\nexit = [\"X\"]", "t").unwrap();
+        assert_eq!(ok.keys["take"], ["x"]);
+        let err = Config::from_toml_str("[keys]\ntakee = [\"x\"]", "my.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown key `keys.takee`"),
+            "{err}"
+        );
+        let err = Config::from_toml_str("[theme]\naccent = \"sky\"", "my.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("theme.accent: \"sky\" is not a colour"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::data::Dashboard;
 use super::forms::{self, Form, FormResult};
@@ -140,11 +140,17 @@ impl App {
         }
     }
 
-    /// A click on the tab bar switches tabs, on a row selects it (and focuses its panel);
-    /// the wheel scrolls the panel with the focus. Forms, the help and the detail pane take
-    /// no clicks: their keys are shown in them.
+    /// A click on the tab bar switches tabs, on a row selects it (and focuses its panel), on
+    /// a form's field moves the form's focus there; the wheel scrolls the panel with the
+    /// focus. The help and the detail pane take no clicks: their keys are shown in them.
     fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Job> {
-        if self.form.is_some() || self.help {
+        if let Some(form) = self.form.as_mut() {
+            if mouse.kind == MouseEventKind::Down(MouseButton::Left) {
+                form.click(mouse.column, mouse.row);
+            }
+            return Vec::new();
+        }
+        if self.help {
             return Vec::new();
         }
         let scroll = match mouse.kind {
@@ -267,13 +273,12 @@ impl App {
             };
         }
         if self.help {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-            ) {
-                self.help = false;
-            } else if let Some(action) = action_for(self.tab, key) {
-                self.help_scroll.on_action(action);
+            match action_for(self.tab, key) {
+                Some(Action::Back | Action::Help | Action::Quit) => self.help = false,
+                Some(action) => {
+                    self.help_scroll.on_action(action);
+                }
+                None => {}
             }
             return Vec::new();
         }
@@ -299,8 +304,19 @@ impl App {
 
     /// Sends the open form's command; the form then waits for the answer to that job.
     fn submit(&mut self) -> Vec<Job> {
-        let Some(command) = self.form.as_ref().and_then(forms::command) else {
+        let Some(submission) = self.form.as_ref().and_then(|f| f.evaluate().submission) else {
             return Vec::new();
+        };
+        let command = match submission {
+            forms::Submission::Apply(op) => Command::Apply(op),
+            forms::Submission::Backtest(request) => Command::RunBacktest(request),
+            // Applied here: a filter is the app's own state, nothing goes to the database.
+            forms::Submission::JournalWindow(window) => {
+                self.form = None;
+                self.status.message = Some(self.signals.set_window(window));
+                self.status.error = None;
+                return Vec::new();
+            }
         };
         let busy = match command {
             Command::RunBacktest(_) => "backtest starting",

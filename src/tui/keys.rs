@@ -1,13 +1,16 @@
-//! Every key binding, in one table per view. The key handler and the help overlay both read
-//! these tables, so the help can never drift from what the keys do.
+//! Every key binding, in one table per view, with its default keys. The key handler, the
+//! footer and the help overlay all read these tables through the keys as bound now
+//! (`keymap.rs`: the config's `[keys]` over these defaults), so they cannot drift apart.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub use super::keymap::key_text;
+use super::keymap::{active, help_rows, HelpRow, Keymap};
 use super::view::Tab;
 
 /// What a key asks for. One key has one meaning across the app (tested below): the tabs
 /// interpret the movement, list and row actions for their own panels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
     NextTab,
@@ -48,6 +51,8 @@ pub enum Action {
     CycleType,
     CycleOutcome,
     CycleTaken,
+    /// The journal's symbol and date-range filter (a form).
+    JournalWindow,
     ClearFilters,
     Run,
     Sweep,
@@ -71,6 +76,9 @@ pub struct Binding {
     /// The word or two the context footer shows after the key ("a add"); empty when the
     /// footer leaves the key to the help.
     pub short: &'static str,
+    /// Actions the footer names together under `short` ("b/$/i/% record"), each by its
+    /// first key as bound now, so a rebound key shows as bound.
+    pub group: &'static [Action],
 }
 
 const fn bind(
@@ -85,12 +93,21 @@ const fn bind(
         help,
         action,
         short: "",
+        group: &[],
     }
 }
 
 impl Binding {
     const fn titled(self, short: &'static str) -> Binding {
         Binding { short, ..self }
+    }
+
+    const fn grouped(self, short: &'static str, group: &'static [Action]) -> Binding {
+        Binding {
+            short,
+            group,
+            ..self
+        }
     }
 }
 
@@ -207,7 +224,15 @@ const ACCOUNT: &[Binding] = &[
         "record a trade (buy or sell)",
         Action::RecordTrade,
     )
-    .titled("b/$/i/% record"),
+    .grouped(
+        "record",
+        &[
+            Action::RecordTrade,
+            Action::RecordCash,
+            Action::RecordDividend,
+            Action::RecordSplit,
+        ],
+    ),
     bind(
         &[Char('$')],
         "$",
@@ -303,7 +328,15 @@ const SIGNALS: &[Binding] = &[
         "filter: next source",
         Action::CycleSource,
     )
-    .titled("S/T/O/K filter"),
+    .grouped(
+        "filter",
+        &[
+            Action::CycleSource,
+            Action::CycleType,
+            Action::CycleOutcome,
+            Action::CycleTaken,
+        ],
+    ),
     bind(&[Char('T')], "T", "filter: next type", Action::CycleType),
     bind(
         &[Char('O')],
@@ -318,9 +351,16 @@ const SIGNALS: &[Binding] = &[
         Action::CycleTaken,
     ),
     bind(
+        &[Char('F')],
+        "F",
+        "filter the journal by symbol and date range",
+        Action::JournalWindow,
+    )
+    .titled("symbol/dates"),
+    bind(
         &[Char('0')],
         "0",
-        "clear every filter (S/T/O/K and /)",
+        "clear every filter (S/T/O/K, F and /)",
         Action::ClearFilters,
     )
     .titled("clear"),
@@ -348,102 +388,94 @@ pub fn tab_bindings(tab: Tab) -> &'static [Binding] {
     }
 }
 
-/// How the footer and the README name a key: `a`, `Enter`, `/`.
-pub fn key_text(key: &KeyCode) -> String {
-    match key {
-        Char(c) => c.to_string(),
-        Enter => "Enter".into(),
-        Esc => "Esc".into(),
-        other => format!("{other:?}"),
-    }
+/// The bindings of `tab` and then the global ones: the order `action_for` tries them in.
+fn in_tab(tab: Tab) -> impl Iterator<Item = &'static Binding> {
+    tab_bindings(tab).iter().chain(GLOBAL)
 }
 
 fn binding(tab: Tab, action: Action) -> Option<&'static Binding> {
-    tab_bindings(tab)
-        .iter()
-        .chain(GLOBAL)
-        .find(|b| b.action == action)
+    in_tab(tab).find(|b| b.action == action)
 }
 
-/// The first key of `action` in `tab` (its own table, then the global one).
+/// The first key of `action` as bound now (the config's `[keys]` over the defaults); empty
+/// when the user unbound it. For text that tells the user what to press.
 pub fn key_of(tab: Tab, action: Action) -> String {
     binding(tab, action)
-        .and_then(|b| b.keys.first())
+        .and_then(|b| active().keys(b.action).first())
         .map_or_else(String::new, key_text)
 }
 
-/// "a add · e edit · D remove": each action's first key and short name in `tab`. The
-/// footer says this for every panel now; kept for a panel that wants a key in its title.
+/// "a add · e edit · D remove": each action's first key and short name in `tab`.
 pub fn hints(tab: Tab, actions: &[Action]) -> String {
+    let keymap = active();
     actions
         .iter()
         .filter_map(|a| binding(tab, *a))
-        .map(|b| {
-            format!(
-                "{} {}",
-                b.keys.first().map_or_else(String::new, key_text),
-                b.short
-            )
-        })
+        .filter_map(|b| hint_of(keymap, b))
         .collect::<Vec<_>>()
         .join(" · ")
 }
 
-/// "a add": each footer-worthy binding of `bindings`, its first key and short name.
-pub fn footer_hints(bindings: &[Binding]) -> Vec<String> {
-    bindings
+/// "b/$/i/% record", "a add": the keys as bound in `keymap`, then the short name; `None`
+/// for a binding the footer leaves to the help, or whose keys are all unbound.
+fn hint_of(keymap: &Keymap, b: &Binding) -> Option<String> {
+    if b.short.is_empty() {
+        return None;
+    }
+    let group = if b.group.is_empty() {
+        std::slice::from_ref(&b.action)
+    } else {
+        b.group
+    };
+    let keys: Vec<String> = group
         .iter()
-        .filter(|b| !b.short.is_empty())
-        .map(|b| {
-            let key = if b.short.contains('/') {
-                String::new()
-            } else {
-                format!("{} ", b.keys.first().map_or_else(String::new, key_text))
-            };
-            format!("{key}{}", b.short)
-        })
-        .collect()
+        .filter_map(|a| keymap.keys(*a).first().map(key_text))
+        .collect();
+    (!keys.is_empty()).then(|| format!("{} {}", keys.join("/"), b.short))
 }
 
-/// The README's keymap: one Markdown table of every binding, global first, each tab's
-/// after. The README holds this text verbatim (tested), so it cannot drift from the keys.
+/// "a add": each footer-worthy binding of `bindings`, its keys as bound and short name.
+pub fn footer_hints(bindings: &[Binding]) -> Vec<String> {
+    let keymap = active();
+    bindings.iter().filter_map(|b| hint_of(keymap, b)).collect()
+}
+
+/// The README's keymap: one Markdown table of every default binding, global first, each
+/// tab's after. The README holds this text verbatim (tested), so it cannot drift.
 pub fn keymap_markdown() -> String {
+    let defaults = Keymap::default();
     let mut out = String::from("| Key | Where | Does |\n| --- | --- | --- |\n");
-    let mut push = |b: &Binding, place: &str| {
-        if !b.label.is_empty() {
+    let mut push = |rows: Vec<HelpRow>, place: &str| {
+        for r in rows {
             out.push_str(&format!(
                 "| `{}` | {place} | {} |\n",
-                b.label.replace('|', "\\|"),
-                b.help
+                r.label.replace('|', "\\|"),
+                r.help
             ));
         }
     };
-    for b in GLOBAL {
-        push(b, "everywhere");
-    }
+    push(help_rows(&defaults, GLOBAL), "everywhere");
     for tab in Tab::ALL {
-        for b in tab_bindings(tab) {
-            push(b, tab.title());
-        }
+        push(help_rows(&defaults, tab_bindings(tab)), tab.title());
     }
     out.push_str("| `Ctrl-C` | everywhere, forms included | quit |\n");
     out
 }
 
 /// Ctrl-C: quits the app from anywhere, before any form, overlay or input sees the key.
+/// It cannot be rebound, so there is always a way out.
 pub fn is_interrupt(key: KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c')
 }
 
-/// The action of `key` in `tab`: the tab's own table first, then the global one.
+/// The action of `key` in `tab` as bound now: the tab's own table first, then the global one.
 pub fn action_for(tab: Tab, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return is_interrupt(key).then_some(Action::Quit);
     }
-    tab_bindings(tab)
-        .iter()
-        .chain(GLOBAL)
-        .find(|b| b.keys.contains(&key.code))
+    let keymap = active();
+    in_tab(tab)
+        .find(|b| keymap.keys(b.action).contains(&key.code))
         .map(|b| b.action)
 }
 
@@ -489,6 +521,20 @@ mod tests {
         assert_eq!(
             hints(Tab::Holdings, &[Action::Add, Action::Delete]),
             "a add · D remove"
+        );
+        let account = footer_hints(tab_bindings(Tab::Account));
+        assert!(
+            account.contains(&"b/$/i/% record".to_string()),
+            "{account:?}"
+        );
+        let signals = footer_hints(tab_bindings(Tab::Signals));
+        assert!(
+            signals.contains(&"S/T/O/K filter".to_string()),
+            "{signals:?}"
+        );
+        assert!(
+            signals.contains(&"F symbol/dates".to_string()),
+            "{signals:?}"
         );
     }
 }

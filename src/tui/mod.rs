@@ -7,6 +7,7 @@ pub mod backtest_job;
 pub mod data;
 pub mod fetch_job;
 pub mod forms;
+pub mod keymap;
 pub mod keys;
 pub mod ledger_data;
 pub mod tabs;
@@ -18,7 +19,7 @@ pub mod worker;
 
 use std::time::Duration;
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{eyre, Result};
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
@@ -34,6 +35,7 @@ use crate::service::Context;
 /// way out, panics included (ratatui's hook chains to color-eyre's).
 pub fn run(ctx: Context, demo: bool) -> Result<()> {
     let store = ctx.open_store()?;
+    install_config(&ctx.config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -53,6 +55,16 @@ pub fn run(ctx: Context, demo: bool) -> Result<()> {
     ratatui::restore();
     runtime.shutdown_timeout(Duration::from_secs(2));
     result
+}
+
+/// The config's keys and colours, for every frame and key from the first (the config was
+/// validated when it was loaded, so these read).
+fn install_config(config: &crate::config::Config) -> Result<()> {
+    let keys = keymap::Keymap::from_config(&config.keys).map_err(|e| eyre!("config: {e}"))?;
+    let palette = theme::Palette::from_config(&config.theme).map_err(|e| eyre!("config: {e}"))?;
+    keymap::install(keys);
+    theme::install(palette);
+    Ok(())
 }
 
 /// Clicks, drags and the wheel in SGR encoding (modes 1000, 1002, 1006). Not crossterm's

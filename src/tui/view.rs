@@ -7,7 +7,7 @@ use super::widgets::detail::Detail;
 use super::widgets::list::ListState;
 use super::worker::Command;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Account,
     Market,

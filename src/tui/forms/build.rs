@@ -17,13 +17,14 @@ use crate::service::backtest::BacktestPlan;
 use crate::service::ops::{contradiction, BalanceInput, Op, SignalDraft, SwapRef};
 use crate::service::swap::SwapFills;
 use crate::tui::backtest_job::BacktestRequest;
-use crate::tui::worker::Command;
 
 /// What a form sends.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Submission {
     Apply(Op),
     Backtest(BacktestRequest),
+    /// Applied by the app itself: the journal's symbol and date range.
+    JournalWindow(crate::tui::tabs::signals::Window),
 }
 
 /// A form's fields, parsed.
@@ -43,14 +44,6 @@ impl Evaluated {
     pub fn is_valid(&self) -> bool {
         self.errors.iter().all(Option::is_none) && self.submission.is_some()
     }
-}
-
-/// The worker command that saves `form`; `None` while a field is wrong.
-pub fn command(form: &Form) -> Option<Command> {
-    Some(match form.evaluate().submission? {
-        Submission::Apply(op) => Command::Apply(op),
-        Submission::Backtest(request) => Command::RunBacktest(request),
-    })
 }
 
 /// One field as read: where it is (to flag a rule between fields on it) and its value.
@@ -142,6 +135,7 @@ pub(super) fn evaluate(form: &Form) -> Evaluated {
             execute_swap(&mut r, today, target, *opened).map(Submission::Apply)
         }
         FormKind::BacktestParams => backtest(&mut r).map(Submission::Backtest),
+        FormKind::JournalWindow => journal_window(&mut r).map(Submission::JournalWindow),
         FormKind::LedgerTrade => ledger_forms::trade(&mut r, today).map(Submission::Apply),
         FormKind::LedgerCash => ledger_forms::cash(&mut r, today).map(Submission::Apply),
         FormKind::LedgerDividend => ledger_forms::dividend(&mut r, today).map(Submission::Apply),
@@ -158,6 +152,26 @@ pub(super) fn evaluate(form: &Form) -> Evaluated {
         preview: r.preview,
         confirm: r.confirm,
     }
+}
+
+fn journal_window(r: &mut Reader) -> Option<crate::tui::tabs::signals::Window> {
+    let symbol = r.read(|v| match v {
+        "" => Ok(None),
+        v => parse::symbol(v).map(Some),
+    });
+    let from = r.read(parse::optional_date);
+    let to = r.read(parse::optional_date);
+    if let (Some(Some(f)), Some(Some(t))) = (from.value, to.value) {
+        if t < f {
+            r.flag(to.at, format!("must not be before From ({f})"));
+            return None;
+        }
+    }
+    Some(crate::tui::tabs::signals::Window {
+        symbol: symbol.value?,
+        from: from.value?,
+        to: to.value?,
+    })
 }
 
 fn balance(r: &mut Reader, today: NaiveDate) -> Option<Op> {

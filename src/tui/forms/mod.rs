@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::TextArea;
 
-pub use build::{command, Evaluated, Submission};
+pub use build::{Evaluated, Submission};
 pub use ledger_forms::{
     confirm_transaction_delete, ledger_cash, ledger_dividend, ledger_split, ledger_trade,
 };
@@ -72,6 +72,8 @@ pub struct Form {
     pub error: Option<String>,
     /// The job sent by the last Enter, until its answer comes.
     pub saving: Option<JobId>,
+    /// Where each field was drawn last, for a click (the drawing notes it; nothing else).
+    pub field_areas: std::cell::RefCell<Vec<ratatui::layout::Rect>>,
 }
 
 pub enum FormResult {
@@ -98,6 +100,7 @@ impl Form {
             confirming: false,
             error: None,
             saving: None,
+            field_areas: Default::default(),
         }
     }
 
@@ -133,6 +136,23 @@ impl Form {
     /// Whether the form waits for the answer to `job`.
     pub fn waits_for(&self, job: JobId) -> bool {
         self.saving == Some(job)
+    }
+
+    /// A click at (`column`, `row`) on a field moves the focus to it. While a save is under
+    /// way or a discard is asked, clicks do nothing (as keys other than Esc and y do).
+    pub fn click(&mut self, column: u16, row: u16) {
+        if self.saving.is_some() || self.confirm_discard {
+            return;
+        }
+        let at = ratatui::layout::Position { x: column, y: row };
+        if let Some(i) = self
+            .field_areas
+            .borrow()
+            .iter()
+            .position(|r| r.contains(at))
+        {
+            self.focus = i;
+        }
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> FormResult {

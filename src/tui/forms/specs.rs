@@ -42,6 +42,8 @@ pub enum FormKind {
     LedgerDividend,
     LedgerSplit,
     LedgerDelete(i64),
+    /// The journal's symbol and date-range filter: applied in the app, nothing is saved.
+    JournalWindow,
 }
 
 /// What the exit form needs to compute P&L and the outcome as the user types.
@@ -330,4 +332,25 @@ fn frequency_text(f: Frequency) -> String {
         Frequency::CalendarMonth => "month".into(),
         Frequency::Never => "never".into(),
     }
+}
+
+/// The journal's `F` filter, prefilled with the one in use; blank fields filter nothing.
+pub fn journal_window(current: &crate::tui::tabs::signals::Window, today: NaiveDate) -> Form {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let symbol = current
+        .symbol
+        .as_ref()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    Form::new(
+        FormKind::JournalWindow,
+        "Filter the journal",
+        today,
+        vec![
+            Field::new("Symbol", "blank: every symbol", &symbol),
+            Field::new("From", "signal date YYYY-MM-DD, blank: the first", &date(current.from)),
+            Field::new("To", "signal date YYYY-MM-DD, blank: the last", &date(current.to)),
+        ],
+    )
+    .with_intro("Shows the signals of one symbol between two dates, both included. 0 on the journal clears every filter.")
 }

@@ -13,9 +13,9 @@ use crate::domain::format::{amount, money, share_pct};
 use crate::domain::portfolio::AccountBalance;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::theme;
-use crate::tui::view::{Effect, Panels};
+use crate::tui::view::{Effect, Panels, Tab};
 use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::list::ListState;
@@ -141,8 +141,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     render_summary(frame, summary, data);
     render_balances(frame, history, state, data);
     if data.performance.is_some() {
-        let note = "Performance, the road to $1M and the monthly returns: press v.";
-        return sentence(frame, bottom, "Performance", note);
+        let note = format!(
+            "Performance, the road to $1M and the monthly returns: press {}.",
+            key_of(Tab::Account, Action::NextPanel)
+        );
+        return sentence(frame, bottom, "Performance", &note);
     }
     render_no_history(frame, bottom, data);
 }
@@ -163,7 +166,12 @@ fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {
         _ => theme::good(),
     };
     let as_of = acc.balance_as_of.map_or_else(
-        || "no balances recorded: press a".to_string(),
+        || {
+            format!(
+                "no balances recorded: press {}",
+                key_of(Tab::Account, Action::Add)
+            )
+        },
         |d| d.to_string(),
     );
     let lines = key_values(vec![
@@ -219,7 +227,10 @@ fn render_balances(frame: &mut Frame, area: Rect, state: &State, data: &Dashboar
         area,
         View {
             title: "Balance history (newest last)",
-            empty: "No balances recorded yet: press a to record cash and margin.",
+            empty: &format!(
+                "No balances recorded yet: press {} to record cash and margin.",
+                key_of(Tab::Account, Action::Add)
+            ),
             total: data.balances.len(),
             focused: state.focus == 0,
         },

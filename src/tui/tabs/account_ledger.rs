@@ -13,10 +13,10 @@ use crate::domain::ledger::{Kind, Transaction};
 use crate::service::ops::Op;
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::ledger_data::{LedgerData, PendingProposal};
 use crate::tui::theme;
-use crate::tui::view::Effect;
+use crate::tui::view::{Effect, Tab};
 use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::list::ListState;
@@ -146,18 +146,21 @@ impl State {
                     Effect::Open(forms::confirm_transaction_delete(t, today))
                 })
             }
-            Action::Delete => {
-                Effect::Note("D deletes the selected transaction: press v for the ledger".into())
-            }
+            Action::Delete => Effect::Note(format!(
+                "{} deletes the selected transaction: press {} for the ledger",
+                key_of(Tab::Account, Action::Delete),
+                key_of(Tab::Account, Action::NextPanel)
+            )),
             Action::ConfirmProposal if focus == PROPOSALS => {
                 self.selected_proposal(l).map_or(Effect::None, |p| {
                     Effect::Send(Command::Apply(Op::ConfirmProposal { number: p.number }))
                 })
             }
-            Action::ConfirmProposal => Effect::Note(
-                "y records the selected proposal: press v until the proposals have the focus"
-                    .into(),
-            ),
+            Action::ConfirmProposal => Effect::Note(format!(
+                "{} records the selected proposal: press {} until the proposals have the focus",
+                key_of(Tab::Account, Action::ConfirmProposal),
+                key_of(Tab::Account, Action::NextPanel)
+            )),
             Action::Detail if focus == TRANSACTIONS => {
                 self.selected_transaction(l).map_or(Effect::None, |t| {
                     Effect::Detail(Detail::of_row(

@@ -16,9 +16,9 @@ use crate::domain::backtest::{Metrics, StrategyResult};
 use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::{BacktestOutcome, BacktestRequest};
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::theme;
-use crate::tui::view::{Effect, Panels};
+use crate::tui::view::{Effect, Panels, Tab};
 use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::list::ListState;
@@ -375,11 +375,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     render_head(frame, head, state);
     let Some(BacktestOutcome::Report { report, .. }) = &state.report else {
         let text = if state.running.is_some() {
-            "Replaying the strategies…"
+            "Replaying the strategies…".to_string()
         } else {
-            "No backtest yet: press p to choose the parameters and run."
+            format!(
+                "No backtest yet: press {} to choose the parameters and run.",
+                key_of(Tab::Backtest, Action::Run)
+            )
         };
-        return sentence(frame, compare.union(charts).union(bottom), "Backtest", text);
+        return sentence(
+            frame,
+            compare.union(charts).union(bottom),
+            "Backtest",
+            &text,
+        );
     };
     let mut rows: Vec<Compared> = report
         .strategies

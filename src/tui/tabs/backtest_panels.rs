@@ -13,7 +13,9 @@ use super::sentence;
 use crate::domain::backtest::{Outcome, StrategyResult, SweepPoint, Trade, Verdict};
 use crate::domain::format::{amount, change_pct, num, share_pct};
 use crate::tui::backtest_job::BacktestOutcome;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::theme;
+use crate::tui::view::Tab;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::table::{self, col, fill, num as ncol, Column, View};
 use crate::tui::widgets::{chart, panel};
@@ -209,7 +211,10 @@ pub(super) fn render_sweep(frame: &mut Frame, area: Rect, state: &State, focused
             frame,
             area,
             "Sweep",
-            "No sweep yet: press w to run the 64-point grid (frequency × entry × margin).",
+            &format!(
+                "No sweep yet: press {} to run the 64-point grid (frequency × entry × margin).",
+                key_of(Tab::Backtest, Action::Sweep)
+            ),
         );
     };
     let title = format!(

@@ -12,9 +12,9 @@ use crate::domain::analyzer::HoldingRow;
 use crate::domain::format::{amount, amount_opt, change_pct, num, share_pct};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::theme;
-use crate::tui::view::{Effect, Panels};
+use crate::tui::view::{Effect, Panels, Tab};
 use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right, CellText};
 use crate::tui::widgets::list::ListState;
@@ -179,12 +179,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     let rows = &a.holdings;
     let visible = state.visible(rows);
     let title = format!("Holdings · {} positions", rows.len());
+    let empty = format!(
+        "No positions: press {} to add a holding.",
+        key_of(Tab::Holdings, Action::Add)
+    );
     table::render(
         frame,
         table_area,
         View {
             title: &title,
-            empty: "No positions: press a to add a holding.",
+            empty: &empty,
             total: rows.len(),
             focused: state.focus == 0,
         },

@@ -11,7 +11,9 @@ use crate::domain::analyzer::{MarketDirection, WatchRow};
 
 use crate::domain::format::{amount_opt, change_pct, num, price};
 use crate::tui::data::Dashboard;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::theme;
+use crate::tui::view::Tab;
 use crate::tui::widgets::chart;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::scroll;
@@ -199,16 +201,22 @@ fn render_watchlist(frame: &mut Frame, area: Rect, state: &State, data: &Dashboa
     let visible = state.visible(&data.watch);
     let title = format!("Watchlist {} · * held", data.watch.len());
     let empty = if data.watch.is_empty() {
-        "The watchlist is empty: press a to add a symbol."
+        format!(
+            "The watchlist is empty: press {} to add a symbol.",
+            key_of(Tab::Market, Action::Add)
+        )
     } else {
-        "No symbol matches the filter: Esc clears it."
+        format!(
+            "No symbol matches the filter: {} clears it.",
+            key_of(Tab::Market, Action::Back)
+        )
     };
     table::render(
         frame,
         area,
         View {
             title: &title,
-            empty,
+            empty: &empty,
             total: data.watch.len(),
             focused: state.focus == 0,
         },

@@ -11,18 +11,47 @@ use ratatui::Frame;
 
 use crate::domain::format::{amount, amount_opt};
 use crate::domain::journal::{Outcome, SignalRecord, SignalType};
+use crate::domain::symbol::Symbol;
 use crate::domain::tracker::{CalibrationBand, JournalStats, WindowStats};
 use crate::tui::data::Dashboard;
 use crate::tui::forms;
-use crate::tui::keys::Action;
+use crate::tui::keys::{key_of, Action};
 use crate::tui::theme;
-use crate::tui::view::{Effect, Panels};
+use crate::tui::view::{Effect, Panels, Tab};
 use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::fmt::{left, right};
 use crate::tui::widgets::list::ListState;
 use crate::tui::widgets::panel;
 use crate::tui::widgets::scroll::{self, TextState};
 use crate::tui::widgets::table::{self, col, num as ncol, Column, View};
+
+/// The journal's `F` filter: one symbol and a range of signal dates, both ends included.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Window {
+    pub symbol: Option<Symbol>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Window {
+    pub fn keeps(&self, s: &SignalRecord) -> bool {
+        self.symbol.as_ref().is_none_or(|sym| &s.symbol == sym)
+            && self.from.is_none_or(|d| s.signal_date >= d)
+            && self.to.is_none_or(|d| s.signal_date <= d)
+    }
+
+    fn describe(&self, parts: &mut Vec<String>) {
+        if let Some(s) = &self.symbol {
+            parts.push(format!("symbol {s}"));
+        }
+        match (self.from, self.to) {
+            (Some(f), Some(t)) => parts.push(format!("{f} to {t}")),
+            (Some(f), None) => parts.push(format!("from {f}")),
+            (None, Some(t)) => parts.push(format!("to {t}")),
+            (None, None) => {}
+        }
+    }
+}
 
 /// Which journal rows show. `None` everywhere shows all.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,6 +61,7 @@ pub struct Filters {
     /// `Some(None)` shows rows with no outcome yet.
     pub outcome: Option<Option<Outcome>>,
     pub taken: Option<bool>,
+    pub window: Window,
 }
 
 impl Filters {
@@ -42,10 +72,12 @@ impl Filters {
             && self.kind.is_none_or(|k| s.signal_type == k)
             && self.outcome.is_none_or(|o| s.outcome == o)
             && self.taken.is_none_or(|t| s.action_taken == t)
+            && self.window.keeps(s)
     }
 
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
+        self.window.describe(&mut parts);
         if let Some(s) = &self.source {
             parts.push(format!("source {s}"));
         }
@@ -179,6 +211,9 @@ impl State {
                 self.filters.taken = cycle(&self.filters.taken, &[true, false]);
                 self.refiltered()
             }
+            Action::JournalWindow => {
+                Effect::Open(forms::journal_window(&self.filters.window, today))
+            }
             Action::ClearFilters => {
                 self.filters = Filters::default();
                 self.list.filter.clear();
@@ -192,6 +227,15 @@ impl State {
                 self.list.on_action(action, visible.len(), COLUMNS.len());
                 Effect::None
             }
+        }
+    }
+
+    /// The `F` form's symbol and dates, applied; says what the journal shows now.
+    pub fn set_window(&mut self, window: Window) -> String {
+        self.filters.window = window;
+        match self.refiltered() {
+            Effect::Note(message) => message,
+            _ => String::new(),
         }
     }
 
@@ -221,7 +265,8 @@ fn exit(s: &SignalRecord, today: NaiveDate, data: &Dashboard) -> Effect {
     let id = s.id.unwrap_or_default();
     if !s.action_taken {
         return Effect::Note(format!(
-            "Signal {id} is not taken: press t to mark it taken first"
+            "Signal {id} is not taken: press {} to mark it taken first",
+            key_of(Tab::Signals, Action::Take)
         ));
     }
     if s.exit_date.is_some() {
@@ -300,16 +345,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         state.filters.describe(),
     );
     let empty = if data.signals.is_empty() {
-        "The journal is empty: press a to record a signal, or run the morning check."
+        format!(
+            "The journal is empty: press {} to record a signal, or run the morning check.",
+            key_of(Tab::Signals, Action::Add)
+        )
     } else {
-        "No signal passes the filters: press 0 to clear them."
+        format!(
+            "No signal passes the filters: press {} to clear them.",
+            key_of(Tab::Signals, Action::ClearFilters)
+        )
     };
     table::render(
         frame,
         journal,
         View {
             title: &title,
-            empty,
+            empty: &empty,
             total: data.signals.len(),
             focused: state.focus == 0,
         },

@@ -30,6 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form) {
     let areas = Layout::vertical(rows).split(inner);
     let intro = form.intro.clone().unwrap_or_default();
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), areas[0]);
+    *form.field_areas.borrow_mut() = areas[1..=form.fields.len()].to_vec();
     for i in 0..form.fields.len() {
         if compact {
             render_compact_field(frame, areas[i + 1], form, &evaluated, i);

@@ -8,24 +8,25 @@ use ratatui::Frame;
 
 use super::centered;
 use super::scroll::{self, TextState};
-use crate::tui::keys::{tab_bindings, Binding, GLOBAL};
+use crate::tui::keymap::{active, help_rows, HelpRow};
+use crate::tui::keys::{tab_bindings, GLOBAL};
 use crate::tui::theme;
 use crate::tui::view::Tab;
 
-fn row(b: &Binding) -> Line<'static> {
+fn row(r: HelpRow) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("  {:<10}", b.label), theme::header()),
-        Span::raw(b.help),
+        Span::styled(format!("  {:<10}", r.label), theme::header()),
+        Span::raw(r.help),
     ])
 }
 
 /// The tab's keys, then the keys that work everywhere, then the form keys.
 pub fn lines(tab: Tab) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(format!("{} tab", tab.title()), theme::title())];
-    out.extend(tab_bindings(tab).iter().map(row));
+    out.extend(help_rows(active(), tab_bindings(tab)).into_iter().map(row));
     out.push(Line::raw(""));
     out.push(Line::styled("Everywhere", theme::title()));
-    out.extend(GLOBAL.iter().filter(|b| !b.label.is_empty()).map(row));
+    out.extend(help_rows(active(), GLOBAL).into_iter().map(row));
     out.push(Line::raw(""));
     out.push(Line::styled(
         "Forms: Tab/Shift-Tab field, Enter saves, Esc closes, Ctrl-C quits.",
