@@ -569,6 +569,11 @@ def run_backtrader(folder, symbols, start, end):
     cerebro.broker.setcommission(commission=0.0)
     cerebro.addstrategy(DuckLensMonthly)
     strat = cerebro.run()[0]
+    ledger = {s: q for s, q, _ in strat.positions_}
+    for s in symbols:
+        held = int(cerebro.broker.getposition(strat.feeds[s]).size)
+        if held != ledger.get(s, 0):
+            raise SystemExit(f"{s}: backtrader holds {held} shares, the ledger {ledger.get(s, 0)}")
     return {"trades": trades, "broker_value": cerebro.broker.getvalue(),
             "cash": str(strat.cash)}
 
