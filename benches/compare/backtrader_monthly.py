@@ -574,8 +574,10 @@ def run_backtrader(folder, symbols, start, end):
         held = int(cerebro.broker.getposition(strat.feeds[s]).size)
         if held != ledger.get(s, 0):
             raise SystemExit(f"{s}: backtrader holds {held} shares, the ledger {ledger.get(s, 0)}")
+    equity = strat.cash + sum((to_cents(q * data[s].close[len(strat.feeds[s]) - 1])
+                               for s, q, _ in strat.positions_), Decimal(0))
     return {"trades": trades, "broker_value": cerebro.broker.getvalue(),
-            "cash": str(strat.cash)}
+            "equity": str(equity)}
 
 
 # --- DuckLens, timing and the comparison ------------------------------------------------------
@@ -686,8 +688,9 @@ def main():
                 print(f"         DuckLens reason: {ours[j].get('reason')}")
     drift = max((abs(float(t["price"]) - t["broker_price"]) for t in theirs), default=0.0)
     final = monthly["equity"][-1]["equity"] if monthly.get("equity") else "?"
-    print(f"final equity: DuckLens {final}; backtrader broker value {result['broker_value']:.2f} "
-          f"(float, slippage unrounded; largest fill difference {drift:.6f})")
+    print(f"final equity: DuckLens {final}, the backtrader strategy's decimal ledger "
+          f"{result['equity']}; backtrader's float broker {result['broker_value']:.2f} (its fills "
+          f"unrounded, at most {drift:.6f} from the 4-decimal ones)")
     d, b = best["ducklens"], best["backtrader"]
     print(f"whole process, best of {args.runs}: DuckLens {d:.3f} s, backtrader {b:.3f} s, "
           f"DuckLens {b / d:.1f}× faster")
