@@ -654,16 +654,15 @@ def main():
         for run in range(args.runs):
             fresh = os.path.join(tmp, f"run{run}.duckdb")
             shutil.copy(db, fresh)
-            t = timed([args.ducklens, "--db", fresh, "backtest", "--strategy", "monthly",
+            d = timed([args.ducklens, "--db", fresh, "backtest", "--strategy", "monthly",
                        "--symbols", ",".join(symbols), "--benchmark", BENCHMARK,
                        "--from", args.start, "--to", args.end, "--json"], env, dl_out)
-            best["ducklens"] = min(best["ducklens"], t)
+            best["ducklens"] = min(best["ducklens"], d)
             t = timed([sys.executable, os.path.abspath(__file__), args.folder,
                        "--symbols", args.symbols, "--from", args.start, "--to", args.end,
                        "--backtrader-only", bt_out], None, os.devnull)
             best["backtrader"] = min(best["backtrader"], t)
-            print(f"run {run + 1}: DuckLens {best['ducklens']:.3f} s, "
-                  f"backtrader {best['backtrader']:.3f} s (best so far)")
+            print(f"run {run + 1}: DuckLens {d:.3f} s, backtrader {t:.3f} s")
         with open(dl_out) as f:
             report = json.load(f)
         with open(bt_out) as f:
