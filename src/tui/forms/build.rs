@@ -14,6 +14,7 @@ use crate::domain::journal::{classify_outcome, trade_profit};
 use crate::domain::portfolio::{Holding, WatchItem};
 use crate::domain::tracker;
 use crate::service::backtest::BacktestPlan;
+use crate::service::import::ImportRequest;
 use crate::service::ops::{contradiction, BalanceInput, Op, SignalDraft, SwapRef};
 use crate::service::swap::SwapFills;
 use crate::tui::backtest_job::BacktestRequest;
@@ -24,6 +25,8 @@ use crate::tui::worker::Command;
 pub enum Submission {
     Apply(Op),
     Backtest(BacktestRequest),
+    /// A file the worker reads and imports.
+    Import(ImportRequest),
 }
 
 /// A form's fields, parsed.
@@ -50,6 +53,7 @@ pub fn command(form: &Form) -> Option<Command> {
     Some(match form.evaluate().submission? {
         Submission::Apply(op) => Command::Apply(op),
         Submission::Backtest(request) => Command::RunBacktest(request),
+        Submission::Import(request) => Command::Import(request),
     })
 }
 
@@ -150,6 +154,7 @@ pub(super) fn evaluate(form: &Form) -> Evaluated {
             id: *id,
             confirmed: true,
         })),
+        FormKind::Import => super::import_form::build(&mut r).map(Submission::Import),
     };
     let valid = r.errors.iter().all(Option::is_none);
     Evaluated {

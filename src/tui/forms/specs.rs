@@ -42,6 +42,8 @@ pub enum FormKind {
     LedgerDividend,
     LedgerSplit,
     LedgerDelete(i64),
+    /// A file to import (issue 17, in `import_form.rs`).
+    Import,
 }
 
 /// What the exit form needs to compute P&L and the outcome as the user types.
