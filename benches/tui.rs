@@ -60,6 +60,7 @@ fn empty_dashboard(signals: Vec<SignalRecord>) -> Dashboard {
         live: None,
         stops_since_morning: Vec::new(),
         ledger: Default::default(),
+        first_run: Default::default(),
     }
 }
 

@@ -63,7 +63,7 @@ fn help_overlay_lists_each_tabs_keys() {
         assert!(app.help);
         let text = screen(&app, 120, 40);
         assert!(text.contains(line), "{tab:?}: {text}");
-        assert!(text.contains("quit"), "the global keys follow");
+        assert!(text.contains("Everywhere"), "the global keys follow");
         snap(
             &format!("tui_help_{}", tab.title().to_lowercase()),
             &app,
@@ -803,11 +803,12 @@ fn an_empty_database_says_what_to_do_on_every_tab() {
         press(&mut app, &(i + 1).to_string());
         let text = screen(&app, 120, 40);
         assert!(!text.contains("panicked"), "{text}");
-        if matches!(
-            tab,
-            Tab::Account | Tab::Market | Tab::Holdings | Tab::Optimization
-        ) {
+        if matches!(tab, Tab::Market | Tab::Holdings | Tab::Optimization) {
             assert!(text.contains("ducklens fetch SPY"), "{:?}:\n{text}", tab);
+        }
+        // The Account tab opens on the checklist instead, its steps the app's keys (issue 17).
+        if *tab == Tab::Account {
+            assert!(text.contains("Getting started · 0 of 4 done"), "{text}");
         }
     }
     press(&mut app, "5");

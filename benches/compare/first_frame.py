@@ -2,7 +2,7 @@
 """Start to first frame with data, the real binary in a pseudo-terminal.
 
 Launches `ducklens` in an 80x24 (or --size) pty, times from the spawn to the first output that
-holds the Account tab's data ("Balances as of"), then presses q and waits for the exit. Two
+holds the Account tab's data ("Equity"), then presses q and waits for the exit. Two
 ways in are timed, interleaved, N times each, and the best and median of each are printed
 with `uptime` before and after:
 
@@ -26,7 +26,9 @@ import subprocess
 import tempfile
 import time
 
-MARKER = b"Balances as of"
+# The Account summary's first word that only a frame with data has. One word: ratatui writes
+# only the cells that changed, so a phrase can arrive split by cursor moves.
+MARKER = b"Equity"
 
 
 def default_bin():

@@ -11,12 +11,13 @@ use super::{user_error, Context};
 use crate::domain::parse::{parse_decimal, DecimalMark};
 use crate::domain::portfolio::{Holding, WatchItem};
 use crate::domain::symbol::Symbol;
-use crate::market::portfolio_file;
 use crate::report;
+use crate::service::import;
 use crate::service::ops::{BalanceInput, Change, HoldingEdit, Op, OpError};
 
 pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
     let mut read_with_commas = false;
+    // Parsed and checked before the database is touched (`service::import`, as the app's).
     let op = match args {
         ImportArgs::Portfolio {
             file,
@@ -24,28 +25,10 @@ pub fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
             decimal_comma,
         } => {
             read_with_commas = decimal_comma;
-            Op::ImportPortfolio {
-                // Parsed and checked before the database is touched.
-                file: portfolio_file::read_portfolio(&file, DecimalMark::comma_if(decimal_comma))?,
-                name: file.display().to_string(),
-                merge,
-            }
+            import::portfolio_op(&file, merge, DecimalMark::comma_if(decimal_comma))?
         }
-        ImportArgs::Watchlist { file } => {
-            let name = file.display().to_string();
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| user_error(format!("cannot read {name}: {e}")))?;
-            let items = portfolio_file::parse_watchlist(&text, &name)?
-                .into_iter()
-                .map(|(symbol, notes)| WatchItem {
-                    symbol,
-                    added: ctx.today,
-                    notes,
-                })
-                .collect();
-            Op::AddWatch(items)
-        }
-        ImportArgs::Transactions { file } => return super::ledger::import(ctx, &file),
+        ImportArgs::Watchlist { file } => import::watchlist_op(ctx, &file)?,
+        ImportArgs::Transactions { file } => import::transactions_op(&file)?,
         ImportArgs::Prices {
             paths,
             skip_bad,

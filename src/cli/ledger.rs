@@ -10,7 +10,6 @@ use super::{user_error, Context};
 use crate::domain::ledger::Split;
 use crate::domain::parse::parse_decimal;
 use crate::domain::symbol::Symbol;
-use crate::market::transactions_file;
 use crate::service::ledger;
 use crate::service::ledger_entry::{self as entry, Side};
 use crate::service::ops::{money_kind, Op};
@@ -124,16 +123,6 @@ pub fn cash(ctx: &Context, a: CashArgs) -> Result<u8> {
     let amount = decimal("amount", &a.amount)?;
     let op = entry::cash(kind, amount, a.date.unwrap_or(ctx.today), a.notes)?;
     record(ctx, op)
-}
-
-pub fn import(ctx: &Context, file: &std::path::Path) -> Result<u8> {
-    let name = file.display().to_string();
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| user_error(format!("cannot read {name}: {e}")))?;
-    let transactions = transactions_file::parse_transactions(&text, &name).map_err(user_error)?;
-    let op = Op::ImportTransactions { transactions, name };
-    println!("{}", super::apply(ctx, op)?.summary);
-    Ok(0)
 }
 
 pub fn run(ctx: &Context, a: LedgerArgs) -> Result<u8> {

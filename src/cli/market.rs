@@ -10,35 +10,6 @@ use crate::domain::symbol::Symbol;
 use crate::report;
 use crate::service::prices::{import_files, indicator_lines};
 
-/// Files directly named, plus `.csv`/`.txt` files inside named folders (sorted).
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| user_error(format!("cannot read folder {}: {e}", path.display())))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension().is_some_and(|e| {
-                            e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt")
-                        })
-                })
-                .collect();
-            inside.sort();
-            files.extend(inside);
-        } else if path.is_file() {
-            files.push(path.clone());
-        } else {
-            return Err(user_error(format!(
-                "{}: no such file or folder",
-                path.display()
-            )));
-        }
-    }
-    Ok(files)
-}
-
 pub fn import_prices(
     ctx: &Context,
     paths: &[PathBuf],
@@ -46,10 +17,8 @@ pub fn import_prices(
     mark: DecimalMark,
     json: bool,
 ) -> Result<u8> {
-    let files = expand_paths(paths)?;
-    if files.is_empty() {
-        return Err(user_error("no .csv or .txt price files found"));
-    }
+    // The files are found before the database is opened: a wrong path touches nothing.
+    let files = crate::service::import::expand_paths(paths)?;
     let mut store = ctx.open_store()?;
     let reports = import_files(&mut store, &files, skip_bad, mark, ctx.today, |report| {
         if !json {

@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod backtest;
 pub mod fetch;
+pub mod import;
 pub mod intraday;
 pub mod journal;
 pub mod ledger;

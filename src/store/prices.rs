@@ -71,9 +71,24 @@ pub fn last_dates(conn: &Connection) -> Result<Vec<(String, NaiveDate)>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
+/// How many symbols have stored daily bars, and the newest bar's date: the app's
+/// first-run checklist (one aggregate, not a row per symbol).
+pub fn price_coverage(conn: &Connection) -> Result<(usize, Option<NaiveDate>)> {
+    let (symbols, newest): (i64, Option<NaiveDate>) = conn.query_row(
+        "SELECT count(DISTINCT symbol), max(date) FROM prices",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((usize::try_from(symbols).unwrap_or_default(), newest))
+}
+
 impl Store {
     pub fn bars(&self, symbol: &Symbol) -> Result<Vec<Bar>> {
         bars(&self.conn, symbol)
+    }
+
+    pub fn price_coverage(&self) -> Result<(usize, Option<NaiveDate>)> {
+        price_coverage(&self.conn)
     }
 }
 

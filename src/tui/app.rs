@@ -13,6 +13,7 @@ use super::tabs::{account, backtest, holdings, market, optimization, signals};
 use super::view::Panels;
 use super::widgets::detail::Detail;
 use super::worker::{Command, Event, Job, JobId};
+use crate::service::import::ImportKind;
 
 pub use super::view::{Effect, Tab};
 
@@ -310,6 +311,7 @@ impl App {
         let command = match submission {
             forms::Submission::Apply(op) => Command::Apply(op),
             forms::Submission::Backtest(request) => Command::RunBacktest(request),
+            forms::Submission::Import(request) => Command::Import(request),
             // Applied here: a filter is the app's own state, nothing goes to the database.
             forms::Submission::JournalWindow(window) => {
                 self.form = None;
@@ -320,6 +322,7 @@ impl App {
         };
         let busy = match command {
             Command::RunBacktest(_) => "backtest starting",
+            Command::Import(_) => "importing",
             _ => "saving",
         };
         self.status.busy = Some(busy.into());
@@ -360,6 +363,14 @@ impl App {
                 let job = self.send(Command::Fetch);
                 self.fetch.running = Some(job.id);
                 return vec![job];
+            }
+            // From any tab; prefilled with the checklist's first undone file (issue 17).
+            Action::Import => {
+                let kind = self
+                    .data
+                    .as_ref()
+                    .map_or(ImportKind::Portfolio, |d| d.first_run.import_kind());
+                return self.with_effect(Effect::Open(forms::import(kind, self.today)));
             }
             Action::Back => {
                 // Esc undoes the nearest thing: a running backtest, a filter, the message.

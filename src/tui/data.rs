@@ -49,6 +49,8 @@ pub struct Dashboard {
     pub stops_since_morning: Vec<NewStop>,
     /// The Account tab's ledger view: transactions, proposals (issue 15).
     pub ledger: super::ledger_data::LedgerData,
+    /// The first steps a new database has done: the Account tab's checklist (issue 17).
+    pub first_run: super::first_run::FirstRun,
 }
 
 /// What the Account tab's performance panels show, computed here in the worker.
@@ -135,6 +137,7 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         live: None,
         stops_since_morning: Vec::new(),
         ledger: super::ledger_data::load(ctx, store)?,
+        first_run: Default::default(),
     };
     match ledger_values(ctx, store) {
         Ok(values) => {
@@ -176,6 +179,21 @@ fn load(ctx: &Context, store: &mut Store, with_stats: bool) -> Result<Dashboard>
         }
         Err(e) => return Err(e),
     }
+    let counts = super::first_run::Counts {
+        holdings: d.holdings.len(),
+        latest_balance: d.balances.last().map(|b| b.as_of),
+        cash_movements: d
+            .ledger
+            .transactions
+            .iter()
+            .filter(|t| {
+                use crate::domain::ledger::Kind;
+                matches!(t.kind, Kind::Deposit | Kind::Withdrawal | Kind::OpeningCash)
+            })
+            .count(),
+    };
+    let benchmark = &ctx.config.general.benchmark;
+    d.first_run = super::first_run::FirstRun::load(store, benchmark, ctx.today, counts)?;
     Ok(d)
 }
 

@@ -275,6 +275,7 @@ pub fn name(action: Action) -> &'static str {
         RecordDividend => "record_dividend",
         RecordSplit => "record_split",
         ConfirmProposal => "confirm_proposal",
+        Import => "import",
     }
 }
 

@@ -58,6 +58,8 @@ pub enum Action {
     Sweep,
     /// Fetch daily bars and today's quotes for the app's symbols.
     Fetch,
+    /// Open the import form: a portfolio, watchlist, prices or transactions file.
+    Import,
     /// The ledger (Account): record a trade, a deposit or withdrawal, a dividend, a split.
     RecordTrade,
     RecordCash,
@@ -206,6 +208,12 @@ pub const GLOBAL: &[Binding] = &[
         "f",
         "fetch daily bars and today's quotes",
         Action::Fetch,
+    ),
+    bind(
+        &[Char('I')],
+        "I",
+        "import a file: portfolio, watchlist, prices, transactions",
+        Action::Import,
     ),
     bind(
         &[Char('q')],

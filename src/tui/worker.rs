@@ -15,6 +15,7 @@
 //! | `CancelBacktest(target)` | nothing itself: the target answers `Cancelled` (or its result, when the cancel came too late) |
 //! | `Fetch` | `Fetching { job }` per symbol, then `Loaded` and `Fetched { job }`; or `Loaded` and `Cancelled { job }`; or `Failed { job }` |
 //! | `CancelFetch(target)` | as `CancelBacktest` |
+//! | `Import(request)` | `Loaded` when anything was written, then `Saved { job }` with the summary `ducklens import` prints; or `Failed { job }` naming the file and line |
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,6 +28,7 @@ use super::backtest_job::{self, BacktestOutcome, BacktestRequest};
 use super::data::{self, ChartData, Dashboard};
 use super::fetch_job::{self, FetchOutcome};
 use crate::domain::symbol::Symbol;
+use crate::service::import::ImportRequest;
 use crate::service::ops::{self, Op, OpError};
 use crate::service::Context;
 use crate::store::{SharedStore, Store};
@@ -65,6 +67,8 @@ pub enum Command {
     Fetch,
     /// Stops the fetch run as this job before its next symbol.
     CancelFetch(JobId),
+    /// A file read, parsed and stored here, as `ducklens import` does (issue 17).
+    Import(ImportRequest),
 }
 
 #[derive(Debug, Clone)]
@@ -241,6 +245,7 @@ impl Worker {
                     Event::Saved { job, message }
                 })
                 .map_err(|e| e.to_string()),
+            Command::Import(request) => self.import(job, &request, events),
             // Answered beside the queue in `spawn`.
             Command::RunBacktest(_)
             | Command::CancelBacktest(_)
@@ -295,6 +300,31 @@ impl Worker {
             },
         };
         let _ = events.send(event);
+    }
+
+    /// The data first when anything was written (as `Apply`), then the import's answer.
+    fn import(
+        &self,
+        job: JobId,
+        request: &ImportRequest,
+        events: &UnboundedSender<Event>,
+    ) -> Result<Event, String> {
+        let outcome = super::import_job::run(&self.ctx, &self.store, request);
+        let message = |m: String| match outcome.reloaded {
+            Some(Ok(d)) => {
+                let _ = events.send(Event::Loaded(Box::new(d)));
+                m
+            }
+            Some(Err(e)) => format!("{m}; reloading failed ({e}): press r"),
+            None => m,
+        };
+        match outcome.result {
+            Ok(summary) => Ok(Event::Saved {
+                job,
+                message: message(summary),
+            }),
+            Err(refusal) => Err(message(refusal)),
+        }
     }
 
     fn refresh(&self) -> Result<Dashboard> {

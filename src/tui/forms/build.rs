@@ -14,6 +14,7 @@ use crate::domain::journal::{classify_outcome, trade_profit};
 use crate::domain::portfolio::{Holding, WatchItem};
 use crate::domain::tracker;
 use crate::service::backtest::BacktestPlan;
+use crate::service::import::ImportRequest;
 use crate::service::ops::{contradiction, BalanceInput, Op, SignalDraft, SwapRef};
 use crate::service::swap::SwapFills;
 use crate::tui::backtest_job::BacktestRequest;
@@ -25,6 +26,8 @@ pub enum Submission {
     Backtest(BacktestRequest),
     /// Applied by the app itself: the journal's symbol and date range.
     JournalWindow(crate::tui::tabs::signals::Window),
+    /// A file the worker reads and imports.
+    Import(ImportRequest),
 }
 
 /// A form's fields, parsed.
@@ -144,6 +147,7 @@ pub(super) fn evaluate(form: &Form) -> Evaluated {
             id: *id,
             confirmed: true,
         })),
+        FormKind::Import => super::import_form::build(&mut r).map(Submission::Import),
     };
     let valid = r.errors.iter().all(Option::is_none);
     Evaluated {

@@ -8,6 +8,7 @@
 //! and its answer shows in the status bar).
 
 mod build;
+mod import_form;
 mod ledger_forms;
 pub mod parse;
 mod specs;
@@ -17,6 +18,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::TextArea;
 
 pub use build::{Evaluated, Submission};
+pub use import_form::import;
 pub use ledger_forms::{
     confirm_transaction_delete, ledger_cash, ledger_dividend, ledger_split, ledger_trade,
 };

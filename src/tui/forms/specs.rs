@@ -44,6 +44,8 @@ pub enum FormKind {
     LedgerDelete(i64),
     /// The journal's symbol and date-range filter: applied in the app, nothing is saved.
     JournalWindow,
+    /// A file to import (issue 17, in `import_form.rs`).
+    Import,
 }
 
 /// What the exit form needs to compute P&L and the outcome as the user types.

@@ -121,6 +121,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
     if state.focus >= TRANSACTIONS {
         return super::account_ledger::render(frame, area, &state.ledger, state.focus, data);
     }
+    if state.focus == 0 && data.first_run.shown() {
+        return render_first_run(frame, area, state, data);
+    }
     if let Some(account) = data
         .performance
         .as_ref()
@@ -148,6 +151,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
         return sentence(frame, bottom, "Performance", &note);
     }
     render_no_history(frame, bottom, data);
+}
+
+/// A new database: the checklist on top, and below it the balances (beside the account's
+/// figures once there is an analysis). The summary's own empty state names command-line
+/// commands; the checklist says the keys instead.
+fn render_first_run(frame: &mut Frame, area: Rect, state: &State, data: &Dashboard) {
+    let [checklist, rest] = Layout::vertical([
+        Constraint::Length(super::getting_started::HEIGHT),
+        Constraint::Min(5),
+    ])
+    .areas(area);
+    super::getting_started::render(frame, checklist, &data.first_run);
+    if data.analysis.is_none() {
+        return render_balances(frame, rest, state, data);
+    }
+    let [summary, history] =
+        Layout::horizontal([Constraint::Length(44), Constraint::Min(30)]).areas(rest);
+    render_summary(frame, summary, data);
+    render_balances(frame, history, state, data);
 }
 
 fn render_summary(frame: &mut Frame, area: Rect, data: &Dashboard) {

@@ -6,6 +6,7 @@ mod account_ledger;
 mod account_performance;
 pub mod backtest;
 mod backtest_panels;
+mod getting_started;
 pub mod holdings;
 pub mod market;
 mod market_state;

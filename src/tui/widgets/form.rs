@@ -143,6 +143,7 @@ fn footer(form: &Form, evaluated: &Evaluated, extra: Vec<String>) -> Vec<Line<'s
     } else if form.saving.is_some() {
         let waiting = match form.kind {
             FormKind::BacktestParams => "Starting the backtest… · Esc closes, it carries on",
+            FormKind::Import => "Importing… · Esc closes, the import carries on",
             _ => "Saving… · Esc closes, the save carries on",
         };
         lines.push(Line::styled(waiting, theme::dim()));
@@ -154,10 +155,14 @@ fn footer(form: &Form, evaluated: &Evaluated, extra: Vec<String>) -> Vec<Line<'s
             theme::warn(),
         ));
     } else {
+        let verb = match form.kind {
+            FormKind::Import => "imports",
+            _ => "saves",
+        };
         let enter = if evaluated.is_valid() {
-            "Enter saves"
+            format!("Enter {verb}")
         } else {
-            "Enter saves once every field is ✓"
+            format!("Enter {verb} once every field is ✓")
         };
         lines.push(Line::styled(
             format!("{enter} · Tab next field · Esc cancel"),
