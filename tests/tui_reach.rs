@@ -7,15 +7,6 @@ mod tui_support;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use tui_support::*;
 
-/// The screen's last line: the context footer.
-fn footer(app: &App, width: u16, height: u16) -> String {
-    screen(app, width, height)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
-}
-
 fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) -> Vec<Job> {
     app.update(Msg::Mouse(MouseEvent {
         kind,

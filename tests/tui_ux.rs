@@ -7,14 +7,6 @@ mod tui_support;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use tui_support::*;
 
-fn footer(app: &App, width: u16, height: u16) -> String {
-    screen(app, width, height)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// Moves to the next field and replaces what it holds with `text`.
 fn next_field(app: &mut App, text: &str) {
     special(app, KeyCode::Tab);

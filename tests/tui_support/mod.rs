@@ -130,6 +130,15 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
     out
 }
 
+/// The screen's last line: the context footer.
+pub fn footer(app: &App, width: u16, height: u16) -> String {
+    screen(app, width, height)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub fn snap(name: &str, app: &App, width: u16, height: u16) {
     let text = screen(app, width, height);
     insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
