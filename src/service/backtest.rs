@@ -12,10 +12,11 @@ use super::{user_error, Context};
 use rayon::prelude::*;
 
 use crate::domain::backtest::Prepared as PreparedSymbol;
+use crate::domain::backtest::PreparedBuilder;
 use crate::domain::backtest::{Frequency, ParamOverrides, StrategyKind, StrategyParams, Universe};
 use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
-use crate::store::{Store, SymbolBars};
+use crate::store::{BarBatch, Store, SymbolIndex};
 
 /// What to backtest.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -153,13 +154,11 @@ fn range(
     Ok((from, to))
 }
 
-/// Symbols read per statement: large enough that the ~1 ms a statement costs does not
-/// count, small enough that the raw bars in flight stay a few tens of MB.
-const READ_GROUP: usize = 32;
-
-/// The universe, and the symbols left out for having no prices on or before `to`. The
-/// benchmark first (its bars are the trading days), then the symbols in groups: each group
-/// is prepared on the other threads while the next one is read, and its raw bars dropped.
+/// The universe, and the symbols left out for having no prices on or before `to`. One scan
+/// of the prices (`store::backtest_batches`) for the benchmark and every symbol: this thread
+/// pulls DuckDB's batches while another decodes and adjusts them into one builder per symbol,
+/// so no raw bar is kept; then each symbol is put in date order and gets its indicators, on
+/// every core.
 fn load(
     store: &Store,
     benchmark: &Symbol,
@@ -167,50 +166,42 @@ fn load(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(Universe, Vec<Symbol>)> {
-    let benchmark_bars = store
-        .backtest_bars(std::slice::from_ref(benchmark), to)?
-        .pop()
-        .map(|(_, bars)| bars)
-        .unwrap_or_default();
-    let days = Universe::trading_days(benchmark, &benchmark_bars, from, to)
-        .map_err(|e| user_error(e.to_string()))?;
-    let bench = PreparedSymbol::new(benchmark.clone(), benchmark_bars, to, &days);
-    let wanted: Vec<Symbol> = symbols
-        .iter()
-        .filter(|s| *s != benchmark)
-        .cloned()
-        .collect();
-    let prepared = std::thread::scope(|scope| -> Result<Vec<PreparedSymbol>> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<SymbolBars>(1);
-        let days = &days;
-        let worker = scope.spawn(move || {
-            let mut out: Vec<PreparedSymbol> = Vec::new();
-            for group in receive {
-                out.par_extend(
-                    group
-                        .into_par_iter()
-                        .map(|(s, bars)| PreparedSymbol::new(s, bars, to, days)),
-                );
+    let mut all = vec![benchmark.clone()];
+    all.extend(symbols.iter().filter(|s| *s != benchmark).cloned());
+    let index = SymbolIndex::new(&all);
+    let builders = std::thread::scope(|scope| -> Result<Vec<PreparedBuilder>> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<BarBatch>(4);
+        let (all, index) = (&all, &index);
+        let worker = scope.spawn(move || -> crate::store::Result<Vec<PreparedBuilder>> {
+            let mut builders: Vec<PreparedBuilder> = all
+                .iter()
+                .map(|s| PreparedBuilder::new(s.clone(), to))
+                .collect();
+            for batch in receive {
+                batch.for_each(index, |at, bar| builders[at].push(bar))?;
             }
-            out
+            Ok(builders)
         });
-        for group in wanted.chunks(READ_GROUP) {
-            let bars = store.backtest_bars(group, to)?;
-            if send.send(bars).is_err() {
-                break;
-            }
-        }
+        // A worker that failed drops its end: the next send fails and the scan stops.
+        let read = store.backtest_batches(all, to, |batch| send.send(batch).is_ok());
         drop(send);
-        worker
+        let built = worker
             .join()
-            .map_err(|_| color_eyre::eyre::eyre!("preparing the backtest's symbols failed"))
+            .map_err(|_| color_eyre::eyre::eyre!("preparing the backtest's symbols failed"))?;
+        read?;
+        Ok(built?)
     })?;
-    let loaded: BTreeSet<&Symbol> = prepared.iter().map(|p| &p.symbol).collect();
-    let left_out = wanted
-        .iter()
-        .filter(|s| !loaded.contains(s))
-        .cloned()
-        .collect();
+    let mut builders = builders.into_iter();
+    let bench = builders
+        .next()
+        .unwrap_or_else(|| PreparedBuilder::new(benchmark.clone(), to));
+    let days = Universe::trading_days_of(benchmark, bench.dates(), from, to)
+        .map_err(|e| user_error(e.to_string()))?;
+    let bench = bench.finish(&days);
+    let (found, missing): (Vec<PreparedBuilder>, Vec<PreparedBuilder>) =
+        builders.partition(|b| !b.dates().is_empty());
+    let left_out = missing.iter().map(|b| b.symbol().clone()).collect();
+    let prepared: Vec<PreparedSymbol> = found.into_par_iter().map(|b| b.finish(&days)).collect();
     Ok((Universe::assemble(days, bench, prepared), left_out))
 }
 

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use duckdb::arrow::array::Date32Array;
+use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::types::Value;
 use duckdb::{params, Connection};
 
-use super::ledger_read::{date_at, down, Decimals, Ints, Texts};
+use super::ledger_read::{date_at, down, Decimals, Texts};
 use super::Result;
 use crate::domain::backtest::metrics::drawdown_curve;
 use crate::domain::backtest::StrategyResult;
@@ -95,14 +96,70 @@ pub fn save_backtest_report(
         .collect()
 }
 
-/// Each symbol's bars, as `domain::backtest::Universe::new` takes them.
-pub type SymbolBars = Vec<(Symbol, Vec<Bar>)>;
+/// A batch of the backtest's bars as DuckDB gave it (Arrow columns), decoded on whichever
+/// thread prepares them: the reading thread only pulls batches.
+pub struct BarBatch(RecordBatch);
 
-/// Every bar up to `to` of each of `symbols` that has one, in the order of `symbols`, in one
-/// columnar read (a DuckDB statement costs about a millisecond, a row-by-row read of DECIMAL
-/// columns several times the Arrow one). Symbols without a bar on or before `to` are not in
-/// the answer: the caller says they were left out.
-pub fn backtest_bars(conn: &Connection, symbols: &[Symbol], to: NaiveDate) -> Result<SymbolBars> {
+/// Which symbol a row is, as an index into the symbols asked for.
+pub struct SymbolIndex(HashMap<String, usize>);
+
+impl SymbolIndex {
+    pub fn new(symbols: &[Symbol]) -> Self {
+        SymbolIndex(
+            symbols
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.as_str().to_string(), i))
+                .collect(),
+        )
+    }
+}
+
+impl BarBatch {
+    pub fn rows(&self) -> usize {
+        self.0.num_rows()
+    }
+
+    /// `each(symbol, bar)` for every row, `symbol` an index into the symbols asked for.
+    /// Volume is not read: the backtest keeps none (its indicators use the close only).
+    pub fn for_each(&self, index: &SymbolIndex, mut each: impl FnMut(usize, &Bar)) -> Result<()> {
+        let batch = &self.0;
+        let symbol = Texts::new(batch, 0)?;
+        let date: Date32Array = down(batch.column(1), "date")?;
+        let [open, high, low, close, adj] = [2, 3, 4, 5, 6].map(|i| Decimals::new(batch, i));
+        let [open, high, low, close, adj] = [open?, high?, low?, close?, adj?];
+        // Rows come in runs of one date (the table is stored by date, then symbol), so the
+        // symbol changes on every row: one lookup each.
+        for r in 0..batch.num_rows() {
+            let Some(&at) = symbol.get(r).and_then(|name| index.0.get(name)) else {
+                continue;
+            };
+            let bar = Bar {
+                date: date_at(&date, r)?,
+                open: open.get(r),
+                high: high.get(r),
+                low: low.get(r),
+                close: close.get(r).unwrap_or_default(),
+                adj_close: adj.get(r),
+                volume: None,
+            };
+            each(at, &bar);
+        }
+        Ok(())
+    }
+}
+
+/// Every bar up to `to` of `symbols`, in one scan, as batches handed to `each` until it
+/// returns `false`. One scan: prices are stored in date order, so each row group holds every
+/// symbol and a statement per group of symbols would decode the whole table once per group.
+/// Rows come in storage order, which is date order for each symbol unless older bars were
+/// added later; the caller orders them (`PreparedBuilder::finish`).
+pub fn backtest_batches(
+    conn: &Connection,
+    symbols: &[Symbol],
+    to: NaiveDate,
+    mut each: impl FnMut(BarBatch) -> bool,
+) -> Result<()> {
     let names = Value::List(
         symbols
             .iter()
@@ -110,62 +167,15 @@ pub fn backtest_bars(conn: &Connection, symbols: &[Symbol], to: NaiveDate) -> Re
             .collect(),
     );
     let mut stmt = conn.prepare_cached(
-        "SELECT symbol, date, open, high, low, close, adj_close, volume FROM prices
+        "SELECT symbol, date, open, high, low, close, adj_close FROM prices
          WHERE date <= ? AND list_contains(?::VARCHAR[], symbol)",
     )?;
-    let position: HashMap<&str, usize> = symbols
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let mut series: Vec<Vec<Bar>> = vec![Vec::new(); symbols.len()];
     for batch in stmt.stream_arrow(params![to, names])? {
-        let batch = batch?;
-        let symbol = Texts::new(&batch, 0)?;
-        let date: Date32Array = down(batch.column(1), "date")?;
-        let [open, high, low, close, adj] = [2, 3, 4, 5, 6].map(|i| Decimals::new(&batch, i));
-        let [open, high, low, close, adj] = [open?, high?, low?, close?, adj?];
-        let volume = Ints::new(&batch, 7)?;
-        let mut start = 0;
-        while start < batch.num_rows() {
-            let name = symbol.get(start).unwrap_or("");
-            let end = (start + 1..batch.num_rows())
-                .find(|&r| symbol.get(r).unwrap_or("") != name)
-                .unwrap_or(batch.num_rows());
-            let Some(&at) = position.get(name) else {
-                start = end;
-                continue;
-            };
-            let bars = &mut series[at];
-            bars.reserve(end - start);
-            for r in start..end {
-                bars.push(Bar {
-                    date: date_at(&date, r)?,
-                    open: open.get(r),
-                    high: high.get(r),
-                    low: low.get(r),
-                    close: close.get(r).unwrap_or_default(),
-                    adj_close: adj.get(r),
-                    volume: volume.get(r),
-                });
-            }
-            start = end;
+        if !each(BarBatch(batch?)) {
+            break;
         }
     }
-    // Unordered in SQL (sorting every row costs more than the read): rows come in runs of
-    // one symbol in storage order; each series is put in date order here.
-    Ok(symbols
-        .iter()
-        .zip(series)
-        .filter(|(_, bars)| !bars.is_empty())
-        .map(|(s, mut bars)| {
-            // Stable: it finds the sorted runs storage order leaves and merges them.
-            if !bars.is_sorted_by_key(|b| b.date) {
-                bars.sort_by_key(|b| b.date);
-            }
-            (s.clone(), bars)
-        })
-        .collect())
+    Ok(())
 }
 
 /// How many runs are stored (for tests and `db-check`).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{PendingFollowUp, Result, Store, StoredSwap, SymbolBars};
+use super::{BarBatch, PendingFollowUp, Result, Store, StoredSwap};
 use crate::domain::analyzer::MarketSnapshot;
 use crate::domain::bar::Bar;
 use crate::domain::indicators::IndicatorRow;
@@ -72,8 +72,13 @@ impl Store {
         super::indicators_since(&self.conn, symbol, from)
     }
 
-    pub fn backtest_bars(&self, symbols: &[Symbol], to: NaiveDate) -> Result<SymbolBars> {
-        super::backtest_bars(&self.conn, symbols, to)
+    pub fn backtest_batches(
+        &self,
+        symbols: &[Symbol],
+        to: NaiveDate,
+        each: impl FnMut(BarBatch) -> bool,
+    ) -> Result<()> {
+        super::backtest_batches(&self.conn, symbols, to, each)
     }
 
     pub fn stored_swaps(&self, limit: usize) -> Result<Vec<StoredSwap>> {

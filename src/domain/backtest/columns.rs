@@ -31,6 +31,20 @@ impl DecimalColumn {
         }
     }
 
+    pub fn reserve(&mut self, n: usize) {
+        self.mantissa.reserve(n);
+        self.scale.reserve(n);
+    }
+
+    /// The values in the order `order` gives (indices into this column).
+    pub fn permuted(&self, order: &[usize]) -> Self {
+        let mut out = DecimalColumn::with_capacity(order.len());
+        for &k in order {
+            out.push(self.get(k));
+        }
+        out
+    }
+
     pub fn push(&mut self, value: Option<Decimal>) {
         let (m, s) = match value {
             None => (0, NONE),

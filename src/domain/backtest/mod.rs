@@ -25,6 +25,7 @@
 //! returns [`BacktestError::Cancelled`]. The TUI worker calls them inside `spawn_blocking`
 //! and forwards the callback's calls as `Progress` events.
 
+mod adjust;
 mod columns;
 mod engine;
 mod ledger;
@@ -60,7 +61,7 @@ pub use metrics::{Metrics, TradeStats};
 pub use overrides::{InvalidParam, ParamOverrides};
 pub use strategy::{Costs, Frequency, StrategyKind, StrategyParams};
 pub use sweep::{rank, run_sweep, SweepGrid, SweepPoint};
-pub use universe::{BacktestError, Prepared, Universe};
+pub use universe::{BacktestError, Prepared, PreparedBuilder, Universe};
 pub use verdict::{verdict, Criterion, Outcome, Verdict};
 
 use crate::domain::analyzer::AnalysisRules;

@@ -8,13 +8,12 @@
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::adjust::{normalized, to_f64, Factor};
 use super::columns::{DecimalColumn, IndicatorColumns};
 use crate::domain::bar::{Bar, PriceRange};
 use crate::domain::indicators::{compute_all, IndicatorRow};
-use crate::domain::portfolio::to_price;
 use crate::domain::symbol::Symbol;
 
 /// Why a backtest cannot run, in words the user can act on.
@@ -64,31 +63,125 @@ pub struct Universe {
     pub symbols: Vec<Prepared>,
 }
 
-impl Prepared {
-    /// Indicators from the adjusted closes (as the store computes them), kept with the
-    /// adjusted bars. Bars after `to` are dropped: they are never needed.
-    pub fn new(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
-        let n = bars.partition_point(|b| b.date <= to);
-        let bars = &bars[..n];
-        let mut indicator_closes = Vec::with_capacity(n);
-        let mut p = Prepared {
-            symbol,
-            dates: Vec::with_capacity(n),
-            closes: Vec::with_capacity(n),
-            open: DecimalColumn::with_capacity(n),
-            high: DecimalColumn::with_capacity(n),
-            low: DecimalColumn::with_capacity(n),
-            close: DecimalColumn::with_capacity(n),
-            indicators: IndicatorColumns::default(),
-            at_day: Vec::with_capacity(days.len()),
-        };
-        for bar in bars {
-            p.push(bar, &mut indicator_closes);
+/// One symbol's bars as they arrive (in any order, from one scan of the whole table),
+/// each adjusted at once so that no raw bar is kept; [`PreparedBuilder::finish`] puts them in
+/// date order and computes the indicators.
+#[derive(Debug, Clone)]
+pub struct PreparedBuilder {
+    p: Prepared,
+    to: NaiveDate,
+    /// Where the indicators' close (`Bar::adjusted`'s) differs from the pre-screen's.
+    indicator_closes: Vec<(usize, f64)>,
+}
+
+impl PreparedBuilder {
+    /// Bars after `to` are dropped: they are never needed.
+    pub fn new(symbol: Symbol, to: NaiveDate) -> Self {
+        PreparedBuilder {
+            p: Prepared {
+                symbol,
+                dates: Vec::new(),
+                closes: Vec::new(),
+                open: DecimalColumn::default(),
+                high: DecimalColumn::default(),
+                low: DecimalColumn::default(),
+                close: DecimalColumn::default(),
+                indicators: IndicatorColumns::default(),
+                at_day: Vec::new(),
+            },
+            to,
+            indicator_closes: Vec::new(),
+        }
+    }
+
+    pub fn symbol(&self) -> &Symbol {
+        &self.p.symbol
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        let p = &mut self.p;
+        p.dates.reserve(n);
+        p.closes.reserve(n);
+        for c in [&mut p.open, &mut p.high, &mut p.low, &mut p.close] {
+            c.reserve(n);
+        }
+    }
+
+    /// The dates of the bars so far, in arrival order.
+    pub fn dates(&self) -> &[NaiveDate] {
+        &self.p.dates
+    }
+
+    /// One bar, adjusted as DESIGN §5 says (open, high and low × f = adj_close / close,
+    /// rounded like a price; the close is the adjusted close). The `f64` close of the
+    /// indicators is `Bar::adjusted`'s, the pre-screen's that of the adjusted bar (the same
+    /// value; kept apart in case the two decimals differ in scale).
+    pub fn push(&mut self, bar: &Bar) {
+        if bar.date > self.to {
+            return;
+        }
+        let p = &mut self.p;
+        // `Bar::adjusted_close` and `to_f64`, the same values by a shorter road.
+        let adjusted_close = bar.adj_close.map_or(bar.close, normalized);
+        let indicator_close = to_f64(adjusted_close);
+        p.dates.push(bar.date);
+        let mut f = Factor::of(bar.adj_close, bar.close);
+        if f.is_one() {
+            // The bar stays as received (only its adj_close is dropped).
+            if bar.close.serialize() == adjusted_close.serialize() {
+                p.closes.push(indicator_close);
+            } else {
+                self.indicator_closes
+                    .push((p.closes.len(), indicator_close));
+                p.closes.push(to_f64(bar.close));
+            }
+            p.open.push(bar.open);
+            p.high.push(bar.high);
+            p.low.push(bar.low);
+            p.close.push(Some(bar.close));
+            return;
+        }
+        p.closes.push(indicator_close);
+        p.open.push(bar.open.map(|v| f.apply(v)));
+        p.high.push(bar.high.map(|v| f.apply(v)));
+        p.low.push(bar.low.map(|v| f.apply(v)));
+        p.close.push(Some(adjusted_close));
+    }
+
+    /// The bars in date order, their indicators over the whole history, and for each of
+    /// `days` the last bar on or before it.
+    pub fn finish(self, days: &[NaiveDate]) -> Prepared {
+        let PreparedBuilder {
+            mut p,
+            mut indicator_closes,
+            ..
+        } = self;
+        if !p.dates.is_sorted() {
+            let mut order: Vec<usize> = (0..p.dates.len()).collect();
+            order.sort_by_key(|&k| p.dates[k]);
+            let mut at = vec![0; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                at[old] = new;
+            }
+            p.dates = order.iter().map(|&k| p.dates[k]).collect();
+            p.closes = order.iter().map(|&k| p.closes[k]).collect();
+            for c in [&mut p.open, &mut p.high, &mut p.low, &mut p.close] {
+                *c = c.permuted(&order);
+            }
+            for (k, _) in &mut indicator_closes {
+                *k = at[*k];
+            }
+        }
+        let n = p.len();
+        let mut c = p.closes.clone();
+        for (k, close) in indicator_closes {
+            c[k] = close;
         }
         // The five indicators kept read the close only (ATR reads high and low, the volume
         // ratio the volume; neither is kept), so the close stands in for the other columns.
-        let c = &indicator_closes;
-        p.indicators = IndicatorColumns::from_rows(&compute_all(c, c, c, c));
+        p.indicators = IndicatorColumns::from_rows(&compute_all(&c, &c, &c, &c));
+        drop(c);
+        p.at_day.reserve_exact(days.len());
         let mut next = 0;
         for day in days {
             while next < n && p.dates[next] <= *day {
@@ -97,40 +190,22 @@ impl Prepared {
             p.at_day
                 .push(next.checked_sub(1).map_or(u32::MAX, |k| k as u32));
         }
+        p.dates.shrink_to_fit();
+        p.closes.shrink_to_fit();
         p
     }
+}
 
-    /// One bar, adjusted as DESIGN §5 says (open, high and low × f = adj_close / close,
-    /// rounded like a price; the close is the adjusted close), from one factor per bar. The
-    /// `f64` close of the indicators is `Bar::adjusted`'s, the pre-screen's that of the
-    /// adjusted bar (the same value; kept apart in case the two decimals differ in scale).
-    fn push(&mut self, bar: &Bar, indicator_closes: &mut Vec<f64>) {
-        let to_f64 = |v: Decimal| v.to_f64().unwrap_or(0.0);
-        let adjusted_close = bar.adjusted_close();
-        let indicator_close = to_f64(adjusted_close);
-        indicator_closes.push(indicator_close);
-        self.dates.push(bar.date);
-        let f = bar.adjustment_factor();
-        if f == Decimal::ONE {
-            // The bar stays as received (only its adj_close is dropped).
-            let same = bar.close.serialize() == adjusted_close.serialize();
-            self.closes.push(if same {
-                indicator_close
-            } else {
-                to_f64(bar.close)
-            });
-            self.open.push(bar.open);
-            self.high.push(bar.high);
-            self.low.push(bar.low);
-            self.close.push(Some(bar.close));
-            return;
+impl Prepared {
+    /// Indicators from the adjusted closes (as the store computes them), kept with the
+    /// adjusted bars. Bars after `to` are dropped: they are never needed.
+    pub fn new(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
+        let mut builder = PreparedBuilder::new(symbol, to);
+        builder.reserve(bars.len());
+        for bar in &bars {
+            builder.push(bar);
         }
-        let adjust = |v: Option<Decimal>| v.map(|v| to_price(v * f));
-        self.closes.push(indicator_close);
-        self.open.push(adjust(bar.open));
-        self.high.push(adjust(bar.high));
-        self.low.push(adjust(bar.low));
-        self.close.push(Some(adjusted_close));
+        builder.finish(days)
     }
 
     /// Bars kept.
@@ -242,11 +317,23 @@ impl Universe {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<NaiveDate>, BacktestError> {
-        let days: Vec<NaiveDate> = benchmark_bars
+        let dates: Vec<NaiveDate> = benchmark_bars.iter().map(|b| b.date).collect();
+        Self::trading_days_of(benchmark, &dates, from, to)
+    }
+
+    /// [`Universe::trading_days`] from the benchmark's bar dates, in any order.
+    pub fn trading_days_of(
+        benchmark: &Symbol,
+        dates: &[NaiveDate],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>, BacktestError> {
+        let mut days: Vec<NaiveDate> = dates
             .iter()
-            .map(|b| b.date)
+            .copied()
             .filter(|d| (from..=to).contains(d))
             .collect();
+        days.sort_unstable();
         match days.len() {
             0 => Err(BacktestError::NoBenchmarkData {
                 benchmark: benchmark.clone(),
