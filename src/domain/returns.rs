@@ -22,8 +22,20 @@ pub fn base_index(dates: &[NaiveDate], index: usize, days: u32) -> Option<usize>
     let cutoff = dates
         .get(index)?
         .checked_sub_signed(Duration::days(i64::from(days)))?;
-    // Bars on or before the cutoff form a prefix of the ascending dates.
-    let count = dates[..=index].partition_point(|d| *d <= cutoff);
+    // Bars on or before the cutoff form a prefix of the ascending dates. The base is a few
+    // bars back, so the search gallops back from `index` (1, 2, 4, … bars) before bisecting:
+    // the same index as a bisection of the whole prefix, from a few cache lines.
+    let mut step = 1;
+    let mut hi = index + 1;
+    let lo = loop {
+        let probe = (index + 1).saturating_sub(step);
+        if probe == 0 || dates[probe] <= cutoff {
+            break probe;
+        }
+        hi = probe;
+        step *= 2;
+    };
+    let count = lo + dates[lo..hi].partition_point(|d| *d <= cutoff);
     count.checked_sub(1)
 }
 
@@ -51,5 +63,28 @@ mod tests {
         let dates = [d(3, 2), d(3, 31)];
         assert_eq!(lookback_return_pct(&dates, &[1.0, 2.0], 1, 30), None);
         assert_eq!(lookback_return_pct(&dates, &[1.0, 2.0], 5, 30), None);
+    }
+
+    proptest::proptest! {
+        /// The galloping search finds what a bisection of the whole prefix finds.
+        #[test]
+        fn the_base_is_the_last_bar_on_or_before_the_cutoff(
+            gaps in proptest::collection::vec(1i64..6, 1..400),
+            at in 0usize..400,
+            days in 0u32..500,
+        ) {
+            let start = d(1, 1);
+            let dates: Vec<NaiveDate> = gaps
+                .iter()
+                .scan(start, |day, gap| {
+                    *day += Duration::days(*gap);
+                    Some(*day)
+                })
+                .collect();
+            let index = at % dates.len();
+            let cutoff = dates[index] - Duration::days(i64::from(days));
+            let expected = dates[..=index].partition_point(|x| *x <= cutoff).checked_sub(1);
+            proptest::prop_assert_eq!(base_index(&dates, index, days), expected);
+        }
     }
 }

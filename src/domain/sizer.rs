@@ -34,8 +34,28 @@ pub fn portfolio_value(cash: Decimal, positions_value: Decimal, margin_used: Dec
 
 /// `pct` percent of `amount`.
 pub fn pct_of(amount: Decimal, pct: f64) -> Decimal {
-    let pct = Decimal::from_f64(pct).unwrap_or_default().round_dp(6);
+    let pct = rule_decimal(pct, 6).unwrap_or_default();
     amount * pct / Decimal::ONE_HUNDRED
+}
+
+/// `Decimal::from_f64(x)` rounded to `dp` decimals, remembered per thread: every sizing
+/// converts the same few rule percentages, and the base-2 expansion is the slow part of a
+/// backtest's pre-screen. At most 32 values are kept; others are converted each time.
+fn rule_decimal(x: f64, dp: u32) -> Option<Decimal> {
+    use std::cell::RefCell;
+    type Seen = Vec<(u64, u32, Option<Decimal>)>;
+    thread_local!(static SEEN: RefCell<Seen> = const { RefCell::new(Vec::new()) });
+    let key = (x.to_bits(), dp);
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(&(_, _, d)) = seen.iter().find(|e| (e.0, e.1) == key) {
+            return d;
+        }
+        let d = Decimal::from_f64(x).map(|d| d.round_dp(dp));
+        if seen.len() < 32 {
+            seen.push((key.0, key.1, d));
+        }
+        d
+    })
 }
 
 /// Everything one sizing needs. [`SizingRequest::new`] fills the rest with "nothing held,
@@ -380,7 +400,7 @@ impl<'a> PositionSizer<'a> {
     /// The reward/risk rule: a buy whose known reward/risk is under `min_reward_risk` (0
     /// turns the rule off) gets no shares. Compared in `Decimal`, so 2.00 passes at 2.
     fn reward_too_small(&self, exit: &ExitPlan) -> Option<(BoundBy, String)> {
-        let minimum = Decimal::from_f64(self.sizing.min_reward_risk)?.round_dp(4);
+        let minimum = rule_decimal(self.sizing.min_reward_risk, 4)?;
         let rr = exit.reward_risk_decimal()?;
         (minimum > Decimal::ZERO && rr < minimum).then(|| {
             let shown = exit.reward_risk_shown(2).unwrap_or_default();

@@ -156,9 +156,9 @@ fn range(
 
 /// The universe, and the symbols left out for having no prices on or before `to`. One scan
 /// of the prices (`store::backtest_batches`) for the benchmark and every symbol: this thread
-/// pulls DuckDB's batches while another decodes and adjusts them into one builder per symbol,
-/// so no raw bar is kept; then each symbol is put in date order and gets its indicators, on
-/// every core.
+/// pulls DuckDB's batches while two others decode and adjust them, each into the builders of
+/// half the symbols, so no raw bar is kept; then each symbol is put in date order and gets its
+/// indicators, on every core.
 fn load(
     store: &Store,
     benchmark: &Symbol,
@@ -169,27 +169,37 @@ fn load(
     let mut all = vec![benchmark.clone()];
     all.extend(symbols.iter().filter(|s| *s != benchmark).cloned());
     let index = SymbolIndex::new(&all);
+    let counts = store.backtest_bar_counts(&all, to)?;
     let builders = std::thread::scope(|scope| -> Result<Vec<PreparedBuilder>> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<BarBatch>(4);
-        let (all, index) = (&all, &index);
-        let worker = scope.spawn(move || -> crate::store::Result<Vec<PreparedBuilder>> {
-            let mut builders: Vec<PreparedBuilder> = all
-                .iter()
-                .map(|s| PreparedBuilder::new(s.clone(), to))
-                .collect();
-            for batch in receive {
-                batch.for_each(index, |at, bar| builders[at].push(bar))?;
-            }
-            Ok(builders)
-        });
+        let (all, index, counts) = (&all, &index, &counts);
+        let (senders, workers): (Vec<_>, Vec<_>) = (0..DECODERS)
+            .map(|w| {
+                let (send, receive) = std::sync::mpsc::sync_channel::<BarBatch>(4);
+                let worker = scope.spawn(move || decode(receive, w, all, counts, index, to));
+                (send, worker)
+            })
+            .unzip();
         // A worker that failed drops its end: the next send fails and the scan stops.
-        let read = store.backtest_batches(all, to, |batch| send.send(batch).is_ok());
-        drop(send);
-        let built = worker
-            .join()
-            .map_err(|_| color_eyre::eyre::eyre!("preparing the backtest's symbols failed"))?;
+        let read = store.backtest_batches(all, to, |batch| {
+            senders.iter().all(|s| s.send(batch.clone()).is_ok())
+        });
+        drop(senders);
+        let mut parts = Vec::new();
+        for worker in workers {
+            let part = worker
+                .join()
+                .map_err(|_| color_eyre::eyre::eyre!("preparing the backtest's symbols failed"))?;
+            parts.push(part);
+        }
         read?;
-        Ok(built?)
+        // Symbol k was built by worker k % DECODERS, as its (k / DECODERS)-th.
+        let mut parts: Vec<_> = parts
+            .into_iter()
+            .map(|p| p.map(Vec::into_iter))
+            .collect::<crate::store::Result<_>>()?;
+        Ok((0..all.len())
+            .filter_map(|k| parts[k % DECODERS].next())
+            .collect())
     })?;
     let mut builders = builders.into_iter();
     let bench = builders
@@ -203,6 +213,39 @@ fn load(
     let left_out = missing.iter().map(|b| b.symbol().clone()).collect();
     let prepared: Vec<PreparedSymbol> = found.into_par_iter().map(|b| b.finish(&days)).collect();
     Ok((Universe::assemble(days, bench, prepared), left_out))
+}
+
+/// Threads decoding and adjusting the scan's batches, each for every DECODERS-th symbol.
+const DECODERS: usize = 2;
+
+/// Worker `w`'s builders: symbols w, w + DECODERS, … of `all`, each reserved at its count.
+fn decode(
+    receive: std::sync::mpsc::Receiver<BarBatch>,
+    w: usize,
+    all: &[Symbol],
+    counts: &[usize],
+    index: &SymbolIndex,
+    to: NaiveDate,
+) -> crate::store::Result<Vec<PreparedBuilder>> {
+    let mut builders: Vec<PreparedBuilder> = all
+        .iter()
+        .zip(counts)
+        .skip(w)
+        .step_by(DECODERS)
+        .map(|(s, &n)| {
+            let mut b = PreparedBuilder::new(s.clone(), to);
+            b.reserve(n);
+            b
+        })
+        .collect();
+    for batch in receive {
+        batch.for_each(
+            index,
+            |at| at % DECODERS == w,
+            |at, bar| builders[at / DECODERS].push(bar),
+        )?;
+    }
+    Ok(builders)
 }
 
 /// The chosen strategies (all four when none is named) with the overrides written in.
@@ -247,4 +290,91 @@ pub fn overrides(flags: &StrategyFlags) -> Result<ParamOverrides> {
     };
     o.validate().map_err(|e| user_error(format!("--{e}")))?;
     Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::bar::Bar;
+    use rust_decimal::Decimal;
+    use rust_decimal_macros::dec;
+
+    fn bar(day: NaiveDate, close: Decimal, adj: Option<Decimal>) -> Bar {
+        Bar {
+            date: day,
+            open: Some(close + dec!(0.5)),
+            high: Some(close + dec!(1)),
+            low: Some(close - dec!(1)),
+            close,
+            adj_close: adj,
+            volume: Some(1_000),
+        }
+    }
+
+    fn sym(s: &str) -> Symbol {
+        Symbol::parse(s).unwrap()
+    }
+
+    /// Older bars imported after newer ones are stored after them; the one scan still gives
+    /// each symbol its bars in date order, adjusted as `Prepared::new` adjusts sorted bars, and
+    /// names the symbol without prices. DuckDB's memory limit is put back after the scan.
+    #[test]
+    fn one_scan_prepares_every_symbol_as_from_its_sorted_bars() {
+        let mut store = Store::open_in_memory().unwrap();
+        let day = |d: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(d);
+        let spy: Vec<Bar> = (0..40)
+            .map(|d| bar(day(d), dec!(400) + Decimal::from(d), None))
+            .collect();
+        // A 2:1 split after day 19: adjusted closes are half the raw ones before it.
+        let aaa: Vec<Bar> = (0..40)
+            .map(|d| {
+                let close = dec!(50.123456) + Decimal::from(d);
+                bar(
+                    day(d),
+                    close,
+                    Some(if d < 20 { close / dec!(2) } else { close }),
+                )
+            })
+            .collect();
+        let limit = |store: &Store| -> String {
+            store
+                .sql_for_tests()
+                .query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = limit(&store);
+        store
+            .in_transaction(|tx| {
+                crate::store::upsert_bars(tx, &sym("SPY"), &spy, "test")?;
+                crate::store::upsert_bars(tx, &sym("AAA"), &aaa[20..], "test")?;
+                crate::store::upsert_bars(tx, &sym("AAA"), &aaa[..20], "test")?;
+                Ok(())
+            })
+            .unwrap();
+        let (universe, left_out) = load(
+            &store,
+            &sym("SPY"),
+            &[sym("AAA"), sym("BBB")],
+            day(10),
+            day(39),
+        )
+        .unwrap();
+        assert_eq!(left_out, vec![sym("BBB")]);
+        assert_eq!(universe.days.len(), 30);
+        let expected = PreparedSymbol::new(sym("AAA"), aaa, day(39), &universe.days);
+        let got = &universe.symbols[0];
+        assert_eq!(got.symbol, sym("AAA"));
+        assert_eq!(got.dates, expected.dates);
+        assert_eq!(got.closes, expected.closes);
+        for k in 0..got.len() {
+            assert_eq!(
+                format!("{:?}", got.bar(k)),
+                format!("{:?}", expected.bar(k))
+            );
+        }
+        // Day 0, before the split: 50.623456 / 2 = 25.311728 → 25.3117 (open), close 25.061728.
+        assert_eq!(got.bar(0).open.unwrap().to_string(), "25.3117");
+        assert_eq!(got.close(0), dec!(25.061728));
+        assert_eq!(limit(&store), before);
+    }
 }

@@ -98,20 +98,33 @@ pub fn save_backtest_report(
 
 /// A batch of the backtest's bars as DuckDB gave it (Arrow columns), decoded on whichever
 /// thread prepares them: the reading thread only pulls batches.
+#[derive(Clone)]
 pub struct BarBatch(RecordBatch);
 
 /// Which symbol a row is, as an index into the symbols asked for.
-pub struct SymbolIndex(HashMap<String, usize>);
+pub struct SymbolIndex {
+    by_name: HashMap<String, usize>,
+    names: Vec<String>,
+}
 
 impl SymbolIndex {
     pub fn new(symbols: &[Symbol]) -> Self {
-        SymbolIndex(
-            symbols
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.as_str().to_string(), i))
-                .collect(),
-        )
+        let names: Vec<String> = symbols.iter().map(|s| s.as_str().to_string()).collect();
+        SymbolIndex {
+            by_name: names.iter().cloned().zip(0..).collect(),
+            names,
+        }
+    }
+
+    /// The index of `name`, tried first at `guess`: rows of one date come in symbol order,
+    /// which is mostly the order asked for, so the guess (the previous row's index + 1) saves
+    /// most hash lookups.
+    #[inline]
+    fn find(&self, name: &str, guess: usize) -> Option<usize> {
+        if self.names.get(guess).is_some_and(|n| n == name) {
+            return Some(guess);
+        }
+        self.by_name.get(name).copied()
     }
 }
 
@@ -122,18 +135,29 @@ impl BarBatch {
 
     /// `each(symbol, bar)` for every row, `symbol` an index into the symbols asked for.
     /// Volume is not read: the backtest keeps none (its indicators use the close only).
-    pub fn for_each(&self, index: &SymbolIndex, mut each: impl FnMut(usize, &Bar)) -> Result<()> {
+    /// Rows whose symbol `wanted` refuses are not decoded (another thread takes them).
+    pub fn for_each(
+        &self,
+        index: &SymbolIndex,
+        wanted: impl Fn(usize) -> bool,
+        mut each: impl FnMut(usize, &Bar),
+    ) -> Result<()> {
         let batch = &self.0;
         let symbol = Texts::new(batch, 0)?;
         let date: Date32Array = down(batch.column(1), "date")?;
         let [open, high, low, close, adj] = [2, 3, 4, 5, 6].map(|i| Decimals::new(batch, i));
         let [open, high, low, close, adj] = [open?, high?, low?, close?, adj?];
         // Rows come in runs of one date (the table is stored by date, then symbol), so the
-        // symbol changes on every row: one lookup each.
+        // symbol changes on every row.
+        let mut guess = 0;
         for r in 0..batch.num_rows() {
-            let Some(&at) = symbol.get(r).and_then(|name| index.0.get(name)) else {
+            let Some(at) = symbol.get(r).and_then(|name| index.find(name, guess)) else {
                 continue;
             };
+            guess = at + 1;
+            if !wanted(at) {
+                continue;
+            }
             let bar = Bar {
                 date: date_at(&date, r)?,
                 open: open.get(r),
@@ -149,6 +173,39 @@ impl BarBatch {
     }
 }
 
+/// How many bars up to `to` each of `symbols` has, in their order: the backtest reserves its
+/// columns at their final length (growing by doubling would copy them and leave up to half
+/// of each unused). Reads two columns only.
+pub fn backtest_bar_counts(
+    conn: &Connection,
+    symbols: &[Symbol],
+    to: NaiveDate,
+) -> Result<Vec<usize>> {
+    let index = SymbolIndex::new(symbols);
+    let mut stmt = conn.prepare_cached(
+        "SELECT symbol, count(*) FROM prices
+         WHERE date <= ? AND list_contains(?::VARCHAR[], symbol) GROUP BY symbol",
+    )?;
+    let mut counts = vec![0; symbols.len()];
+    let mut rows = stmt.query(params![to, names(symbols)])?;
+    while let Some(row) = rows.next()? {
+        let (symbol, count): (String, i64) = (row.get(0)?, row.get(1)?);
+        if let Some(at) = index.find(&symbol, 0) {
+            counts[at] = usize::try_from(count).unwrap_or(0);
+        }
+    }
+    Ok(counts)
+}
+
+fn names(symbols: &[Symbol]) -> Value {
+    Value::List(
+        symbols
+            .iter()
+            .map(|s| Value::Text(s.as_str().to_string()))
+            .collect(),
+    )
+}
+
 /// Every bar up to `to` of `symbols`, in one scan, as batches handed to `each` until it
 /// returns `false`. One scan: prices are stored in date order, so each row group holds every
 /// symbol and a statement per group of symbols would decode the whole table once per group.
@@ -160,22 +217,25 @@ pub fn backtest_batches(
     to: NaiveDate,
     mut each: impl FnMut(BarBatch) -> bool,
 ) -> Result<()> {
-    let names = Value::List(
-        symbols
-            .iter()
-            .map(|s| Value::Text(s.as_str().to_string()))
-            .collect(),
-    );
     let mut stmt = conn.prepare_cached(
         "SELECT symbol, date, open, high, low, close, adj_close FROM prices
          WHERE date <= ? AND list_contains(?::VARCHAR[], symbol)",
     )?;
-    for batch in stmt.stream_arrow(params![to, names])? {
-        if !each(BarBatch(batch?)) {
-            break;
+    // DuckDB keeps the blocks it read in its buffer pool (up to 80 % of the RAM by default):
+    // for 500 symbols × 25 years that is ~150 MB held beside the prepared columns for the
+    // whole run. A scan needs a few blocks at a time, so the pool is capped while it runs.
+    // DuckLens sets no limit of its own anywhere else, so the default is put back after.
+    conn.execute_batch("SET memory_limit = '64MB'")?;
+    let scanned = (|| -> Result<()> {
+        for batch in stmt.stream_arrow(params![to, names(symbols)])? {
+            if !each(BarBatch(batch?)) {
+                break;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })();
+    conn.execute_batch("RESET memory_limit")?;
+    scanned
 }
 
 /// How many runs are stored (for tests and `db-check`).

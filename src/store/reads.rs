@@ -72,6 +72,10 @@ impl Store {
         super::indicators_since(&self.conn, symbol, from)
     }
 
+    pub fn backtest_bar_counts(&self, symbols: &[Symbol], to: NaiveDate) -> Result<Vec<usize>> {
+        super::backtest_bar_counts(&self.conn, symbols, to)
+    }
+
     pub fn backtest_batches(
         &self,
         symbols: &[Symbol],

@@ -24,6 +24,8 @@ pub(super) enum Factor {
         close: Decimal,
         /// The `Decimal` quotient, computed on the first value that needs it.
         quotient: Option<Decimal>,
+        /// The integers for values of one scale (a bar's open, high and low share theirs).
+        fast: Option<Fast>,
     },
 }
 
@@ -31,32 +33,55 @@ pub(super) enum Factor {
 const LARGE: i128 = 1_000_000_000_000;
 const FINE: u32 = 12;
 
+const fn powers() -> [i128; 39] {
+    let mut p = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+}
+const POW10: [i128; 39] = powers();
+
+fn pow10(e: u32) -> Option<i128> {
+    POW10.get(e as usize).copied()
+}
+
+/// A value `d` as an integer at scale 12, when it has at most 12 decimals.
+fn at_scale_12(d: Decimal) -> Option<i128> {
+    let s = d.scale();
+    (s <= FINE).then(|| d.mantissa() * POW10[(FINE - s) as usize])
+}
+
 impl Factor {
     /// `Bar::adjustment_factor`: 1 without an adjusted close or with a zero close.
     pub fn of(adj: Option<Decimal>, close: Decimal) -> Factor {
         let Some(adj) = adj.filter(|_| !close.is_zero()) else {
             return Factor::One;
         };
-        if adj == close {
-            return Factor::One;
-        }
         // Two different values of at most 12 decimals under 1e12 differ by 1e-24 of either
         // at least, so their 28-digit quotient is not 1; others are divided to find out.
-        let plain =
-            |d: Decimal| d.scale() <= FINE && d.mantissa().abs() < LARGE * 10i128.pow(d.scale());
-        let quotient = if plain(adj) && plain(close) {
-            None
-        } else {
-            let f = adj / close;
-            if f == Decimal::ONE {
-                return Factor::One;
+        let quotient = match (at_scale_12(adj), at_scale_12(close)) {
+            (Some(a), Some(c)) if a.abs() < LARGE * POW10[12] && c.abs() < LARGE * POW10[12] => {
+                if a == c {
+                    return Factor::One;
+                }
+                None
             }
-            Some(f)
+            _ => {
+                let f = adj / close;
+                if f == Decimal::ONE {
+                    return Factor::One;
+                }
+                Some(f)
+            }
         };
         Factor::Ratio {
             adj,
             close,
             quotient,
+            fast: None,
         }
     }
 
@@ -70,16 +95,102 @@ impl Factor {
             adj,
             close,
             quotient,
+            fast,
         } = self
         else {
             return v;
         };
-        if let Some(exact) = in_integers(v, *adj, *close) {
+        if fast.is_none_or(|f| f.scale != v.scale()) {
+            *fast = Fast::new(v.scale(), *adj, *close);
+        }
+        if let Some(exact) = fast.and_then(|f| f.apply(v)) {
             return exact;
         }
         let f = *quotient.get_or_insert_with(|| *adj / *close);
         to_price(v * f)
     }
+}
+
+/// For values of one scale: v × adj / close × 10⁴ = x = mv × a / d, with a = ma × 10^e and
+/// d = mc, or a = ma and d = mc × 10^−e, e = 4 + sc − sv − sa.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fast {
+    scale: u32,
+    a: i128,
+    d: i128,
+    /// a / d and d as floats, and 10^−scale.
+    ratio: f64,
+    d_f: f64,
+    unit: f64,
+}
+
+impl Fast {
+    fn new(scale: u32, adj: Decimal, close: Decimal) -> Option<Fast> {
+        // Below four decimals `to_price` keeps the product's own scale; only 4 is written here.
+        let (ma, mc) = (adj.mantissa(), close.mantissa());
+        if scale < 4 || ma <= 0 || mc <= 0 {
+            return None;
+        }
+        let e = 4 + close.scale() as i32 - scale as i32 - adj.scale() as i32;
+        let (a, d) = if e >= 0 {
+            (ma.checked_mul(pow10(e as u32)?)?, mc)
+        } else {
+            (ma, mc.checked_mul(pow10(e.unsigned_abs())?)?)
+        };
+        let (a_f, d_f) = (float(a), float(d));
+        Some(Fast {
+            scale,
+            a,
+            d,
+            ratio: a_f / d_f,
+            d_f,
+            // Only the tolerance reads it: a power from the table would do as well.
+            unit: 10f64.powi(-(scale as i32)),
+        })
+    }
+
+    /// `to_price(v × adj / close)` when integers decide it beyond doubt, else `None`.
+    #[inline]
+    fn apply(&self, v: Decimal) -> Option<Decimal> {
+        let mv = i64::try_from(v.mantissa()).ok().filter(|&m| m > 0)?;
+        let num = i128::from(mv).checked_mul(self.a)?;
+        // The nearest integer q to x from floats, then proven with products (no 128-bit
+        // division): q is x rounded iff (2q − 1)·d < 2·num < (2q + 1)·d.
+        let mv_f = mv as f64;
+        let q = (mv_f * self.ratio).round();
+        if !(0.0..1e17).contains(&q) {
+            return None;
+        }
+        let q = q as i64;
+        let twice = num.checked_mul(2)?;
+        let below = twice - i128::from(2 * q - 1).checked_mul(self.d)?;
+        let above = i128::from(2 * q + 1).checked_mul(self.d)? - twice;
+        if below <= 0 || above <= 0 {
+            return None;
+        }
+        // Distance from the nearer midpoint, in units of the fourth decimal. The `Decimal`
+        // path's errors are below 1e-22 of those units for these sizes; 1e-20 × (v + x + 1)
+        // leaves room for every scale of f.
+        let distance = float(below.min(above)) / (2.0 * self.d_f);
+        if distance <= (mv_f * self.unit + q as f64 + 1.0) * 1e-20 {
+            return None;
+        }
+        Some(Decimal::new(q, 4))
+    }
+}
+
+/// `x as f64`, through `i64` when it fits (one instruction instead of a library call).
+#[inline]
+fn float(x: i128) -> f64 {
+    match i64::try_from(x) {
+        Ok(x) => x as f64,
+        Err(_) => x as f64,
+    }
+}
+
+#[cfg(test)]
+fn in_integers(v: Decimal, adj: Decimal, close: Decimal) -> Option<Decimal> {
+    Fast::new(v.scale(), adj, close)?.apply(v)
 }
 
 /// `d.normalize()` (trailing zeros dropped), in 64-bit integers when the mantissa fits: the
@@ -115,47 +226,6 @@ pub(super) fn to_f64(d: Decimal) -> f64 {
         }
         _ => d.to_f64().unwrap_or(0.0),
     }
-}
-
-/// `to_price(v × adj / close)` when integers decide it beyond doubt, else `None`.
-fn in_integers(v: Decimal, adj: Decimal, close: Decimal) -> Option<Decimal> {
-    // Below four decimals `to_price` keeps the product's own scale; only 4 is written here.
-    if v.scale() < 4 {
-        return None;
-    }
-    let (mv, ma, mc) = (v.mantissa(), adj.mantissa(), close.mantissa());
-    if mv <= 0 || ma <= 0 || mc <= 0 {
-        return None;
-    }
-    // v × adj / close × 10⁴ = x = num / den, with num = mv × ma × 10^e and den = mc, or
-    // num = mv × ma and den = mc × 10^−e, e = 4 + sc − sv − sa.
-    let e = 4 + close.scale() as i32 - v.scale() as i32 - adj.scale() as i32;
-    let mut num = mv.checked_mul(ma)?;
-    let mut den = mc;
-    if e >= 0 {
-        num = num.checked_mul(10i128.checked_pow(e as u32)?)?;
-    } else {
-        den = den.checked_mul(10i128.checked_pow(e.unsigned_abs())?)?;
-    }
-    // The nearest integer q to x from floats, then proven with products (no 128-bit
-    // division): q is x rounded iff (2q − 1)·den < 2·num < (2q + 1)·den.
-    let (num_f, den_f) = (num as f64, den as f64);
-    let q = (num_f / den_f).round() as i128;
-    let twice = num.checked_mul(2)?;
-    let below = twice - (2 * q - 1).checked_mul(den)?;
-    let above = (2 * q + 1).checked_mul(den)? - twice;
-    if below <= 0 || above <= 0 {
-        return None;
-    }
-    // Distance from the nearer midpoint, in units of the fourth decimal. The `Decimal`
-    // path's errors are below 1e-22 of those units for these sizes; 1e-20 × (v + x + 1)
-    // leaves room for every scale of f.
-    let distance = below.min(above) as f64 / (2.0 * den_f);
-    let value = mv as f64 / 10f64.powi(v.scale() as i32);
-    if distance <= (value + q as f64 + 1.0) * 1e-20 {
-        return None;
-    }
-    (q < 1i128 << 96).then(|| Decimal::from_i128_with_scale(q, 4))
 }
 
 #[cfg(test)]

@@ -12,6 +12,15 @@ use crate::domain::indicators::IndicatorRow;
 
 const NONE: u8 = u8::MAX;
 const WIDE: u8 = u8::MAX - 1;
+const POW10: [i128; 13] = {
+    let mut p = [1i128; 13];
+    let mut i = 1;
+    while i < 13 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
 
 /// Optional decimals as a 64-bit mantissa and a scale (9 bytes). A value whose mantissa
 /// needs more than 64 bits (a 24-digit adjusted close) is kept whole on the side.
@@ -32,8 +41,8 @@ impl DecimalColumn {
     }
 
     pub fn reserve(&mut self, n: usize) {
-        self.mantissa.reserve(n);
-        self.scale.reserve(n);
+        self.mantissa.reserve_exact(n);
+        self.scale.reserve_exact(n);
     }
 
     /// The values in the order `order` gives (indices into this column).
@@ -61,6 +70,20 @@ impl DecimalColumn {
         self.scale.push(s);
     }
 
+    /// Value `k` as an integer at scale 12, so values of any scale up to 12 compare as
+    /// integers; `Err` when it is kept whole (wide) or finer than 12 decimals.
+    #[inline]
+    pub fn at_scale_12(&self, k: usize) -> Result<Option<i128>, ()> {
+        match self.scale[k] {
+            NONE => Ok(None),
+            s if s <= 12 => Ok(Some(
+                i128::from(self.mantissa[k]) * POW10[usize::from(12 - s)],
+            )),
+            _ => Err(()),
+        }
+    }
+
+    #[inline]
     pub fn get(&self, k: usize) -> Option<Decimal> {
         match self.scale[k] {
             NONE => None,
@@ -68,10 +91,7 @@ impl DecimalColumn {
                 let at = self.wide.partition_point(|(i, _)| *i < k);
                 self.wide.get(at).map(|(_, d)| *d)
             }
-            s => Some(Decimal::from_i128_with_scale(
-                i128::from(self.mantissa[k]),
-                u32::from(s),
-            )),
+            s => Some(Decimal::new(self.mantissa[k], u32::from(s))),
         }
     }
 }

@@ -182,3 +182,40 @@ fn a_history_with_a_split_and_dividends_trades_as_its_adjusted_bars() {
         );
     }
 }
+
+proptest::proptest! {
+    /// The range found in integers is the one found in decimals, value and scale, ties
+    /// (100.5 beside 100.5000) and missing highs and lows included.
+    #[test]
+    fn the_range_in_integers_is_the_range_in_decimals(
+        prices in proptest::collection::vec(
+            (0usize..4, 0usize..4, 0usize..4, 0usize..4, 0u32..3, proptest::bool::ANY),
+            1..80,
+        ),
+        n in 0usize..70,
+    ) {
+        let levels = [dec!(100.5), dec!(100.5000), dec!(101.25), dec!(99.123456)];
+        let bars: Vec<Bar> = prices
+            .iter()
+            .enumerate()
+            .map(|(i, &(o, h, l, c, missing, adjusted))| Bar {
+                date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(i as i64),
+                open: Some(levels[o]),
+                high: (missing != 1).then_some(levels[h]),
+                low: (missing != 2).then_some(levels[l]),
+                close: levels[c],
+                adj_close: adjusted.then(|| levels[c] * dec!(0.5)),
+                volume: None,
+            })
+            .collect();
+        let last = bars.len() - 1;
+        let days = vec![bars[last].date];
+        let p = Prepared::new(sym("AAA"), bars, days[0], &days);
+        let fast = p.recent_range(last, n);
+        let slow = p.range_in_decimals((last + 1).saturating_sub(n), last);
+        proptest::prop_assert_eq!(
+            (fast.high.to_string(), fast.low.to_string()),
+            (slow.high.to_string(), slow.low.to_string())
+        );
+    }
+}

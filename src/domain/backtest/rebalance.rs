@@ -84,7 +84,7 @@ impl Run<'_> {
         let mut buys = match self.screen {
             None => self.buys(&analysis, &ctx, &mut budget, day, slots),
             Some(factor) => {
-                let ranked = self.ranked(i, &rules, &ctx, &budget);
+                let ranked = self.ranked(i, &rules);
                 self.chunked_buys(i, day, &ranked, factor, &ctx, &mut budget, slots)
             }
         };
@@ -123,36 +123,25 @@ impl Run<'_> {
         (orders, proceeds)
     }
 
-    /// Candidates at or above the entry threshold that the sizer gives at least one share
-    /// with the whole budget, strongest first.
-    fn ranked(
-        &self,
-        i: usize,
-        rules: &AnalysisRules,
-        ctx: &SizingContext,
-        budget: &Budget,
-    ) -> Vec<(f64, usize)> {
+    /// Candidates at or above the entry threshold, strongest first (then by index).
+    fn ranked(&self, i: usize, rules: &AnalysisRules) -> Vec<(f64, usize)> {
         let mut ranked: Vec<(f64, usize)> = self
             .candidates(i)
             .filter_map(|k| {
                 let p = &self.universe.symbols[k];
-                let at = p.at(i)?;
-                // The range and the sizing only for those strong enough.
-                let (strength, row) = strength_at(p, at, rules);
-                if strength < rules.screens.opportunity_min_strength {
-                    return None;
-                }
-                let entry = entry_at(p, at, strength, &row, rules);
-                let buyable = ctx.size(&entry, budget, Decimal::ZERO).quantity > 0;
-                buyable.then_some((strength, k))
+                let (strength, _) = strength_at(p, p.at(i)?, rules);
+                (strength >= rules.screens.opportunity_min_strength).then_some((strength, k))
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
     }
 
-    /// Analyzes `ranked` in chunks of `factor` per free position (ties kept together) until
-    /// the positions are filled.
+    /// Analyzes the buyable head of `ranked` in chunks of `factor` per free position (ties
+    /// kept together) until the positions are filled. Buyable: the sizer gives at least one
+    /// share with the budget as it was before any buy (`budget` here). The check (the 60-bar
+    /// range and a sizing) is made only as far down the list as the chunks reach: the chunks
+    /// are those of the whole buyable list, found for a few dozen candidates instead of all.
     #[allow(clippy::too_many_arguments)]
     fn chunked_buys(
         &mut self,
@@ -164,15 +153,27 @@ impl Run<'_> {
         budget: &mut Budget,
         slots: usize,
     ) -> Vec<Order> {
+        let rules = self.rules.clone();
+        let mut buyable = Buyable {
+            ranked,
+            checked: 0,
+            found: Vec::new(),
+            budget: budget.clone(),
+        };
         let mut orders = Vec::new();
         let mut start = 0;
-        while orders.len() < slots && start < ranked.len() {
+        while orders.len() < slots && buyable.has(start, self, i, &rules, ctx) {
             let length = (factor * (slots - orders.len() + 1)).max(1);
-            let mut end = (start + length).min(ranked.len());
-            while end < ranked.len() && ranked[end].0 == ranked[end - 1].0 {
+            let mut end = start + 1;
+            while end < start + length && buyable.has(end, self, i, &rules, ctx) {
                 end += 1;
             }
-            let chunk: Vec<usize> = ranked[start..end].iter().map(|c| c.1).collect();
+            while buyable.has(end, self, i, &rules, ctx)
+                && buyable.found[end].0 == buyable.found[end - 1].0
+            {
+                end += 1;
+            }
+            let chunk: Vec<usize> = buyable.found[start..end].iter().map(|c| c.1).collect();
             let analysis = self.analysis(i, day, &chunk);
             let free = slots - orders.len();
             orders.extend(self.buys(&analysis, ctx, budget, day, free));
@@ -294,6 +295,41 @@ impl Run<'_> {
             margin_used: l.debt,
             notes: None,
         }
+    }
+}
+
+/// The buyable candidates of a ranked list, found in its order as far as they are asked for.
+struct Buyable<'r> {
+    ranked: &'r [(f64, usize)],
+    /// Entries of `ranked` checked so far.
+    checked: usize,
+    found: Vec<(f64, usize)>,
+    /// The budget before any buy: every candidate is checked against the same one.
+    budget: Budget,
+}
+
+impl Buyable<'_> {
+    /// Whether the buyable list has an entry `n`, checking candidates until it does.
+    fn has(
+        &mut self,
+        n: usize,
+        run: &Run,
+        i: usize,
+        rules: &AnalysisRules,
+        ctx: &SizingContext,
+    ) -> bool {
+        while self.found.len() <= n && self.checked < self.ranked.len() {
+            let (strength, k) = self.ranked[self.checked];
+            self.checked += 1;
+            let p = &run.universe.symbols[k];
+            let Some(at) = p.at(i) else { continue };
+            let row = p.indicators(at);
+            let entry = entry_at(p, at, strength, &row, rules);
+            if ctx.size(&entry, &self.budget, Decimal::ZERO).quantity > 0 {
+                self.found.push((strength, k));
+            }
+        }
+        self.found.len() > n
     }
 }
 

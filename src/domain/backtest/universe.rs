@@ -100,8 +100,8 @@ impl PreparedBuilder {
 
     pub fn reserve(&mut self, n: usize) {
         let p = &mut self.p;
-        p.dates.reserve(n);
-        p.closes.reserve(n);
+        p.dates.reserve_exact(n);
+        p.closes.reserve_exact(n);
         for c in [&mut p.open, &mut p.high, &mut p.low, &mut p.close] {
             c.reserve(n);
         }
@@ -261,8 +261,57 @@ impl Prepared {
     /// `bar::recent_range` of the `n` bars ending at `k`, on these already adjusted bars
     /// (factor 1, so the products are the values themselves).
     pub fn recent_range(&self, k: usize, n: usize) -> PriceRange {
+        let from = (k + 1).saturating_sub(n);
+        self.range_in_integers(from, k)
+            .unwrap_or_else(|| self.range_in_decimals(from, k))
+    }
+
+    /// The range as `range_in_decimals` finds it — each bar's high (its close if higher),
+    /// the first of equal ones kept, likewise for the low — compared as integers at scale
+    /// 12; only the two winners become `Decimal`s. `None` for a value it cannot compare so.
+    fn range_in_integers(&self, from: usize, k: usize) -> Option<PriceRange> {
+        // (value, bar, from the close) of the highest high and the lowest low so far.
+        let mut high: Option<(i128, usize, bool)> = None;
+        let mut low: Option<(i128, usize, bool)> = None;
+        for j in from..=k {
+            let close = self.close.at_scale_12(j).ok()?.unwrap_or(0);
+            let h = match self.high.at_scale_12(j).ok()? {
+                Some(h) if h >= close => (h, j, false),
+                _ => (close, j, true),
+            };
+            let l = match self.low.at_scale_12(j).ok()? {
+                Some(l) if l <= close => (l, j, false),
+                _ => (close, j, true),
+            };
+            if high.is_none_or(|best| best.0 < h.0) {
+                high = Some(h);
+            }
+            if low.is_none_or(|best| best.0 > l.0) {
+                low = Some(l);
+            }
+        }
+        let value = |column: &DecimalColumn, (_, j, from_close): (i128, usize, bool)| {
+            if from_close {
+                self.close(j)
+            } else {
+                column.get(j).unwrap_or_else(|| self.close(j))
+            }
+        };
+        Some(match (high, low) {
+            (Some(h), Some(l)) => PriceRange {
+                high: value(&self.high, h),
+                low: value(&self.low, l),
+            },
+            _ => PriceRange {
+                high: Decimal::ZERO,
+                low: Decimal::ZERO,
+            },
+        })
+    }
+
+    pub(super) fn range_in_decimals(&self, from: usize, k: usize) -> PriceRange {
         let mut range: Option<PriceRange> = None;
-        for j in (k + 1).saturating_sub(n)..=k {
+        for j in from..=k {
             let close = self.close(j);
             let high = self.high.get(j).unwrap_or(close).max(close);
             let low = self.low.get(j).unwrap_or(close).min(close);
