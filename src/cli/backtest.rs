@@ -70,6 +70,9 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     }
     let report = run_strategies(&universe, &params, &rules, backtest, &|_, _| {}, &cancel)
         .map_err(failed)?;
+    // The prepared bars (~90 bytes a bar: 290 MB for 500 symbols × 25 years) are not needed
+    // to save or print the report; freed first, the memory they held serves those.
+    drop(universe);
     let ids = store.in_transaction(|tx| store::save_backtest_report(tx, &report))?;
     if args.json {
         println!("{}", report::backtest::json(&report));

@@ -204,7 +204,8 @@ fn load(
     let mut builders = builders.into_iter();
     let bench = builders
         .next()
-        .unwrap_or_else(|| PreparedBuilder::new(benchmark.clone(), to));
+        .unwrap_or_else(|| PreparedBuilder::new(benchmark.clone(), to))
+        .benchmark();
     let days = Universe::trading_days_of(benchmark, bench.dates(), from, to)
         .map_err(|e| user_error(e.to_string()))?;
     let bench = bench.finish(&days);

@@ -97,11 +97,17 @@ impl DecimalColumn {
 }
 
 /// The indicators the analyzer reads (signal strength: SMA 20/50, MACD histogram, RSI 14;
-/// market direction: SMA 50/200), one row of five `f64` per bar, `NaN` for a missing value.
-/// The other six (EMAs, MACD line and signal, ATR, volume ratio) are not kept: no rule of the
+/// market direction: SMA 50/200), four `f64` per bar and the SMA 200 only for the benchmark,
+/// `NaN` for a missing value. The market direction reads the benchmark's SMA 200 and nothing
+/// else reads a symbol's, so it is kept for the benchmark alone (8 of 40 bytes a bar). The
+/// other six (EMAs, MACD line and signal, ATR, volume ratio) are not kept: no rule of the
 /// morning check reads them, so the backtest's snapshots carry them as `None`.
 #[derive(Debug, Clone, Default)]
-pub struct IndicatorColumns(Vec<[f64; 5]>);
+pub struct IndicatorColumns {
+    rows: Vec<[f64; 4]>,
+    /// Empty unless kept (see above).
+    sma_200: Vec<f64>,
+}
 
 fn pack(v: Option<f64>) -> f64 {
     v.unwrap_or(f64::NAN)
@@ -112,28 +118,34 @@ fn unpack(v: f64) -> Option<f64> {
 }
 
 impl IndicatorColumns {
-    pub fn from_rows(rows: &[IndicatorRow]) -> Self {
-        IndicatorColumns(
-            rows.iter()
+    /// `long_sma`: keep the SMA 200 (the benchmark's).
+    pub fn from_rows(rows: &[IndicatorRow], long_sma: bool) -> Self {
+        IndicatorColumns {
+            rows: rows
+                .iter()
                 .map(|r| {
                     [
                         pack(r.sma_20),
                         pack(r.sma_50),
-                        pack(r.sma_200),
                         pack(r.macd_hist),
                         pack(r.rsi_14),
                     ]
                 })
                 .collect(),
-        )
+            sma_200: if long_sma {
+                rows.iter().map(|r| pack(r.sma_200)).collect()
+            } else {
+                Vec::new()
+            },
+        }
     }
 
     pub fn row(&self, k: usize) -> IndicatorRow {
-        let [sma_20, sma_50, sma_200, macd_hist, rsi_14] = self.0[k];
+        let [sma_20, sma_50, macd_hist, rsi_14] = self.rows[k];
         IndicatorRow {
             sma_20: unpack(sma_20),
             sma_50: unpack(sma_50),
-            sma_200: unpack(sma_200),
+            sma_200: self.sma_200.get(k).copied().and_then(unpack),
             macd_hist: unpack(macd_hist),
             rsi_14: unpack(rsi_14),
             ..IndicatorRow::default()
@@ -173,7 +185,11 @@ mod tests {
             atr_14: Some(3.0),
             ..IndicatorRow::default()
         };
-        let back = IndicatorColumns::from_rows(&[row]).row(0);
+        let back = IndicatorColumns::from_rows(&[row], true).row(0);
+        assert_eq!(
+            IndicatorColumns::from_rows(&[row], false).row(0).sma_20,
+            Some(10.5)
+        );
         assert_eq!(
             (back.sma_20, back.sma_50, back.rsi_14),
             (Some(10.5), None, Some(0.0))

@@ -70,6 +70,8 @@ pub struct Universe {
 pub struct PreparedBuilder {
     p: Prepared,
     to: NaiveDate,
+    /// Keep the SMA 200 (the benchmark's; see `IndicatorColumns`).
+    long_sma: bool,
     /// Where the indicators' close (`Bar::adjusted`'s) differs from the pre-screen's.
     indicator_closes: Vec<(usize, f64)>,
 }
@@ -90,8 +92,15 @@ impl PreparedBuilder {
                 at_day: Vec::new(),
             },
             to,
+            long_sma: false,
             indicator_closes: Vec::new(),
         }
+    }
+
+    /// The benchmark's builder: it keeps the SMA 200 the market direction reads.
+    pub fn benchmark(mut self) -> Self {
+        self.long_sma = true;
+        self
     }
 
     pub fn symbol(&self) -> &Symbol {
@@ -154,6 +163,7 @@ impl PreparedBuilder {
         let PreparedBuilder {
             mut p,
             mut indicator_closes,
+            long_sma,
             ..
         } = self;
         if !p.dates.is_sorted() {
@@ -179,7 +189,7 @@ impl PreparedBuilder {
         }
         // The five indicators kept read the close only (ATR reads high and low, the volume
         // ratio the volume; neither is kept), so the close stands in for the other columns.
-        p.indicators = IndicatorColumns::from_rows(&compute_all(&c, &c, &c, &c));
+        p.indicators = IndicatorColumns::from_rows(&compute_all(&c, &c, &c, &c), long_sma);
         drop(c);
         p.at_day.reserve_exact(days.len());
         let mut next = 0;
@@ -200,7 +210,15 @@ impl Prepared {
     /// Indicators from the adjusted closes (as the store computes them), kept with the
     /// adjusted bars. Bars after `to` are dropped: they are never needed.
     pub fn new(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
-        let mut builder = PreparedBuilder::new(symbol, to);
+        Self::from_builder(PreparedBuilder::new(symbol, to), bars, days)
+    }
+
+    /// [`Prepared::new`] for the benchmark (it keeps the SMA 200).
+    pub fn benchmark(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
+        Self::from_builder(PreparedBuilder::new(symbol, to).benchmark(), bars, days)
+    }
+
+    fn from_builder(mut builder: PreparedBuilder, bars: Vec<Bar>, days: &[NaiveDate]) -> Self {
         builder.reserve(bars.len());
         for bar in &bars {
             builder.push(bar);
@@ -350,7 +368,7 @@ impl Universe {
         to: NaiveDate,
     ) -> Result<Self, BacktestError> {
         let days = Self::trading_days(&benchmark, &benchmark_bars, from, to)?;
-        let benchmark = Prepared::new(benchmark, benchmark_bars, to, &days);
+        let benchmark = Prepared::benchmark(benchmark, benchmark_bars, to, &days);
         let symbols = symbols
             .into_par_iter()
             .filter(|(s, _)| *s != benchmark.symbol)
