@@ -48,17 +48,16 @@ fn advance(series: &mut SymbolSeries, source: &Prepared, cursor: &mut Cursor, la
     let from = cursor.next.max((last + 1).saturating_sub(cursor.keep));
     if from > cursor.next {
         series.bars.clear();
-        series.indicators.clear();
     }
     series.bars.extend((from..=last).map(|k| source.bar(k)));
-    series
-        .indicators
-        .extend((from..=last).map(|k| source.indicators(k)));
+    // Only the last bar's indicators: the analysis reads no other (`SymbolSeries`), and 4
+    // strategies × 500 symbols × 120 rows of 176 bytes were 40 MB.
+    series.indicators.clear();
+    series.indicators.push(source.indicators(last));
     cursor.next = last + 1;
     let len = series.bars.len();
     if len > 2 * cursor.keep {
         series.bars.drain(..len - cursor.keep);
-        series.indicators.drain(..len - cursor.keep);
     }
 }
 
