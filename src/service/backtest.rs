@@ -318,7 +318,7 @@ mod tests {
 
     /// Older bars imported after newer ones are stored after them; the one scan still gives
     /// each symbol its bars in date order, adjusted as `Prepared::new` adjusts sorted bars, and
-    /// names the symbol without prices. DuckDB's memory limit is put back after the scan.
+    /// names the symbol without prices. DuckDB's memory limit and threads are put back after.
     #[test]
     fn one_scan_prepares_every_symbol_as_from_its_sorted_bars() {
         let mut store = Store::open_in_memory().unwrap();
@@ -340,7 +340,11 @@ mod tests {
         let limit = |store: &Store| -> String {
             store
                 .sql_for_tests()
-                .query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0))
+                .query_row(
+                    "SELECT current_setting('memory_limit') || ' ' || current_setting('threads')",
+                    [],
+                    |r| r.get(0),
+                )
                 .unwrap()
         };
         let before = limit(&store);

@@ -222,10 +222,12 @@ pub fn backtest_batches(
          WHERE date <= ? AND list_contains(?::VARCHAR[], symbol)",
     )?;
     // DuckDB keeps the blocks it read in its buffer pool (up to 80 % of the RAM by default):
-    // for 500 symbols × 25 years that is ~150 MB held beside the prepared columns for the
-    // whole run. A scan needs a few blocks at a time, so the pool is capped while it runs.
-    // DuckLens sets no limit of its own anywhere else, so the default is put back after.
-    conn.execute_batch("SET memory_limit = '64MB'")?;
+    // for 500 symbols × 25 years that held ~75 MB beside the prepared columns at the end of
+    // the scan. A scan on two threads needs a few 256 KiB blocks at a time (4 MB was refused
+    // as out of memory, 8 MB was enough), so the pool is capped at four times that while it
+    // runs, with the threads fixed at two so that the need does not grow with the cores.
+    // DuckLens sets neither anywhere else, so both defaults are put back after.
+    conn.execute_batch("SET threads = 2; SET memory_limit = '32MB'")?;
     let scanned = (|| -> Result<()> {
         for batch in stmt.stream_arrow(params![to, names(symbols)])? {
             if !each(BarBatch(batch?)) {
@@ -234,7 +236,7 @@ pub fn backtest_batches(
         }
         Ok(())
     })();
-    conn.execute_batch("RESET memory_limit")?;
+    conn.execute_batch("RESET memory_limit; RESET threads")?;
     scanned
 }
 
