@@ -72,9 +72,40 @@ pub(super) fn read_csv_sql(columns: &str) -> String {
     )
 }
 
+/// A double as its shortest text that reads back to the same bits (ryu; DuckDB's parser
+/// reads the exponent form too), nothing for `None` or a non-finite value (NULL).
+pub(super) fn double(out: &mut Vec<u8>, v: Option<f64>) {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(v).as_bytes());
+    }
+}
+
 /// `v` written to `out`, nothing for `None` (NULL).
 pub(super) fn opt<T: std::fmt::Display>(out: &mut Vec<u8>, v: Option<T>) {
     if let Some(v) = v {
         let _ = write!(out, "{v}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::double;
+
+    #[test]
+    fn doubles_read_back_to_the_same_bits() {
+        for v in [0.1 + 0.2, 1e-7, 123_456_789.123_456_78, 5e300, -0.0, 42.0] {
+            let mut out = Vec::new();
+            double(&mut out, Some(v));
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(
+                text.parse::<f64>().unwrap().to_bits(),
+                v.to_bits(),
+                "{text}"
+            );
+        }
+        let mut out = Vec::new();
+        double(&mut out, Some(f64::NAN));
+        double(&mut out, None);
+        assert!(out.is_empty());
     }
 }

@@ -137,7 +137,7 @@ pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<
                     r.atr_14,
                 ] {
                     out.push(b',');
-                    super::csv_load::opt(&mut out, v);
+                    super::csv_load::double(&mut out, v);
                 }
                 out.push(b'\n');
             }
