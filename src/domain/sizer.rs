@@ -342,6 +342,17 @@ impl<'a> PositionSizer<'a> {
     }
 
     pub fn size(&self, req: &SizingRequest) -> PositionSize {
+        self.size_with(req, true)
+    }
+
+    /// The shares [`PositionSizer::size`] gives, without writing why none: the backtest's
+    /// pre-screen asks this of ~100 candidates a decision and most are refused by the
+    /// reward/risk rule, whose reason (formatted money) cost more than the sizing.
+    pub fn quantity(&self, req: &SizingRequest) -> u64 {
+        self.size_with(req, false).quantity
+    }
+
+    fn size_with(&self, req: &SizingRequest, reasons: bool) -> PositionSize {
         let p = req.portfolio_value;
         let target_pct = self.band_pct(req.strength) * self.risk_multiplier(req.risk);
         let target_value = pct_of(p, target_pct).max(Decimal::ZERO);
@@ -370,10 +381,10 @@ impl<'a> PositionSizer<'a> {
         };
         if let Some((bound, reason)) = self
             .unsizeable(req)
-            .or_else(|| self.reward_too_small(&size.exit))
+            .or_else(|| self.reward_too_small(&size.exit, reasons))
         {
             size.bound_by = bound;
-            size.reason = Some(reason);
+            size.reason = reasons.then_some(reason);
             return size;
         }
         let (limit, bound) = binding_limit(target_value, cap_room, spendable, size.margin.room);
@@ -391,7 +402,7 @@ impl<'a> PositionSizer<'a> {
         size.cash_needed = to_cents(value) - size.margin_needed;
         size.use_margin = size.margin_needed > Decimal::ZERO;
         size.allocation_pct = (value / p * Decimal::ONE_HUNDRED).to_f64().unwrap_or(0.0);
-        if quantity == 0 {
+        if quantity == 0 && reasons {
             size.reason = Some(zero_reason(req.price, limit, bound));
         }
         size
@@ -399,10 +410,14 @@ impl<'a> PositionSizer<'a> {
 
     /// The reward/risk rule: a buy whose known reward/risk is under `min_reward_risk` (0
     /// turns the rule off) gets no shares. Compared in `Decimal`, so 2.00 passes at 2.
-    fn reward_too_small(&self, exit: &ExitPlan) -> Option<(BoundBy, String)> {
+    /// `reasons`: write the reason (else it is left empty).
+    fn reward_too_small(&self, exit: &ExitPlan, reasons: bool) -> Option<(BoundBy, String)> {
         let minimum = rule_decimal(self.sizing.min_reward_risk, 4)?;
         let rr = exit.reward_risk_decimal()?;
         (minimum > Decimal::ZERO && rr < minimum).then(|| {
+            if !reasons {
+                return (BoundBy::RewardRisk, String::new());
+            }
             let shown = exit.reward_risk_shown(2).unwrap_or_default();
             (
                 BoundBy::RewardRisk,

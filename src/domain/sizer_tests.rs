@@ -446,6 +446,25 @@ prop_compose! {
 }
 
 proptest! {
+    /// The pre-screen's quantity is the sizing's, reasons or not (ranges included, so the
+    /// reward/risk rule refuses some).
+    #[test]
+    fn the_quantity_without_reasons_is_the_sizing_quantity(
+        req in any_request(),
+        width in 0u32..4000,
+    ) {
+        let r = rules();
+        let sizer = PositionSizer::new(&r.sizing, &r.margin, &r.stops);
+        let req = SizingRequest {
+            range_60d: (width > 0).then(|| PriceRange {
+                high: req.price + Decimal::new(i64::from(width), 2),
+                low: req.price,
+            }),
+            ..req
+        };
+        prop_assert_eq!(sizer.quantity(&req), sizer.size(&req).quantity);
+    }
+
     #[test]
     fn never_breaks_the_cap_counting_the_holding(req in any_request()) {
         let s = size(&req);

@@ -47,7 +47,16 @@ impl<'a> SizingContext<'a> {
 
     /// Sizes `entry` against `budget`, with `proceeds` from a reduce leg counted as cash.
     pub fn size(&self, entry: &Entry, budget: &Budget, proceeds: Decimal) -> PositionSize {
-        let request = SizingRequest {
+        self.sizer.size(&self.request(entry, budget, proceeds))
+    }
+
+    /// The shares [`SizingContext::size`] gives, without the reasons (`PositionSizer::quantity`).
+    pub fn quantity(&self, entry: &Entry, budget: &Budget, proceeds: Decimal) -> u64 {
+        self.sizer.quantity(&self.request(entry, budget, proceeds))
+    }
+
+    fn request(&self, entry: &Entry, budget: &Budget, proceeds: Decimal) -> SizingRequest {
+        SizingRequest {
             extra_cash: proceeds,
             margin_available: budget.margin_available,
             margin_used: budget.margin_used,
@@ -61,8 +70,7 @@ impl<'a> SizingContext<'a> {
                 self.portfolio_value,
                 budget.cash,
             )
-        };
-        self.sizer.size(&request)
+        }
     }
 }
 

@@ -325,7 +325,7 @@ impl Buyable<'_> {
             let Some(at) = p.at(i) else { continue };
             let row = p.indicators(at);
             let entry = entry_at(p, at, strength, &row, rules);
-            if ctx.size(&entry, &self.budget, Decimal::ZERO).quantity > 0 {
+            if ctx.quantity(&entry, &self.budget, Decimal::ZERO) > 0 {
                 self.found.push((strength, k));
             }
         }
