@@ -48,10 +48,12 @@ fn pow10(e: u32) -> Option<i128> {
     POW10.get(e as usize).copied()
 }
 
-/// A value `d` as an integer at scale 12, when it has at most 12 decimals.
+/// A value `d` as an integer at scale 12, when it has at most 12 decimals and fits.
 fn at_scale_12(d: Decimal) -> Option<i128> {
     let s = d.scale();
-    (s <= FINE).then(|| d.mantissa() * POW10[(FINE - s) as usize])
+    (s <= FINE)
+        .then(|| d.mantissa().checked_mul(POW10[(FINE - s) as usize]))
+        .flatten()
 }
 
 impl Factor {
@@ -260,6 +262,16 @@ mod tests {
         assert!(Factor::of(Some(dec!(5)), Decimal::ZERO).is_one());
         let mut one = Factor::of(None, dec!(12.34));
         assert_eq!(one.apply(dec!(12.100000)).to_string(), "12.100000");
+    }
+
+    #[test]
+    fn the_largest_decimals_are_compared_by_decimal() {
+        // 79,228,162,514,264,337,593,543,950,335 at scale 0 does not fit at scale 12.
+        let max = Decimal::MAX;
+        let mut f = Factor::of(Some(max), max - Decimal::ONE);
+        let v = dec!(10.000000);
+        assert_eq!(f.apply(v), by_decimal(v, max, max - Decimal::ONE));
+        assert!(Factor::of(Some(max), max).is_one());
     }
 
     #[test]
