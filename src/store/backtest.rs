@@ -129,10 +129,6 @@ impl SymbolIndex {
 }
 
 impl BarBatch {
-    pub fn rows(&self) -> usize {
-        self.0.num_rows()
-    }
-
     /// `each(symbol, bar)` for every row, `symbol` an index into the symbols asked for.
     /// Volume is not read: the backtest keeps none (its indicators use the close only).
     /// Rows whose symbol `wanted` refuses are not decoded (another thread takes them).

@@ -26,6 +26,7 @@
 //! and forwards the callback's calls as `Progress` events.
 
 mod adjust;
+mod builder;
 mod columns;
 mod engine;
 mod ledger;
@@ -55,13 +56,14 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use builder::PreparedBuilder;
 pub use engine::{run_strategy, BacktestRun, EquityPoint, Order};
 pub use ledger::{Side, Trade};
 pub use metrics::{Metrics, TradeStats};
 pub use overrides::{InvalidParam, ParamOverrides};
 pub use strategy::{Costs, Frequency, StrategyKind, StrategyParams};
 pub use sweep::{rank, run_sweep, SweepGrid, SweepPoint};
-pub use universe::{BacktestError, Prepared, PreparedBuilder, Universe};
+pub use universe::{BacktestError, Prepared, Universe};
 pub use verdict::{verdict, Criterion, Outcome, Verdict};
 
 use crate::domain::analyzer::AnalysisRules;
