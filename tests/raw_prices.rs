@@ -1,5 +1,6 @@
-//! Raw prices as received (issue 18, migration 7): a schema-6 database upgrades with every
-//! figure kept, and a vendor's 6-decimal prices go in and come out exactly.
+//! Raw prices as received (issue 18, migrations 7 and 8): a schema-6 database upgrades with
+//! every figure kept, a vendor's 6-decimal prices go in and come out exactly, and a price of
+//! 13 integer digits is refused on its line.
 
 mod common;
 
@@ -41,7 +42,7 @@ fn column_types(store: &Store) -> Vec<(String, String)> {
 }
 
 #[test]
-fn upgrading_to_migration_7_widens_the_prices_and_keeps_every_figure() {
+fn upgrading_through_migrations_7_and_8_keeps_every_figure() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v4.duckdb");
     std::fs::copy(
@@ -60,15 +61,16 @@ fn upgrading_to_migration_7_widens_the_prices_and_keeps_every_figure() {
     };
     assert_eq!(before.len(), 60);
     let store = Store::open(&db).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
+    // Six decimals and 12 integer digits, stored in 64 bits (migration 8).
     assert_eq!(
         column_types(&store),
         vec![
             ("adj_close".to_string(), "DECIMAL(24,12)".to_string()),
-            ("close".to_string(), "DECIMAL(20,6)".to_string()),
-            ("high".to_string(), "DECIMAL(20,6)".to_string()),
-            ("low".to_string(), "DECIMAL(20,6)".to_string()),
-            ("open".to_string(), "DECIMAL(20,6)".to_string()),
+            ("close".to_string(), "DECIMAL(18,6)".to_string()),
+            ("high".to_string(), "DECIMAL(18,6)".to_string()),
+            ("low".to_string(), "DECIMAL(18,6)".to_string()),
+            ("open".to_string(), "DECIMAL(18,6)".to_string()),
         ]
     );
     // Each figure is the same number: 101.2345 (4 decimals) reads 101.234500 at 6.
@@ -141,4 +143,50 @@ fn a_six_decimal_vendor_price_round_trips_exactly_and_a_seventh_is_refused() {
     let bars = store.bars(&Symbol::parse("AAPL").unwrap()).unwrap();
     assert_eq!(bars.len(), 1);
     assert_eq!(bars[0].open, Some(dec!(146.360001)));
+}
+
+#[test]
+fn a_price_of_a_trillion_or_more_is_refused_on_its_line_and_the_largest_kept_is_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.duckdb");
+    let file = dir.path().join("BIG.csv");
+    // 999,999,999,999.999999 is the largest price the columns keep; it goes in and out exact.
+    std::fs::write(
+        &file,
+        "date,open,high,low,close,adj_close,volume\n\
+         2021-08-02,999999999999.999999,999999999999.999999,999999999999.5,999999999999.75,999999999999.75,10\n",
+    )
+    .unwrap();
+    ok(&run_at(
+        dir.path(),
+        &db,
+        &["import", "prices", file.to_str().unwrap()],
+    ));
+    {
+        let store = Store::open(&db).unwrap();
+        let bars = store.bars(&Symbol::parse("BIG").unwrap()).unwrap();
+        assert_eq!(bars[0].open, Some(dec!(999999999999.999999)));
+        assert_eq!(bars[0].close, dec!(999999999999.75));
+    }
+    // One more integer digit on line 3: the file is refused there, and nothing of it is written.
+    std::fs::write(
+        &file,
+        "date,open,high,low,close,adj_close,volume\n\
+         2021-08-02,999999999999.999999,999999999999.999999,999999999999.5,999999999999.75,999999999999.75,10\n\
+         2021-08-03,1000000000000,1000000000000,999999999999,1000000000000,1000000000000,10\n",
+    )
+    .unwrap();
+    let out = run_at(
+        dir.path(),
+        &db,
+        &["import", "prices", file.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out);
+    assert!(
+        text.contains("BIG.csv:3: column close: 1000000000000 is 1,000,000,000,000 or more"),
+        "{text}"
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.bars(&Symbol::parse("BIG").unwrap()).unwrap().len(), 1);
 }

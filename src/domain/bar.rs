@@ -5,6 +5,10 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// Every stored price column keeps 12 integer digits (DECIMAL(18,6), adj_close DECIMAL(24,12)):
+/// a price is below 1,000,000,000,000, and the import refuses one that is not.
+pub const PRICE_LIMIT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
 /// One raw daily bar, stored exactly as the source sent it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bar {
@@ -152,6 +156,11 @@ fn simple_ratio(x: f64) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_price_limit_is_a_trillion() {
+        assert_eq!(PRICE_LIMIT, Decimal::from(1_000_000_000_000i64));
+    }
     use rust_decimal_macros::dec;
 
     #[test]

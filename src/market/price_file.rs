@@ -97,11 +97,12 @@ fn columns(headers: &[String], name: &str) -> Result<Columns, ImportError> {
     })
 }
 
-/// Decimals `prices.open/high/low/close` keep (DECIMAL(20,6), migration 7): the most any
-/// vendor file seen sends.
+/// Decimals `prices.open/high/low/close` keep (DECIMAL(18,6), migrations 7 and 8): the most
+/// any vendor file seen sends.
 pub const PRICE_DECIMALS: u32 = 6;
 /// Decimals `prices.adj_close` keeps (DECIMAL(24,12)).
 pub const ADJ_CLOSE_DECIMALS: u32 = 12;
+pub use crate::domain::bar::PRICE_LIMIT;
 
 /// Parses one file's text. A malformed row fails the file with `FILE:LINE: column X: why`
 /// unless `skip_bad`, which records it in `skipped` and goes on. Refused rows: a field
@@ -238,6 +239,12 @@ fn parse_row(
                 let v = file_number(raw, mark).map_err(|e| format!("column {label}: {e}"))?;
                 if v <= Decimal::ZERO {
                     return Err(format!("column {label}: price must be positive, got {v}"));
+                }
+                if v >= PRICE_LIMIT {
+                    return Err(format!(
+                        "column {label}: {raw} is 1,000,000,000,000 or more; prices are kept \
+                         below that"
+                    ));
                 }
                 // Stored as received: a value the column cannot hold exactly is refused,
                 // never rounded (issue 18).

@@ -18,15 +18,16 @@ use super::{Result, StoreError, UpsertCounts};
 use crate::domain::bar::Bar;
 use crate::domain::symbol::Symbol;
 
-/// Decimals of `prices.open/high/low/close` (DECIMAL(20,6), migration 7).
+/// Decimals of `prices.open/high/low/close` (DECIMAL(18,6), migrations 7 and 8).
 const PRICE_SCALE: u32 = 6;
+use crate::domain::bar::PRICE_LIMIT;
 /// Decimals of `prices.adj_close` (DECIMAL(24,12)).
 const ADJ_CLOSE_SCALE: u32 = 12;
 
 /// The staged rows (`file_no, symbol, date, open … volume`) in the `prices` types.
 const STAGED_COLUMNS: &str = "'file_no': 'INTEGER', 'symbol': 'VARCHAR', 'date': 'DATE',
-    'open': 'DECIMAL(20,6)', 'high': 'DECIMAL(20,6)', 'low': 'DECIMAL(20,6)',
-    'close': 'DECIMAL(20,6)', 'adj_close': 'DECIMAL(24,12)', 'volume': 'BIGINT'";
+    'open': 'DECIMAL(18,6)', 'high': 'DECIMAL(18,6)', 'low': 'DECIMAL(18,6)',
+    'close': 'DECIMAL(18,6)', 'adj_close': 'DECIMAL(24,12)', 'volume': 'BIGINT'";
 
 /// The staged rows, each with whether it is new or differs from the stored bar.
 fn changes_sql() -> String {
@@ -163,6 +164,9 @@ fn exact(v: Option<Decimal>, scale: u32) -> Result<Option<Decimal>> {
     match v {
         Some(v) if v.normalize().scale() > scale => Err(StoreError::Invalid(format!(
             "{v} has more than {scale} decimals; prices are stored as received"
+        ))),
+        Some(v) if v.abs() >= PRICE_LIMIT => Err(StoreError::Invalid(format!(
+            "{v} is {PRICE_LIMIT} or more; prices are kept below that"
         ))),
         _ => Ok(v),
     }

@@ -51,9 +51,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "raw_prices",
         sql: include_str!("../../migrations/0007_raw_prices.sql"),
     },
+    Migration {
+        version: 8,
+        name: "price_digits",
+        sql: include_str!("../../migrations/0008_price_digits.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: u32 = 7;
+pub const LATEST_VERSION: u32 = 8;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,
