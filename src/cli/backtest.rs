@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     }
     let report = run_strategies(&universe, &params, &rules, backtest, &|_, _| {}, &cancel)
         .map_err(failed)?;
-    // The prepared bars (~90 bytes a bar: 290 MB for 500 symbols × 25 years) are not needed
+    // The prepared bars (~80 bytes a bar: 250 MB for 500 symbols × 25 years) are not needed
     // to save or print the report; freed first, the memory they held serves those.
     drop(universe);
     let ids = store.in_transaction(|tx| store::save_backtest_report(tx, &report))?;

@@ -12,11 +12,12 @@
 //! Speed without a second set of rules: step 2 does not hand the analyzer all 500
 //! symbols. It first computes each symbol's strength and risk with the analyzer's own
 //! functions (`lookback_return_pct`, `signal_strength`, `entry_risk`) on the precomputed
-//! closes, keeps those at or above the entry threshold that the real sizer would give at
-//! least one share with the whole budget (a size only shrinks as the budget is spent), and
-//! analyzes them in chunks of falling strength, stopping once the positions are filled. The
-//! opportunities seen are then exactly the head of the full list; a test checks that the
-//! orders equal those of one analysis over every symbol.
+//! closes, ranks those at or above the entry threshold, and analyzes them in chunks of
+//! falling strength, stopping once the positions are filled. A chunk holds only those the real
+//! sizer would give at least one share with the whole budget (a size only shrinks as the
+//! budget is spent); that check (the 60-bar range and a sizing) is made lazily, only as far
+//! down the ranking as the chunks reach. The opportunities seen are then exactly the head of
+//! the full list; a test checks that the orders equal those of one analysis over every symbol.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
