@@ -207,10 +207,12 @@ fn names(symbols: &[Symbol]) -> Value {
 /// symbol and a statement per group of symbols would decode the whole table once per group.
 /// Rows come in storage order, which is date order for each symbol unless older bars were
 /// added later; the caller orders them (`PreparedBuilder::finish`).
+/// `memory`: DuckDB's memory limit while the scan runs (see below), `None` for its default.
 pub fn backtest_batches(
     conn: &Connection,
     symbols: &[Symbol],
     to: NaiveDate,
+    memory: Option<&str>,
     mut each: impl FnMut(BarBatch) -> bool,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
@@ -219,11 +221,13 @@ pub fn backtest_batches(
     )?;
     // DuckDB keeps the blocks it read in its buffer pool (up to 80 % of the RAM by default):
     // for 500 symbols × 25 years that held ~75 MB beside the prepared columns at the end of
-    // the scan. A scan on two threads needs a few 256 KiB blocks at a time (4 MB was refused
-    // as out of memory, 8 MB was enough), so the pool is capped at four times that while it
-    // runs, with the threads fixed at two so that the need does not grow with the cores.
-    // DuckLens sets neither anywhere else, so both defaults are put back after.
-    conn.execute_batch("SET threads = 2; SET memory_limit = '32MB'")?;
+    // the scan. A scan on two threads needs a few 256 KiB blocks at a time, so the caller may
+    // cap the pool while it runs, with the threads fixed at two so that the need does not grow
+    // with the cores. DuckLens sets neither anywhere else, so both defaults are put back after.
+    if let Some(limit) = memory {
+        let limit = limit.replace('\'', "");
+        conn.execute_batch(&format!("SET threads = 2; SET memory_limit = '{limit}'"))?;
+    }
     let scanned = (|| -> Result<()> {
         for batch in stmt.stream_arrow(params![to, names(symbols)])? {
             if !each(BarBatch(batch?)) {
@@ -232,7 +236,9 @@ pub fn backtest_batches(
         }
         Ok(())
     })();
-    conn.execute_batch("RESET memory_limit; RESET threads")?;
+    if memory.is_some() {
+        conn.execute_batch("RESET memory_limit; RESET threads")?;
+    }
     scanned
 }
 

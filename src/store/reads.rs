@@ -80,9 +80,10 @@ impl Store {
         &self,
         symbols: &[Symbol],
         to: NaiveDate,
+        memory: Option<&str>,
         each: impl FnMut(BarBatch) -> bool,
     ) -> Result<()> {
-        super::backtest_batches(&self.conn, symbols, to, each)
+        super::backtest_batches(&self.conn, symbols, to, memory, each)
     }
 
     pub fn stored_swaps(&self, limit: usize) -> Result<Vec<StoredSwap>> {
