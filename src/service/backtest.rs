@@ -439,7 +439,7 @@ mod tests {
             .unwrap();
         let tiny =
             store.backtest_batches(&[sym("SPY"), sym("AAA")], day(299), Some("16KB"), |_| true);
-        let refused = format!("{:?}", tiny.err().expect("16 KB is too little for a scan"));
+        let refused = format!("{:?}", tiny.expect_err("16 KB is too little for a scan"));
         assert!(refused.contains("Out of Memory"), "{refused}");
         let (capped, _) =
             load_capped(&store, &sym("SPY"), &[sym("AAA")], day(0), day(299), "16KB").unwrap();
