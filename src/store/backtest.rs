@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use duckdb::arrow::array::Date32Array;
 use duckdb::arrow::record_batch::RecordBatch;
-use duckdb::types::Value;
 use duckdb::{params, Connection};
 
 use super::ledger_read::{date_at, down, Decimals, Texts};
@@ -183,7 +182,7 @@ pub fn backtest_bar_counts(
          WHERE date <= ? AND list_contains(?::VARCHAR[], symbol) GROUP BY symbol",
     )?;
     let mut counts = vec![0; symbols.len()];
-    let mut rows = stmt.query(params![to, names(symbols)])?;
+    let mut rows = stmt.query(params![to, super::symbol_list(symbols)])?;
     while let Some(row) = rows.next()? {
         let (symbol, count): (String, i64) = (row.get(0)?, row.get(1)?);
         if let Some(at) = index.find(&symbol, 0) {
@@ -191,15 +190,6 @@ pub fn backtest_bar_counts(
         }
     }
     Ok(counts)
-}
-
-fn names(symbols: &[Symbol]) -> Value {
-    Value::List(
-        symbols
-            .iter()
-            .map(|s| Value::Text(s.as_str().to_string()))
-            .collect(),
-    )
 }
 
 /// Every bar up to `to` of `symbols`, in one scan, as batches handed to `each` until it
@@ -229,7 +219,7 @@ pub fn backtest_batches(
         conn.execute_batch(&format!("SET threads = 2; SET memory_limit = '{limit}'"))?;
     }
     let scanned = (|| -> Result<()> {
-        for batch in stmt.stream_arrow(params![to, names(symbols)])? {
+        for batch in stmt.stream_arrow(params![to, super::symbol_list(symbols)])? {
             if !each(BarBatch(batch?)) {
                 break;
             }

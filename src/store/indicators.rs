@@ -106,12 +106,7 @@ pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<
         })
         .collect();
     tracing::debug!(elapsed = ?t.elapsed(), "import: computed");
-    let names = duckdb::types::Value::List(
-        symbols
-            .iter()
-            .map(|s| duckdb::types::Value::Text(s.as_str().to_string()))
-            .collect(),
-    );
+    let names = super::symbol_list(symbols);
     conn.execute(
         "DELETE FROM indicators WHERE symbol IN (SELECT unnest(?::VARCHAR[]))",
         [names],

@@ -9,7 +9,6 @@ use duckdb::arrow::array::{
 use duckdb::arrow::compute::cast;
 use duckdb::arrow::datatypes::DataType;
 use duckdb::arrow::record_batch::RecordBatch;
-use duckdb::types::Value;
 use duckdb::{params, Connection};
 use rust_decimal::Decimal;
 
@@ -153,12 +152,7 @@ pub fn transactions(conn: &Connection) -> Result<Vec<Transaction>> {
 /// Raw closes up to `to` of every symbol the ledger names, plus `extra` (the benchmark, so
 /// its sessions count as days), in one read.
 pub fn ledger_closes(conn: &Connection, to: NaiveDate, extra: &[Symbol]) -> Result<PriceHistory> {
-    let extra = Value::List(
-        extra
-            .iter()
-            .map(|s| Value::Text(s.as_str().to_string()))
-            .collect(),
-    );
+    let extra = super::symbol_list(extra);
     let mut stmt = conn.prepare_cached(
         "SELECT symbol, date, close FROM prices
          WHERE date <= ? AND (symbol IN (SELECT DISTINCT symbol FROM transactions

@@ -225,12 +225,7 @@ impl<'a> Wanted<'a> {
 
     /// The symbols as one bound `VARCHAR[]` parameter.
     fn as_param(&self) -> Value {
-        Value::List(
-            self.symbols
-                .iter()
-                .map(|s| Value::Text(s.as_str().to_string()))
-                .collect(),
-        )
+        super::symbol_list(self.symbols.iter().copied())
     }
 }
 

@@ -276,6 +276,19 @@ const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 const BUSY_POLL: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Runs `open` again while another process holds the file, for up to [`BUSY_WAIT`].
+/// Symbols as one bound `VARCHAR[]` parameter (`list_contains(?::VARCHAR[], symbol)`).
+fn symbol_list<'a>(
+    symbols: impl IntoIterator<Item = &'a crate::domain::symbol::Symbol>,
+) -> duckdb::types::Value {
+    use duckdb::types::Value;
+    Value::List(
+        symbols
+            .into_iter()
+            .map(|s| Value::Text(s.as_str().to_string()))
+            .collect(),
+    )
+}
+
 fn retry_while_busy<T>(mut open: impl FnMut() -> Result<T>) -> Result<T> {
     let started = std::time::Instant::now();
     loop {
