@@ -89,25 +89,34 @@ fn upgrading_through_migrations_7_and_8_keeps_every_figure() {
     }
 }
 
+/// Writes `text` as `file` and imports it into `db`: the command's output.
+fn import(db: &Path, file: &Path, text: &str) -> std::process::Output {
+    std::fs::write(file, text).unwrap();
+    let dir = db.parent().unwrap();
+    run_at(dir, db, &["import", "prices", file.to_str().unwrap()])
+}
+
+/// The import's failure message (stdout and stderr together); it must have failed.
+fn refusal(out: &std::process::Output) -> String {
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(out)
+}
+
+fn stored(db: &Path, symbol: &str) -> Vec<ducklens::domain::bar::Bar> {
+    let store = Store::open(db).unwrap();
+    store.bars(&Symbol::parse(symbol).unwrap()).unwrap()
+}
+
 #[test]
 fn a_six_decimal_vendor_price_round_trips_exactly_and_a_seventh_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.duckdb");
     // AAPL's 2021-08-02 row as the vendor sent it (the reference data's 6-decimal kind).
     let file = dir.path().join("AAPL.csv");
-    std::fs::write(
-        &file,
-        "date,open,high,low,close,adj_close,volume\n\
-         2021-08-02,146.360001,146.949997,145.250000,145.520004,145.306221180347,62880000\n",
-    )
-    .unwrap();
-    ok(&run_at(
-        dir.path(),
-        &db,
-        &["import", "prices", file.to_str().unwrap()],
-    ));
-    let store = Store::open(&db).unwrap();
-    let bars = store.bars(&Symbol::parse("AAPL").unwrap()).unwrap();
+    const HEADER_AND_0802: &str = "date,open,high,low,close,adj_close,volume\n\
+         2021-08-02,146.360001,146.949997,145.250000,145.520004,145.306221180347,62880000\n";
+    ok(&import(&db, &file, HEADER_AND_0802));
+    let bars = stored(&db, "AAPL");
     assert_eq!(bars.len(), 1);
     let bar = &bars[0];
     assert_eq!(bar.date, NaiveDate::from_ymd_opt(2021, 8, 2).unwrap());
@@ -117,30 +126,22 @@ fn a_six_decimal_vendor_price_round_trips_exactly_and_a_seventh_is_refused() {
     assert_eq!(bar.low, Some(dec!(145.25)));
     assert_eq!(bar.close, dec!(145.520004));
     assert_eq!(bar.adj_close, Some(dec!(145.306221180347)));
-    drop(store);
 
     // One more decimal than stored: the file is refused on its line and column, and
     // nothing of it is written (the stored bar is unchanged, no bar for 08-03).
-    std::fs::write(
-        &file,
-        "date,open,high,low,close,adj_close,volume\n\
-         2021-08-02,146.360001,146.949997,145.250000,145.520004,145.306221180347,62880000\n\
-         2021-08-03,145.8100001,148.039993,145.179993,147.360001,147.141,64786600\n",
-    )
-    .unwrap();
-    let out = run_at(
-        dir.path(),
+    let out = import(
         &db,
-        &["import", "prices", file.to_str().unwrap()],
+        &file,
+        &format!(
+            "{HEADER_AND_0802}2021-08-03,145.8100001,148.039993,145.179993,147.360001,147.141,64786600\n"
+        ),
     );
-    assert!(!out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out);
+    let text = refusal(&out);
     assert!(
         text.contains("AAPL.csv:3: column open: 145.8100001 has 7 decimals"),
         "{text}"
     );
-    let store = Store::open(&db).unwrap();
-    let bars = store.bars(&Symbol::parse("AAPL").unwrap()).unwrap();
+    let bars = stored(&db, "AAPL");
     assert_eq!(bars.len(), 1);
     assert_eq!(bars[0].open, Some(dec!(146.360001)));
 }
@@ -151,42 +152,24 @@ fn a_price_of_a_trillion_or_more_is_refused_on_its_line_and_the_largest_kept_is_
     let db = dir.path().join("p.duckdb");
     let file = dir.path().join("BIG.csv");
     // 999,999,999,999.999999 is the largest price the columns keep; it goes in and out exact.
-    std::fs::write(
-        &file,
-        "date,open,high,low,close,adj_close,volume\n\
-         2021-08-02,999999999999.999999,999999999999.999999,999999999999.5,999999999999.75,999999999999.75,10\n",
-    )
-    .unwrap();
-    ok(&run_at(
-        dir.path(),
-        &db,
-        &["import", "prices", file.to_str().unwrap()],
-    ));
-    {
-        let store = Store::open(&db).unwrap();
-        let bars = store.bars(&Symbol::parse("BIG").unwrap()).unwrap();
-        assert_eq!(bars[0].open, Some(dec!(999999999999.999999)));
-        assert_eq!(bars[0].close, dec!(999999999999.75));
-    }
+    const HEADER_AND_0802: &str = "date,open,high,low,close,adj_close,volume\n\
+         2021-08-02,999999999999.999999,999999999999.999999,999999999999.5,999999999999.75,999999999999.75,10\n";
+    ok(&import(&db, &file, HEADER_AND_0802));
+    let bars = stored(&db, "BIG");
+    assert_eq!(bars[0].open, Some(dec!(999999999999.999999)));
+    assert_eq!(bars[0].close, dec!(999999999999.75));
     // One more integer digit on line 3: the file is refused there, and nothing of it is written.
-    std::fs::write(
-        &file,
-        "date,open,high,low,close,adj_close,volume\n\
-         2021-08-02,999999999999.999999,999999999999.999999,999999999999.5,999999999999.75,999999999999.75,10\n\
-         2021-08-03,1000000000000,1000000000000,999999999999,1000000000000,1000000000000,10\n",
-    )
-    .unwrap();
-    let out = run_at(
-        dir.path(),
+    let out = import(
         &db,
-        &["import", "prices", file.to_str().unwrap()],
+        &file,
+        &format!(
+            "{HEADER_AND_0802}2021-08-03,1000000000000,1000000000000,999999999999,1000000000000,1000000000000,10\n"
+        ),
     );
-    assert!(!out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out);
+    let text = refusal(&out);
     assert!(
         text.contains("BIG.csv:3: column close: 1000000000000 is 1,000,000,000,000 or more"),
         "{text}"
     );
-    let store = Store::open(&db).unwrap();
-    assert_eq!(store.bars(&Symbol::parse("BIG").unwrap()).unwrap().len(), 1);
+    assert_eq!(stored(&db, "BIG").len(), 1);
 }
