@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
         universe,
         params,
         left_out,
-    } = prepare(ctx, &store, &plan(&args)?)?;
+    } = prepare(ctx, &store, &plan(&args)?, args.sweep)?;
     for s in left_out {
         eprintln!(
             "note: {s} has no prices on or before {}; it is left out",

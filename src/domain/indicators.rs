@@ -768,6 +768,23 @@ struct Bars<'a> {
 /// # Panics
 /// If the four slices differ in length.
 pub fn compute_all(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> Vec<IndicatorRow> {
+    let mut rows = Vec::with_capacity(close.len());
+    for_each_row(high, low, close, volume, |_, row| rows.push(row));
+    rows
+}
+
+/// [`compute_all`]'s rows handed to `each` with their bar index, in order, without keeping
+/// them: a caller that needs a few rows (the backtest's decision days) keeps only those.
+///
+/// # Panics
+/// If the four slices differ in length.
+pub fn for_each_row(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    volume: &[f64],
+    mut each: impl FnMut(usize, IndicatorRow),
+) {
     assert_eq!(volume.len(), close.len(), "compute_all: one volume per bar");
     assert!(
         high.len() == close.len() && low.len() == close.len(),
@@ -781,10 +798,12 @@ pub fn compute_all(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> 
     };
     let mut state = AllIndicators::new();
     let warm_up = close.len().min(STEADY_FROM);
-    let mut rows = Vec::with_capacity(close.len());
-    rows.extend((0..warm_up).map(|i| state.push(&bars, i)));
-    rows.extend((warm_up..close.len()).map(|i| state.step(&bars, i)));
-    rows
+    for i in 0..warm_up {
+        each(i, state.push(&bars, i));
+    }
+    for i in warm_up..close.len() {
+        each(i, state.step(&bars, i));
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! bar, and the strategies with the user's parameter changes checked and applied.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use clap::Args;
@@ -13,7 +14,9 @@ use rayon::prelude::*;
 
 use crate::domain::backtest::Prepared as PreparedSymbol;
 use crate::domain::backtest::PreparedBuilder;
-use crate::domain::backtest::{Frequency, ParamOverrides, StrategyKind, StrategyParams, Universe};
+use crate::domain::backtest::{
+    decision_slots, Frequency, ParamOverrides, StrategyKind, StrategyParams, Universe,
+};
 use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
 use crate::store::{BarBatch, Store, SymbolIndex};
@@ -41,8 +44,9 @@ pub struct Prepared {
     pub left_out: Vec<Symbol>,
 }
 
-/// Reads and checks everything `plan` names; each problem is a user error saying what to do.
-pub fn prepare(ctx: &Context, store: &Store, plan: &BacktestPlan) -> Result<Prepared> {
+/// Reads and checks everything `plan` names, for its strategies or (`sweep`) for the sweep's
+/// grid; each problem is a user error saying what to do.
+pub fn prepare(ctx: &Context, store: &Store, plan: &BacktestPlan, sweep: bool) -> Result<Prepared> {
     let overrides = &plan.params;
     overrides
         .validate()
@@ -56,9 +60,12 @@ pub fn prepare(ctx: &Context, store: &Store, plan: &BacktestPlan) -> Result<Prep
     )?;
     let symbols = universe_symbols(store, plan)?;
     let (from, to) = range(ctx, store, plan, &benchmark)?;
-    let (universe, left_out) = load(store, &benchmark, &symbols, from, to)?;
+    let params = presets(ctx, plan, overrides);
+    let frequencies: Vec<Frequency> = params.iter().map(|p| p.frequency).collect();
+    let decides = (!sweep).then_some(frequencies.as_slice());
+    let (universe, left_out) = load(store, &benchmark, &symbols, from, to, decides)?;
     Ok(Prepared {
-        params: presets(ctx, plan, overrides),
+        params,
         universe,
         left_out,
     })
@@ -165,8 +172,9 @@ fn load(
     symbols: &[Symbol],
     from: NaiveDate,
     to: NaiveDate,
+    decides: Option<&[Frequency]>,
 ) -> Result<(Universe, Vec<Symbol>)> {
-    load_capped(store, benchmark, symbols, from, to, SCAN_MEMORY)
+    load_capped(store, benchmark, symbols, (from, to), decides, SCAN_MEMORY)
 }
 
 /// `load` with DuckDB's memory capped at `cap` during the scan.
@@ -174,8 +182,8 @@ fn load_capped(
     store: &Store,
     benchmark: &Symbol,
     symbols: &[Symbol],
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    decides: Option<&[Frequency]>,
     cap: &str,
 ) -> Result<(Universe, Vec<Symbol>)> {
     let mut all = vec![benchmark.clone()];
@@ -198,11 +206,16 @@ fn load_capped(
         .benchmark();
     let days = Universe::trading_days_of(benchmark, bench.dates(), from, to)
         .map_err(|e| user_error(e.to_string()))?;
-    let bench = bench.finish(&days);
+    // The indicators are kept on the days the strategies can decide on (`decision_slots`).
+    let slots = Arc::new(decision_slots(&days, decides));
+    let bench = bench.finish(&days, &slots);
     let (found, missing): (Vec<PreparedBuilder>, Vec<PreparedBuilder>) =
         builders.partition(|b| !b.dates().is_empty());
     let left_out = missing.iter().map(|b| b.symbol().clone()).collect();
-    let prepared: Vec<PreparedSymbol> = found.into_par_iter().map(|b| b.finish(&days)).collect();
+    let prepared: Vec<PreparedSymbol> = found
+        .into_par_iter()
+        .map(|b| b.finish(&days, &slots))
+        .collect();
     Ok((Universe::assemble(days, bench, prepared), left_out))
 }
 
@@ -397,6 +410,7 @@ mod tests {
             &[sym("AAA"), sym("BBB")],
             day(10),
             day(39),
+            None,
         )
         .unwrap();
         assert_eq!(left_out, vec![sym("BBB")]);
@@ -441,11 +455,67 @@ mod tests {
             store.backtest_batches(&[sym("SPY"), sym("AAA")], day(299), Some("16KB"), |_| true);
         let refused = format!("{:?}", tiny.expect_err("16 KB is too little for a scan"));
         assert!(refused.contains("Out of Memory"), "{refused}");
+        let range = (day(0), day(299));
         let (capped, _) =
-            load_capped(&store, &sym("SPY"), &[sym("AAA")], day(0), day(299), "16KB").unwrap();
-        let (plain, _) = load(&store, &sym("SPY"), &[sym("AAA")], day(0), day(299)).unwrap();
+            load_capped(&store, &sym("SPY"), &[sym("AAA")], range, None, "16KB").unwrap();
+        let (plain, _) = load(&store, &sym("SPY"), &[sym("AAA")], day(0), day(299), None).unwrap();
         assert_eq!(capped.days, plain.days);
         assert_eq!(capped.symbols[0].closes, plain.symbols[0].closes);
         assert_eq!(capped.symbols[0].len(), 300);
+    }
+
+    /// The monthly strategy's universe keeps the indicators of its decision days only (the
+    /// first day and each month's first): those are the very values of a universe that keeps
+    /// every day's, and a day that keeps none gets the same values computed again.
+    #[test]
+    fn indicators_kept_for_the_decision_days_are_those_of_every_day() {
+        let mut store = Store::open_in_memory().unwrap();
+        let day = |d: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(d);
+        let wavy = |base: Decimal, step: i64| -> Vec<Bar> {
+            (0..300)
+                .map(|d| bar(day(d), base + Decimal::from((d * step) % 13), None))
+                .collect()
+        };
+        store
+            .in_transaction(|tx| {
+                crate::store::upsert_bars(tx, &sym("SPY"), &wavy(dec!(400.25), 5), "test")?;
+                crate::store::upsert_bars(tx, &sym("AAA"), &wavy(dec!(50.5), 7), "test")?;
+                Ok(())
+            })
+            .unwrap();
+        let load_for = |decides: Option<&[Frequency]>| {
+            load(
+                &store,
+                &sym("SPY"),
+                &[sym("AAA")],
+                day(0),
+                day(299),
+                decides,
+            )
+            .unwrap()
+            .0
+        };
+        let every = load_for(None);
+        let monthly = load_for(Some(&[Frequency::CalendarMonth]));
+        // 1 January 2026 … 27 October 2026: the first day and 1 February … 1 October.
+        let kept: Vec<usize> = (0..300)
+            .filter(|&i| monthly.symbols[0].keeps_indicators_on(i))
+            .collect();
+        assert_eq!(kept, [0, 31, 59, 90, 120, 151, 181, 212, 243, 273]);
+        assert!((0..300).all(|i| every.benchmark.keeps_indicators_on(i)));
+        for i in 0..300 {
+            for (a, b) in [
+                (&every.benchmark, &monthly.benchmark),
+                (&every.symbols[0], &monthly.symbols[0]),
+            ] {
+                let (a, b) = (a.indicators_on(i), b.indicators_on(i));
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "day {i}");
+            }
+        }
+        // Warmed up (SMA 50, MACD, RSI) from the 50th bar on, kept or not.
+        let row = monthly.symbols[0].indicators_on(299);
+        assert!(row.sma_50.is_some() && row.macd_hist.is_some() && row.rsi_14.is_some());
+        assert!(monthly.benchmark.indicators_on(299).sma_200.is_some());
+        assert_eq!(monthly.symbols[0].indicators_on(299).sma_200, None);
     }
 }

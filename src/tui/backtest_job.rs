@@ -53,7 +53,7 @@ pub fn run(
 ) -> Result<Option<BacktestOutcome>> {
     let Prepared {
         universe, params, ..
-    } = store.with(|s| prepare(ctx, s, &request.plan))?;
+    } = store.with(|s| prepare(ctx, s, &request.plan, request.sweep))?;
     let _ = events.send(Event::Accepted { job });
     let rules = ctx.config.analysis_rules();
     let backtest = &ctx.config.backtest;

@@ -2,13 +2,14 @@
 //! the whole prices table hands each row to its symbol's builder, which adjusts it at once
 //! (`adjust`) so that no raw bar is kept.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::adjust::{normalized, to_f64, Factor};
-use super::columns::{DecimalColumn, IndicatorColumns};
+use super::columns::{DaySlots, DecimalColumn, IndicatorColumns};
 use super::universe::Prepared;
 use crate::domain::bar::Bar;
-use crate::domain::indicators::compute_all;
 use crate::domain::symbol::Symbol;
 
 /// One symbol's bars as they arrive (in any order, from one scan of the whole table),
@@ -37,6 +38,8 @@ impl PreparedBuilder {
                 low: DecimalColumn::default(),
                 close: DecimalColumn::default(),
                 indicators: IndicatorColumns::default(),
+                slots: Arc::new(DaySlots::every(0)),
+                indicator_closes: Vec::new(),
                 at_day: Vec::new(),
             },
             to,
@@ -105,9 +108,10 @@ impl PreparedBuilder {
         p.close.push(Some(adjusted_close));
     }
 
-    /// The bars in date order, their indicators over the whole history, and for each of
-    /// `days` the last bar on or before it.
-    pub fn finish(self, days: &[NaiveDate]) -> Prepared {
+    /// The bars in date order, for each of `days` the last bar on or before it, and the
+    /// indicators over the whole history, kept on the days of `slots` (made for `days`).
+    pub fn finish(self, days: &[NaiveDate], slots: &Arc<DaySlots>) -> Prepared {
+        assert_eq!(slots.days(), days.len(), "one slot entry per trading day");
         let PreparedBuilder {
             mut p,
             mut indicator_closes,
@@ -129,16 +133,9 @@ impl PreparedBuilder {
             for (k, _) in &mut indicator_closes {
                 *k = at[*k];
             }
+            indicator_closes.sort_unstable_by_key(|&(k, _)| k);
         }
         let n = p.len();
-        let mut c = p.closes.clone();
-        for (k, close) in indicator_closes {
-            c[k] = close;
-        }
-        // The five indicators kept read the close only (ATR reads high and low, the volume
-        // ratio the volume; neither is kept), so the close stands in for the other columns.
-        p.indicators = IndicatorColumns::from_rows(&compute_all(&c, &c, &c, &c), long_sma);
-        drop(c);
         p.at_day.reserve_exact(days.len());
         let mut next = 0;
         for day in days {
@@ -148,6 +145,17 @@ impl PreparedBuilder {
             p.at_day
                 .push(next.checked_sub(1).map_or(u32::MAX, |k| k as u32));
         }
+        p.indicators = if indicator_closes.is_empty() {
+            IndicatorColumns::on_days(&p.closes, &p.at_day, slots, long_sma)
+        } else {
+            let mut c = p.closes.clone();
+            for &(k, close) in &indicator_closes {
+                c[k] = close;
+            }
+            IndicatorColumns::on_days(&c, &p.at_day, slots, long_sma)
+        };
+        p.slots = Arc::clone(slots);
+        p.indicator_closes = indicator_closes;
         p.dates.shrink_to_fit();
         p.closes.shrink_to_fit();
         p

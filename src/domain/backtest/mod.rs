@@ -57,11 +57,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use builder::PreparedBuilder;
+pub use columns::DaySlots;
 pub use engine::{run_strategy, BacktestRun, EquityPoint, Order};
 pub use ledger::{Side, Trade};
 pub use metrics::{Metrics, TradeStats};
 pub use overrides::{InvalidParam, ParamOverrides};
-pub use strategy::{Costs, Frequency, StrategyKind, StrategyParams};
+pub use strategy::{decision_slots, Costs, Frequency, StrategyKind, StrategyParams};
 pub use sweep::{rank, run_sweep, SweepGrid, SweepPoint};
 pub use universe::{BacktestError, Prepared, Universe};
 pub use verdict::{verdict, Criterion, Outcome, Verdict};

@@ -36,11 +36,11 @@ use crate::domain::signal::{signal_strength, SignalInputs};
 use crate::domain::sizer::pct_of;
 use crate::domain::symbol::Symbol;
 
-/// The strength the analyzer would give bar `k` of `p`.
-fn strength_at(p: &Prepared, k: usize, rules: &AnalysisRules) -> (f64, IndicatorRow) {
+/// The strength the analyzer would give bar `k` of `p`, trading day `i`'s last.
+fn strength_at(p: &Prepared, i: usize, k: usize, rules: &AnalysisRules) -> (f64, IndicatorRow) {
     let days = rules.general.lookback_days;
     let lookback = lookback_return_pct(&p.dates[..=k], &p.closes[..=k], k, days);
-    let row = p.indicators(k);
+    let row = p.indicators_on(i);
     let strength = signal_strength(&SignalInputs::from_row(&row, lookback), &rules.signal);
     (strength.score, row)
 }
@@ -130,7 +130,7 @@ impl Run<'_> {
             .candidates(i)
             .filter_map(|k| {
                 let p = &self.universe.symbols[k];
-                let (strength, _) = strength_at(p, p.at(i)?, rules);
+                let (strength, _) = strength_at(p, i, p.at(i)?, rules);
                 (strength >= rules.screens.opportunity_min_strength).then_some((strength, k))
             })
             .collect();
@@ -324,7 +324,7 @@ impl Buyable<'_> {
             self.checked += 1;
             let p = &run.universe.symbols[k];
             let Some(at) = p.at(i) else { continue };
-            let row = p.indicators(at);
+            let row = p.indicators_on(i);
             let entry = entry_at(p, at, strength, &row, rules);
             if ctx.quantity(&entry, &self.budget, Decimal::ZERO) > 0 {
                 self.found.push((strength, k));

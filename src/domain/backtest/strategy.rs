@@ -14,6 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::columns::DaySlots;
 use crate::domain::analyzer::AnalysisRules;
 use crate::domain::rules::BacktestRules;
 
@@ -51,6 +52,27 @@ impl Frequency {
             }
         }
     }
+}
+
+/// The trading days on which runs of these frequencies can decide (`None`: any frequency, as
+/// a sweep's), so that the indicators are kept for those days only: the first day, and each
+/// day `is_rebalance` names for the week's or month's first trading day. A margin call on
+/// such a day skips its decision and moves no later one; `Days` counts from the last decision,
+/// so a margin call can move every later one and any day can be a decision day. A decision on
+/// another day still gets its indicators, computed again (`Prepared::indicators_on`).
+pub fn decision_slots(days: &[NaiveDate], frequencies: Option<&[Frequency]>) -> DaySlots {
+    let Some(frequencies) = frequencies else {
+        return DaySlots::every(days.len());
+    };
+    if frequencies.iter().any(|f| matches!(f, Frequency::Days(_))) {
+        return DaySlots::every(days.len());
+    }
+    DaySlots::only(days.len(), |i| {
+        i == 0
+            || frequencies
+                .iter()
+                .any(|f| f.is_rebalance(days[i], Some(days[i - 1]), Some(days[i - 1])))
+    })
 }
 
 impl fmt::Display for Frequency {

@@ -271,7 +271,7 @@ fn the_window_gives_the_analysis_of_the_full_history() {
                     let k = p.at(i).unwrap();
                     let series = SymbolSeries {
                         bars: (0..=k).map(|j| p.bar(j)).collect(),
-                        indicators: (0..=k).map(|j| p.indicators(j)).collect(),
+                        indicators: (0..=k).map(|j| p.indicators_at_bar(j)).collect(),
                     };
                     (p.symbol.clone(), series)
                 })

@@ -1,19 +1,22 @@
 //! The data a backtest runs over, prepared once and shared by every strategy and sweep
-//! point: each symbol's adjusted bars, its indicators over its whole history, and for each
-//! trading day the index of its last bar on or before that day.
+//! point: each symbol's adjusted bars, its indicators on the days a strategy can decide on,
+//! and for each trading day the index of its last bar on or before that day.
 //!
-//! Indicators are computed once per symbol over the whole range. They are causal (an SMA,
-//! EMA, RSI or ATR at bar i reads bars ≤ i only), and the engine never hands the analyzer a
-//! bar after the decision day, so precomputing them leaks nothing.
+//! Indicators are computed once per symbol over the whole range and kept on the decision
+//! days ([`DaySlots`]); another day's are computed again from the closes. They are causal
+//! (an SMA, EMA, RSI or ATR at bar i reads bars ≤ i only), and the engine never hands the
+//! analyzer a bar after the decision day, so precomputing them leaks nothing.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::builder::PreparedBuilder;
-use super::columns::{DecimalColumn, IndicatorColumns};
+use super::columns::{DaySlots, DecimalColumn, IndicatorColumns};
 use crate::domain::bar::{Bar, PriceRange};
-use crate::domain::indicators::IndicatorRow;
+use crate::domain::indicators::{for_each_row, IndicatorRow};
 use crate::domain::symbol::Symbol;
 
 /// Why a backtest cannot run, in words the user can act on.
@@ -49,7 +52,11 @@ pub struct Prepared {
     pub(super) high: DecimalColumn,
     pub(super) low: DecimalColumn,
     pub(super) close: DecimalColumn,
+    /// On the days of `slots`, at each one's last bar.
     pub(super) indicators: IndicatorColumns,
+    pub(super) slots: Arc<DaySlots>,
+    /// Where the indicators' close differs from `closes` (see `PreparedBuilder::push`).
+    pub(super) indicator_closes: Vec<(usize, f64)>,
     /// Per trading day of the universe: the last bar on or before it (`u32::MAX`: none).
     pub(super) at_day: Vec<u32>,
 }
@@ -66,21 +73,34 @@ pub struct Universe {
 impl Prepared {
     /// Indicators from the adjusted closes (as the store computes them), kept with the
     /// adjusted bars. Bars after `to` are dropped: they are never needed.
+    /// The indicators are kept on every trading day.
     pub fn new(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
-        Self::from_builder(PreparedBuilder::new(symbol, to), bars, days)
+        let slots = Arc::new(DaySlots::every(days.len()));
+        Self::from_builder(PreparedBuilder::new(symbol, to), bars, days, &slots)
     }
 
     /// [`Prepared::new`] for the benchmark (it keeps the SMA 200).
     pub fn benchmark(symbol: Symbol, bars: Vec<Bar>, to: NaiveDate, days: &[NaiveDate]) -> Self {
-        Self::from_builder(PreparedBuilder::new(symbol, to).benchmark(), bars, days)
+        let slots = Arc::new(DaySlots::every(days.len()));
+        Self::from_builder(
+            PreparedBuilder::new(symbol, to).benchmark(),
+            bars,
+            days,
+            &slots,
+        )
     }
 
-    fn from_builder(mut builder: PreparedBuilder, bars: Vec<Bar>, days: &[NaiveDate]) -> Self {
+    fn from_builder(
+        mut builder: PreparedBuilder,
+        bars: Vec<Bar>,
+        days: &[NaiveDate],
+        slots: &Arc<DaySlots>,
+    ) -> Self {
         builder.reserve(bars.len());
         for bar in &bars {
             builder.push(bar);
         }
-        builder.finish(days)
+        builder.finish(days, slots)
     }
 
     /// Bars kept.
@@ -117,8 +137,38 @@ impl Prepared {
         self.close.get(k).unwrap_or_default()
     }
 
-    pub fn indicators(&self, k: usize) -> IndicatorRow {
-        self.indicators.row(k)
+    /// Whether trading day `i`'s indicators are kept (else `indicators_on` computes them).
+    pub fn keeps_indicators_on(&self, i: usize) -> bool {
+        self.slots.slot(i).is_some()
+    }
+
+    /// The indicators at trading day `i`'s last bar (all `None` without one).
+    pub fn indicators_on(&self, i: usize) -> IndicatorRow {
+        match (self.slots.slot(i), self.at(i)) {
+            (_, None) => IndicatorRow::default(),
+            (Some(s), Some(_)) => self.indicators.row(s),
+            (None, Some(k)) => self.indicators_at_bar(k),
+        }
+    }
+
+    /// The indicators kept at bar `k`, computed again from the closes (for a day that does
+    /// not keep them: the same computation, so the same values).
+    pub fn indicators_at_bar(&self, k: usize) -> IndicatorRow {
+        let mut c = self.closes[..=k].to_vec();
+        for &(j, close) in self.indicator_closes.iter().filter(|(j, _)| *j <= k) {
+            c[j] = close;
+        }
+        let mut last = IndicatorRow::default();
+        for_each_row(&c, &c, &c, &c, |_, row| last = row);
+        let long_sma = self.indicators.keeps_long_sma();
+        IndicatorRow {
+            sma_20: last.sma_20,
+            sma_50: last.sma_50,
+            sma_200: last.sma_200.filter(|_| long_sma),
+            macd_hist: last.macd_hist,
+            rsi_14: last.rsi_14,
+            ..IndicatorRow::default()
+        }
     }
 
     /// The fill price of trading day `i` (its open, else its close), only if a bar is dated
@@ -207,10 +257,8 @@ impl Prepared {
     /// Whether the indicators the signal strength reads (RSI, MACD histogram, SMA20/50)
     /// exist at trading day `i`: a symbol enters the universe only then.
     pub fn warmed_up(&self, i: usize) -> bool {
-        self.at(i).is_some_and(|k| {
-            let row = self.indicators.row(k);
-            row.sma_50.is_some() && row.macd_hist.is_some() && row.rsi_14.is_some()
-        })
+        let row = self.indicators_on(i);
+        row.sma_50.is_some() && row.macd_hist.is_some() && row.rsi_14.is_some()
     }
 }
 
@@ -225,11 +273,15 @@ impl Universe {
         to: NaiveDate,
     ) -> Result<Self, BacktestError> {
         let days = Self::trading_days(&benchmark, &benchmark_bars, from, to)?;
-        let benchmark = Prepared::benchmark(benchmark, benchmark_bars, to, &days);
+        let slots = Arc::new(DaySlots::every(days.len()));
+        let builder = PreparedBuilder::new(benchmark, to).benchmark();
+        let benchmark = Prepared::from_builder(builder, benchmark_bars, &days, &slots);
         let symbols = symbols
             .into_par_iter()
             .filter(|(s, _)| *s != benchmark.symbol)
-            .map(|(s, bars)| Prepared::new(s, bars, to, &days))
+            .map(|(s, bars)| {
+                Prepared::from_builder(PreparedBuilder::new(s, to), bars, &days, &slots)
+            })
             .collect();
         Ok(Self::assemble(days, benchmark, symbols))
     }

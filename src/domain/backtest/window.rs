@@ -41,7 +41,14 @@ pub struct Window {
     symbols: Vec<Cursor>,
 }
 
-fn advance(series: &mut SymbolSeries, source: &Prepared, cursor: &mut Cursor, last: usize) {
+/// Brings `series` up to bar `last`, trading day `i`'s.
+fn advance(
+    series: &mut SymbolSeries,
+    source: &Prepared,
+    cursor: &mut Cursor,
+    i: usize,
+    last: usize,
+) {
     if last + 1 < cursor.next {
         return;
     }
@@ -53,7 +60,7 @@ fn advance(series: &mut SymbolSeries, source: &Prepared, cursor: &mut Cursor, la
     // Only the last bar's indicators: the analysis reads no other (`SymbolSeries`), and 4
     // strategies × 500 symbols × 120 rows of 176 bytes were 40 MB.
     series.indicators.clear();
-    series.indicators.push(source.indicators(last));
+    series.indicators.push(source.indicators_on(i));
     cursor.next = last + 1;
     let len = series.bars.len();
     if len > 2 * cursor.keep {
@@ -88,7 +95,7 @@ impl Window {
         let b = &universe.benchmark;
         if let Some(last) = b.at(i) {
             let series = self.snapshot.series.entry(b.symbol.clone()).or_default();
-            advance(series, b, &mut self.benchmark, last);
+            advance(series, b, &mut self.benchmark, i, last);
         }
         for &k in wanted {
             let source = &universe.symbols[k];
@@ -103,7 +110,7 @@ impl Window {
                     .entry(source.symbol.clone())
                     .or_default(),
             };
-            advance(series, source, &mut self.symbols[k], last);
+            advance(series, source, &mut self.symbols[k], i, last);
         }
     }
 }
