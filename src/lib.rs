@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod logging;
+pub mod malloc;
 pub mod market;
 pub mod paths;
 pub mod report;

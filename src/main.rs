@@ -4,6 +4,8 @@ use clap::Parser;
 use ducklens::cli::{self, Cli};
 
 fn main() -> ExitCode {
+    // Before any thread starts (see `malloc`).
+    ducklens::malloc::cap_arenas();
     // color-eyre's hooks restore the terminal before reporting a panic or an error.
     let _ = color_eyre::install();
     // A mistyped command or flag is a user error (exit 1, as DESIGN §6 says), not clap's 2.
