@@ -143,11 +143,7 @@ fn write_batch(
     }
     let bars: Vec<_> = files.iter().map(|f| &f.bars).collect();
     let t = std::time::Instant::now();
-    let written = store.in_transaction(|tx| {
-        let bulk = store::upsert_files(tx, &bars, "csv")?;
-        store::recompute_indicators_of(tx, &bulk.changed)?;
-        Ok(bulk.counts)
-    });
+    let written = store.in_transaction(|tx| Ok(store::import_bars(tx, &bars, "csv")?.counts));
     tracing::debug!(elapsed = ?t.elapsed(), "import: tx");
     for (k, &i) in batch.iter().enumerate() {
         let report = &mut reports[i];

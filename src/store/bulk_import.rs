@@ -6,7 +6,7 @@
 //! The bars reach DuckDB as a temporary CSV file (`csv_load`): every digit as received, read
 //! straight into the DECIMAL columns' types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use std::io::Write;
 
@@ -127,6 +127,79 @@ pub fn upsert_files(
     Ok(BulkUpsert { counts, changed })
 }
 
+/// [`upsert_files`] and the indicators of every symbol whose bars changed, in the caller's
+/// transaction. A symbol with no stored bar before (every symbol of a first import) has for
+/// history exactly the file's bars, so its indicators are computed from those on another
+/// thread while DuckDB writes the bars, instead of being read back after (issue 18); the
+/// others' are recomputed from their stored bars as before. Returns the upsert's counts.
+pub fn import_bars(
+    conn: &Connection,
+    files: &[&BTreeMap<Symbol, Vec<Bar>>],
+    source: &str,
+) -> Result<BulkUpsert> {
+    let symbols: Vec<Symbol> = files.iter().flat_map(|f| f.keys().cloned()).collect();
+    let stored = symbols_with_bars(conn, &symbols)?;
+    let fresh: Vec<(Symbol, Vec<Bar>)> = files
+        .iter()
+        .flat_map(|f| f.iter())
+        .filter(|(symbol, _)| !stored.contains(*symbol))
+        .map(|(symbol, bars)| (symbol.clone(), bars.iter().map(as_stored).collect()))
+        .collect();
+    let (bulk, fresh_rows) = std::thread::scope(|scope| {
+        let rows = scope.spawn(|| super::indicators::rows_of(&fresh, false));
+        (upsert_files(conn, files, source), rows.join())
+    });
+    let bulk = bulk?;
+    let mut rows =
+        fresh_rows.map_err(|_| StoreError::Invalid("computing the indicators failed".into()))?;
+    let others: Vec<Symbol> = bulk
+        .changed
+        .iter()
+        .filter(|s| stored.contains(*s))
+        .cloned()
+        .collect();
+    if !others.is_empty() {
+        let histories = super::market::histories(conn, &others)?;
+        rows.extend(super::indicators::rows_of(&histories, true));
+    }
+    if !bulk.changed.is_empty() {
+        super::indicators::write_rows(conn, &bulk.changed, rows)?;
+    }
+    Ok(bulk)
+}
+
+/// Which of `symbols` have a stored bar.
+fn symbols_with_bars(conn: &Connection, symbols: &[Symbol]) -> Result<HashSet<Symbol>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT symbol FROM prices WHERE symbol IN (SELECT unnest(?::VARCHAR[]))",
+    )?;
+    let mut rows = stmt.query([super::symbol_list(symbols)])?;
+    let mut found = HashSet::new();
+    while let Some(r) = rows.next()? {
+        let raw: String = r.get(0)?;
+        found.insert(Symbol::parse(&raw).map_err(|e| StoreError::Invalid(e.to_string()))?);
+    }
+    Ok(found)
+}
+
+/// A parsed bar as the store gives it back: each price at its column's scale (the value is
+/// the same; `exact` refused any that would not be).
+fn as_stored(bar: &Bar) -> Bar {
+    let at = |v: Decimal, scale: u32| {
+        let mut v = v;
+        v.rescale(scale);
+        v
+    };
+    Bar {
+        open: bar.open.map(|v| at(v, PRICE_SCALE)),
+        high: bar.high.map(|v| at(v, PRICE_SCALE)),
+        low: bar.low.map(|v| at(v, PRICE_SCALE)),
+        close: at(bar.close, PRICE_SCALE),
+        adj_close: bar.adj_close.map(|v| at(v, ADJ_CLOSE_SCALE)),
+        ..*bar
+    }
+}
+
 /// Every bar of every file as CSV rows, formatted in parallel file by file.
 fn stage(files: &[&BTreeMap<Symbol, Vec<Bar>>]) -> Result<TempCsv> {
     use rayon::prelude::*;
@@ -187,5 +260,71 @@ mod tests {
         assert_eq!(exact(Some(dec!(80.00000000)), 6).unwrap(), Some(dec!(80)));
         assert_eq!(exact(None, 6).unwrap(), None);
         assert!(exact(Some(dec!(1.0000001)), 6).is_err());
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+    use crate::store::{indicators_since, recompute_indicators, upsert_bars, Store};
+    use chrono::{Duration, NaiveDate};
+
+    fn sym(s: &str) -> Symbol {
+        Symbol::parse(s).unwrap()
+    }
+
+    /// `n` bars from `first`, with a dividend's adjusted close of three decimals and prices
+    /// of one or two decimals (stored at six: the computation must see them as stored).
+    fn bars(first: i64, n: i64, base: i64) -> Vec<Bar> {
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        (first..first + n)
+            .map(|d| {
+                let close = Decimal::new(base * 10 + (d * 7) % 23, 1);
+                Bar {
+                    date: start + Duration::days(d),
+                    open: Some(close - Decimal::new(5, 2)),
+                    high: Some(close + Decimal::new(25, 2)),
+                    low: Some(close - Decimal::new(3, 1)),
+                    close,
+                    adj_close: Some((close * Decimal::new(987, 3)).round_dp(3)),
+                    volume: Some(10_000 + d * 3),
+                }
+            })
+            .collect()
+    }
+
+    /// A first import of one symbol (its indicators computed from the file's bars beside
+    /// the write) and more bars of a stored one (recomputed from the store) give the very
+    /// indicators a recomputation from the stored bars gives, bit for bit.
+    #[test]
+    fn indicators_of_new_and_stored_symbols_are_those_of_the_stored_bars() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .in_transaction(|tx| upsert_bars(tx, &sym("OLD"), &bars(0, 150, 40), "test"))
+            .unwrap();
+        let file: BTreeMap<Symbol, Vec<Bar>> = [
+            (sym("OLD"), bars(150, 120, 40)),
+            (sym("NEW"), bars(0, 260, 75)),
+        ]
+        .into_iter()
+        .collect();
+        let bulk = store
+            .in_transaction(|tx| import_bars(tx, &[&file], "csv"))
+            .unwrap();
+        assert_eq!(bulk.counts[0].inserted, 380);
+        assert_eq!(bulk.changed, vec![sym("NEW"), sym("OLD")]);
+        let stored = |store: &Store, s: &str| {
+            let rows = indicators_since(store.conn(), &sym(s), NaiveDate::MIN).unwrap();
+            rows.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>()
+        };
+        let imported = (stored(&store, "NEW"), stored(&store, "OLD"));
+        assert_eq!((imported.0.len(), imported.1.len()), (260, 270));
+        store
+            .in_transaction(|tx| {
+                recompute_indicators(tx, &sym("NEW"))?;
+                recompute_indicators(tx, &sym("OLD"))
+            })
+            .unwrap();
+        assert_eq!(imported, (stored(&store, "NEW"), stored(&store, "OLD")));
     }
 }

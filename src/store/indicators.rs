@@ -6,7 +6,7 @@ use std::io::Write;
 use duckdb::{params, Connection};
 
 use super::Result;
-use crate::domain::bar::AdjustedBar;
+use crate::domain::bar::{AdjustedBar, Bar};
 use crate::domain::indicators::{compute_all, IndicatorRow};
 use crate::domain::symbol::Symbol;
 
@@ -80,67 +80,92 @@ pub fn indicators_since(
 }
 
 /// Recomputes every indicator of each of `symbols` from its stored bars, in the caller's
-/// transaction: one read of their bars, the math in parallel, one delete and one Appender
-/// for all (issue 18: per-symbol statements cost more than the math). The rows are the ones
+/// transaction: one read of their bars, the math in parallel, one delete and one load for
+/// all (issue 18: per-symbol statements cost more than the math). The rows are the ones
 /// [`recompute_indicators`] writes symbol by symbol. Returns the number of rows written.
 pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<usize> {
-    use rayon::prelude::*;
     if symbols.is_empty() {
         return Ok(0);
     }
     let t = std::time::Instant::now();
     let histories = super::market::histories(conn, symbols)?;
     tracing::debug!(elapsed = ?t.elapsed(), "import: histories");
-    let computed: Vec<(&Symbol, Vec<AdjustedBar>, Vec<IndicatorRow>)> = histories
-        .par_iter()
-        .map(|(symbol, bars)| {
-            let adjusted: Vec<AdjustedBar> = bars.iter().map(|b| b.adjusted()).collect();
-            let column = |f: fn(&AdjustedBar) -> f64| adjusted.iter().map(f).collect::<Vec<f64>>();
-            let rows = compute_all(
-                &column(|b| b.high),
-                &column(|b| b.low),
-                &column(|b| b.close),
-                &column(|b| b.volume),
-            );
-            (symbol, adjusted, rows)
-        })
-        .collect();
-    tracing::debug!(elapsed = ?t.elapsed(), "import: computed");
+    write_rows(conn, symbols, rows_of(&histories, true))
+}
+
+/// The indicator rows of whole histories as CSV text, one part per symbol, computed and
+/// formatted in parallel (no database involved, so the import computes those of symbols new
+/// to the store while DuckDB writes their bars: `bulk_import::import_bars`).
+pub(super) struct Rows {
+    parts: Vec<Vec<u8>>,
+    count: usize,
+}
+
+impl Rows {
+    pub(super) fn extend(&mut self, other: Rows) {
+        self.parts.extend(other.parts);
+        self.count += other.count;
+    }
+}
+
+/// `histories`: each symbol's bars as stored (in date order, each value at its column's
+/// scale, as the store reads them back: the adjustment's `Decimal` products depend on it).
+/// `parallel`: on rayon's pool, else on the calling thread alone (beside DuckDB's work, whose
+/// staging needs the pool).
+pub(super) fn rows_of(histories: &[(Symbol, Vec<Bar>)], parallel: bool) -> Rows {
+    use rayon::prelude::*;
+    let one = |(symbol, bars): &(Symbol, Vec<Bar>)| {
+        let adjusted: Vec<AdjustedBar> = bars.iter().map(|b| b.adjusted()).collect();
+        let column = |f: fn(&AdjustedBar) -> f64| adjusted.iter().map(f).collect::<Vec<f64>>();
+        let rows = compute_all(
+            &column(|b| b.high),
+            &column(|b| b.low),
+            &column(|b| b.close),
+            &column(|b| b.volume),
+        );
+        let mut out = Vec::with_capacity(160 * rows.len());
+        for (bar, r) in adjusted.iter().zip(&rows) {
+            let _ = write!(out, "{symbol},{}", bar.date);
+            for v in [
+                r.sma_20,
+                r.sma_50,
+                r.sma_200,
+                r.ema_12,
+                r.ema_26,
+                r.macd,
+                r.macd_signal,
+                r.macd_hist,
+                r.rsi_14,
+                r.volume_ratio,
+                r.atr_14,
+            ] {
+                out.push(b',');
+                super::csv_load::double(&mut out, v);
+            }
+            out.push(b'\n');
+        }
+        (out, rows.len())
+    };
+    let parts: Vec<(Vec<u8>, usize)> = if parallel {
+        histories.par_iter().map(one).collect()
+    } else {
+        histories.iter().map(one).collect()
+    };
+    Rows {
+        count: parts.iter().map(|(_, n)| n).sum(),
+        parts: parts.into_iter().map(|(p, _)| p).collect(),
+    }
+}
+
+/// Replaces the indicators of `symbols` with `rows` (theirs), in one delete and one load.
+pub(super) fn write_rows(conn: &Connection, symbols: &[Symbol], rows: Rows) -> Result<usize> {
+    let t = std::time::Instant::now();
     let names = super::symbol_list(symbols);
     conn.execute(
         "DELETE FROM indicators WHERE symbol IN (SELECT unnest(?::VARCHAR[]))",
         [names],
     )?;
-    // One CSV part per symbol, formatted in parallel, loaded by DuckDB in one statement.
-    let parts: Vec<Vec<u8>> = computed
-        .par_iter()
-        .map(|(symbol, adjusted, rows)| {
-            let mut out = Vec::with_capacity(160 * rows.len());
-            for (bar, r) in adjusted.iter().zip(rows) {
-                let _ = write!(out, "{symbol},{}", bar.date);
-                for v in [
-                    r.sma_20,
-                    r.sma_50,
-                    r.sma_200,
-                    r.ema_12,
-                    r.ema_26,
-                    r.macd,
-                    r.macd_signal,
-                    r.macd_hist,
-                    r.rsi_14,
-                    r.volume_ratio,
-                    r.atr_14,
-                ] {
-                    out.push(b',');
-                    super::csv_load::double(&mut out, v);
-                }
-                out.push(b'\n');
-            }
-            out
-        })
-        .collect();
-    let written = computed.iter().map(|(_, _, rows)| rows.len()).sum();
-    let csv = super::csv_load::TempCsv::write(&parts)?;
+    let csv = super::csv_load::TempCsv::write(&rows.parts)?;
     let columns = "'symbol': 'VARCHAR', 'date': 'DATE', 'sma_20': 'DOUBLE', 'sma_50': 'DOUBLE',
         'sma_200': 'DOUBLE', 'ema_12': 'DOUBLE', 'ema_26': 'DOUBLE', 'macd': 'DOUBLE',
         'macd_signal': 'DOUBLE', 'macd_hist': 'DOUBLE', 'rsi_14': 'DOUBLE',
@@ -155,5 +180,5 @@ pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<
         [csv.path()?],
     )?;
     tracing::debug!(elapsed = ?t.elapsed(), "import: ind written");
-    Ok(written)
+    Ok(rows.count)
 }

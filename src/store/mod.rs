@@ -33,7 +33,7 @@ pub use backtest::{
     backtest_bar_counts, backtest_batches, backtest_run_count, save_backtest_report,
     save_backtest_run, BarBatch, SymbolIndex,
 };
-pub use bulk_import::{upsert_files, BulkUpsert};
+pub use bulk_import::{import_bars, upsert_files, BulkUpsert};
 pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};
 pub use indicators::{indicators_since, recompute_indicators, recompute_indicators_of};
 pub use journal::{
