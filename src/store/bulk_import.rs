@@ -145,9 +145,17 @@ pub fn import_bars(
         .filter(|(symbol, _)| !stored.contains(*symbol))
         .map(|(symbol, bars)| (symbol.clone(), bars.iter().map(as_stored).collect()))
         .collect();
+    // Nothing stored to compare with: every bar is new (`insert_new_symbols`).
+    let write = || {
+        if stored.is_empty() {
+            insert_new_symbols(conn, files, source)
+        } else {
+            upsert_files(conn, files, source)
+        }
+    };
     let (bulk, fresh_rows) = std::thread::scope(|scope| {
         let rows = scope.spawn(|| super::indicators::rows_of(&fresh, false));
-        (upsert_files(conn, files, source), rows.join())
+        (write(), rows.join())
     });
     let bulk = bulk?;
     let mut rows =
@@ -166,6 +174,52 @@ pub fn import_bars(
         super::indicators::write_rows(conn, &bulk.changed, rows)?;
     }
     Ok(bulk)
+}
+
+/// [`upsert_files`] for files none of whose symbols has a stored bar: every bar is new, so
+/// the bars go straight from the staged file into `prices` (in date order, as `INSERT_NEW`)
+/// without the comparison with the stored ones, and the counts are the files' own. Final
+/// bars replace the provisional bars of their symbol up to their newest date, as
+/// `DROP_PROVISIONAL` does.
+fn insert_new_symbols(
+    conn: &Connection,
+    files: &[&BTreeMap<Symbol, Vec<Bar>>],
+    source: &str,
+) -> Result<BulkUpsert> {
+    let staged = stage(files)?;
+    conn.execute(
+        &format!(
+            "INSERT INTO prices
+             SELECT symbol, date, open, high, low, close, adj_close, volume, ?
+             FROM {} ORDER BY date, symbol",
+            csv_load::read_csv_sql(STAGED_COLUMNS)
+        ),
+        [source, staged.path()?],
+    )?;
+    drop(staged);
+    let mut changed: Vec<Symbol> = files
+        .iter()
+        .flat_map(|f| f.iter())
+        .filter(|(_, bars)| !bars.is_empty())
+        .map(|(symbol, _)| symbol.clone())
+        .collect();
+    changed.sort();
+    conn.execute(
+        "DELETE FROM provisional_bars
+         WHERE symbol IN (SELECT unnest(?::VARCHAR[]))
+           AND date <= (SELECT max(p.date) FROM prices p
+                        WHERE p.symbol = provisional_bars.symbol)",
+        [super::symbol_list(&changed)],
+    )?;
+    let counts = files
+        .iter()
+        .map(|f| UpsertCounts {
+            inserted: f.values().map(Vec::len).sum(),
+            updated: 0,
+            unchanged: 0,
+        })
+        .collect();
+    Ok(BulkUpsert { counts, changed })
 }
 
 /// Which of `symbols` have a stored bar.
@@ -264,67 +318,5 @@ mod tests {
 }
 
 #[cfg(test)]
-mod import_tests {
-    use super::*;
-    use crate::store::{indicators_since, recompute_indicators, upsert_bars, Store};
-    use chrono::{Duration, NaiveDate};
-
-    fn sym(s: &str) -> Symbol {
-        Symbol::parse(s).unwrap()
-    }
-
-    /// `n` bars from `first`, with a dividend's adjusted close of three decimals and prices
-    /// of one or two decimals (stored at six: the computation must see them as stored).
-    fn bars(first: i64, n: i64, base: i64) -> Vec<Bar> {
-        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        (first..first + n)
-            .map(|d| {
-                let close = Decimal::new(base * 10 + (d * 7) % 23, 1);
-                Bar {
-                    date: start + Duration::days(d),
-                    open: Some(close - Decimal::new(5, 2)),
-                    high: Some(close + Decimal::new(25, 2)),
-                    low: Some(close - Decimal::new(3, 1)),
-                    close,
-                    adj_close: Some((close * Decimal::new(987, 3)).round_dp(3)),
-                    volume: Some(10_000 + d * 3),
-                }
-            })
-            .collect()
-    }
-
-    /// A first import of one symbol (its indicators computed from the file's bars beside
-    /// the write) and more bars of a stored one (recomputed from the store) give the very
-    /// indicators a recomputation from the stored bars gives, bit for bit.
-    #[test]
-    fn indicators_of_new_and_stored_symbols_are_those_of_the_stored_bars() {
-        let mut store = Store::open_in_memory().unwrap();
-        store
-            .in_transaction(|tx| upsert_bars(tx, &sym("OLD"), &bars(0, 150, 40), "test"))
-            .unwrap();
-        let file: BTreeMap<Symbol, Vec<Bar>> = [
-            (sym("OLD"), bars(150, 120, 40)),
-            (sym("NEW"), bars(0, 260, 75)),
-        ]
-        .into_iter()
-        .collect();
-        let bulk = store
-            .in_transaction(|tx| import_bars(tx, &[&file], "csv"))
-            .unwrap();
-        assert_eq!(bulk.counts[0].inserted, 380);
-        assert_eq!(bulk.changed, vec![sym("NEW"), sym("OLD")]);
-        let stored = |store: &Store, s: &str| {
-            let rows = indicators_since(store.conn(), &sym(s), NaiveDate::MIN).unwrap();
-            rows.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>()
-        };
-        let imported = (stored(&store, "NEW"), stored(&store, "OLD"));
-        assert_eq!((imported.0.len(), imported.1.len()), (260, 270));
-        store
-            .in_transaction(|tx| {
-                recompute_indicators(tx, &sym("NEW"))?;
-                recompute_indicators(tx, &sym("OLD"))
-            })
-            .unwrap();
-        assert_eq!(imported, (stored(&store, "NEW"), stored(&store, "OLD")));
-    }
-}
+#[path = "bulk_import_tests.rs"]
+mod import_tests;
