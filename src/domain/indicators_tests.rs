@@ -854,3 +854,29 @@ proptest! {
         prop_assert_eq!(&prefix[..], &rows[..half]);
     }
 }
+
+/// `for_each_row` (the backtest's, which keeps a few rows) hands over `compute_all`'s rows,
+/// every field, in order, through the warm-up and after it, a bad print included.
+#[test]
+fn for_each_row_gives_compute_alls_rows() {
+    let close: Vec<f64> = (0..700)
+        .map(|i| {
+            if i == 400 {
+                1e12
+            } else {
+                40.0 + (i as f64 * 0.21).sin() * 6.0
+            }
+        })
+        .collect();
+    let high: Vec<f64> = close.iter().map(|c| c + 0.7).collect();
+    let low: Vec<f64> = close.iter().map(|c| c - 0.9).collect();
+    let volume: Vec<f64> = (0..700).map(|i| 1_000.0 + (i % 17) as f64 * 50.0).collect();
+    let all = compute_all(&high, &low, &close, &volume);
+    let mut seen = Vec::new();
+    for_each_row(&high, &low, &close, &volume, |k, row| seen.push((k, row)));
+    assert_eq!(seen.len(), all.len());
+    for (k, (at, row)) in seen.iter().enumerate() {
+        assert_eq!(*at, k);
+        assert_eq!(format!("{row:?}"), format!("{:?}", all[k]), "bar {k}");
+    }
+}
