@@ -763,22 +763,30 @@ struct Bars<'a> {
     volume: &'a [f64],
 }
 
+impl<'a> Bars<'a> {
+    /// # Panics
+    /// If the four slices differ in length.
+    fn new(high: &'a [f64], low: &'a [f64], close: &'a [f64], volume: &'a [f64]) -> Self {
+        assert_eq!(volume.len(), close.len(), "compute_all: one volume per bar");
+        assert!(
+            high.len() == close.len() && low.len() == close.len(),
+            "atr: high, low and close must have one value per bar"
+        );
+        Bars {
+            high,
+            low,
+            close,
+            volume,
+        }
+    }
+}
+
 /// All indicators for one symbol's adjusted bars, one row per bar, in one pass.
 ///
 /// # Panics
 /// If the four slices differ in length.
 pub fn compute_all(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> Vec<IndicatorRow> {
-    assert_eq!(volume.len(), close.len(), "compute_all: one volume per bar");
-    assert!(
-        high.len() == close.len() && low.len() == close.len(),
-        "compute_all: one high and one low per bar"
-    );
-    let bars = Bars {
-        high,
-        low,
-        close,
-        volume,
-    };
+    let bars = Bars::new(high, low, close, volume);
     let mut state = AllIndicators::new();
     let warm_up = close.len().min(STEADY_FROM);
     // Not `for_each_row` with a push: extending from exact-sized ranges measured 21.7–21.9
@@ -801,17 +809,7 @@ pub fn for_each_row(
     volume: &[f64],
     mut each: impl FnMut(usize, IndicatorRow),
 ) {
-    assert_eq!(volume.len(), close.len(), "compute_all: one volume per bar");
-    assert!(
-        high.len() == close.len() && low.len() == close.len(),
-        "atr: high, low and close must have one value per bar"
-    );
-    let bars = Bars {
-        high,
-        low,
-        close,
-        volume,
-    };
+    let bars = Bars::new(high, low, close, volume);
     let mut state = AllIndicators::new();
     let warm_up = close.len().min(STEADY_FROM);
     for i in 0..warm_up {

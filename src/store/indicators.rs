@@ -79,23 +79,10 @@ pub fn indicators_since(
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-/// Recomputes every indicator of each of `symbols` from its stored bars, in the caller's
-/// transaction: one read of their bars, the math in parallel, one delete and one load for
-/// all (issue 18: per-symbol statements cost more than the math). The rows are the ones
-/// [`recompute_indicators`] writes symbol by symbol. Returns the number of rows written.
-pub fn recompute_indicators_of(conn: &Connection, symbols: &[Symbol]) -> Result<usize> {
-    if symbols.is_empty() {
-        return Ok(0);
-    }
-    let t = std::time::Instant::now();
-    let histories = super::market::histories(conn, symbols)?;
-    tracing::debug!(elapsed = ?t.elapsed(), "import: histories");
-    write_rows(conn, symbols, rows_of(&histories, true))
-}
-
-/// The indicator rows of whole histories as CSV text, one part per symbol, computed and
-/// formatted in parallel (no database involved, so the import computes those of symbols new
-/// to the store while DuckDB writes their bars: `bulk_import::import_bars`).
+/// The indicator rows of whole histories as CSV text, one part per symbol: the rows
+/// [`recompute_indicators`] writes symbol by symbol. No database is involved, so the import
+/// computes those of symbols new to the store while DuckDB writes their bars
+/// (`bulk_import::import_bars`), and those of stored symbols from one read of their bars.
 pub(super) struct Rows {
     parts: Vec<Vec<u8>>,
     count: usize,

@@ -35,7 +35,7 @@ pub use backtest::{
 };
 pub use bulk_import::{import_bars, upsert_files, BulkUpsert};
 pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};
-pub use indicators::{indicators_since, recompute_indicators, recompute_indicators_of};
+pub use indicators::{indicators_since, recompute_indicators};
 pub use journal::{
     hide_signal, insert_signal, pending_signals, record_verdicts, signal, signals, signals_on,
     swap_leg, update_signal_progress,
