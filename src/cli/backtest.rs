@@ -33,12 +33,15 @@ fn plan(args: &BacktestArgs) -> Result<BacktestPlan> {
 
 pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     let rules = ctx.config.analysis_rules();
+    let t0 = std::time::Instant::now();
     let mut store = ctx.open_store()?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: store open");
     let Prepared {
         universe,
         params,
         left_out,
     } = prepare(ctx, &store, &plan(&args)?, args.sweep)?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: universe prepared");
     for s in left_out {
         eprintln!(
             "note: {s} has no prices on or before {}; it is left out",
@@ -70,10 +73,12 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     }
     let report = run_strategies(&universe, &params, &rules, backtest, &|_, _| {}, &cancel)
         .map_err(failed)?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: strategies run");
     // The prepared bars (~80 bytes a bar: 250 MB for 500 symbols × 25 years) are not needed
     // to save or print the report; freed first, the memory they held serves those.
     drop(universe);
     let ids = store.in_transaction(|tx| store::save_backtest_report(tx, &report))?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: runs saved");
     if args.json {
         println!("{}", report::backtest::json(&report));
     } else {

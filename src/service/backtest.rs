@@ -19,7 +19,7 @@ use crate::domain::backtest::{
 };
 use crate::domain::symbol::Symbol;
 use crate::market::portfolio_file::parse_decimal;
-use crate::store::{BarBatch, Store, SymbolIndex};
+use crate::store::Store;
 
 /// What to backtest.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -188,17 +188,19 @@ fn load_capped(
 ) -> Result<(Universe, Vec<Symbol>)> {
     let mut all = vec![benchmark.clone()];
     all.extend(symbols.iter().filter(|s| *s != benchmark).cloned());
-    let index = SymbolIndex::new(&all);
+    let t0 = std::time::Instant::now();
     let counts = store.backtest_bar_counts(&all, to)?;
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: bar counts read");
     // The capped pool was measured to need 4–8 MB; should a machine need more, the scan is
     // made again with DuckDB's default rather than failing the backtest.
-    let builders = match scan(store, &all, &index, &counts, to, Some(cap)) {
+    let builders = match scan(store, &all, &counts, to, Some(cap)) {
         Err(e) if format!("{e:?}").contains("Out of Memory") => {
             tracing::warn!(error = %e, cap, "backtest scan out of memory; scanning again without the cap");
-            scan(store, &all, &index, &counts, to, None)?
+            scan(store, &all, &counts, to, None)?
         }
         other => other?,
     };
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: prices read and adjusted");
     let mut builders = builders.into_iter();
     let bench = builders
         .next()
@@ -216,6 +218,7 @@ fn load_capped(
         .into_par_iter()
         .map(|b| b.finish(&days, &slots))
         .collect();
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: symbols ordered, indicators computed");
     Ok((Universe::assemble(days, bench, prepared), left_out))
 }
 
@@ -227,74 +230,50 @@ const SCAN_MEMORY: &str = "32MB";
 fn scan(
     store: &Store,
     all: &[Symbol],
-    index: &SymbolIndex,
     counts: &[usize],
     to: NaiveDate,
     memory: Option<&str>,
 ) -> Result<Vec<PreparedBuilder>> {
-    std::thread::scope(|scope| -> Result<Vec<PreparedBuilder>> {
-        let (senders, workers): (Vec<_>, Vec<_>) = (0..DECODERS)
-            .map(|w| {
-                let (send, receive) = std::sync::mpsc::sync_channel::<BarBatch>(4);
-                let worker = scope.spawn(move || decode(receive, w, all, counts, index, to));
-                (send, worker)
+    let parts = store.backtest_scan(
+        (all, to),
+        memory,
+        READERS,
+        |w| (w, builders(w, all, counts, to)),
+        |(w, builders), batch| {
+            // Reader w is given its own symbols' rows only; any other would be a wrong bar.
+            batch.for_each(|at, bar| match builders.get_mut(at / READERS) {
+                Some(b) if at % READERS == *w => {
+                    b.push_raw(bar);
+                    Ok(())
+                }
+                _ => Err(crate::store::StoreError::Invalid(format!(
+                    "backtest read: reader {w} was given symbol {at}"
+                ))),
             })
-            .unzip();
-        // A worker that failed drops its end: the next send fails and the scan stops.
-        let read = store.backtest_batches(all, to, memory, |batch| {
-            senders.iter().all(|s| s.send(batch.clone()).is_ok())
-        });
-        drop(senders);
-        let mut parts = Vec::new();
-        for worker in workers {
-            let part = worker
-                .join()
-                .map_err(|_| color_eyre::eyre::eyre!("preparing the backtest's symbols failed"))?;
-            parts.push(part);
-        }
-        read?;
-        // Symbol k was built by worker k % DECODERS, as its (k / DECODERS)-th.
-        let mut parts: Vec<_> = parts
-            .into_iter()
-            .map(|p| p.map(Vec::into_iter))
-            .collect::<crate::store::Result<_>>()?;
-        Ok((0..all.len())
-            .filter_map(|k| parts[k % DECODERS].next())
-            .collect())
-    })
+        },
+    )?;
+    // Symbol k was built by reader k % READERS, as its (k / READERS)-th.
+    let mut parts: Vec<_> = parts.into_iter().map(|(_, b)| b.into_iter()).collect();
+    Ok((0..all.len())
+        .filter_map(|k| parts[k % READERS].next())
+        .collect())
 }
 
-/// Threads decoding and adjusting the scan's batches, each for every DECODERS-th symbol.
-const DECODERS: usize = 2;
+/// Threads reading and adjusting the prices, each for every READERS-th symbol.
+const READERS: usize = 2;
 
-/// Worker `w`'s builders: symbols w, w + DECODERS, … of `all`, each reserved at its count.
-fn decode(
-    receive: std::sync::mpsc::Receiver<BarBatch>,
-    w: usize,
-    all: &[Symbol],
-    counts: &[usize],
-    index: &SymbolIndex,
-    to: NaiveDate,
-) -> crate::store::Result<Vec<PreparedBuilder>> {
-    let mut builders: Vec<PreparedBuilder> = all
-        .iter()
+/// Reader `w`'s builders: symbols w, w + READERS, … of `all`, each reserved at its count.
+fn builders(w: usize, all: &[Symbol], counts: &[usize], to: NaiveDate) -> Vec<PreparedBuilder> {
+    all.iter()
         .zip(counts)
         .skip(w)
-        .step_by(DECODERS)
+        .step_by(READERS)
         .map(|(s, &n)| {
             let mut b = PreparedBuilder::new(s.clone(), to);
             b.reserve(n);
             b
         })
-        .collect();
-    for batch in receive {
-        batch.for_each(
-            index,
-            |at| at % DECODERS == w,
-            |at, bar| builders[at / DECODERS].push(bar),
-        )?;
-    }
-    Ok(builders)
+        .collect()
 }
 
 /// The chosen strategies (all four when none is named) with the overrides written in.
@@ -451,8 +430,9 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+        let symbols = [sym("SPY"), sym("AAA")];
         let tiny =
-            store.backtest_batches(&[sym("SPY"), sym("AAA")], day(299), Some("16KB"), |_| true);
+            store.backtest_scan((&symbols, day(299)), Some("16KB"), 2, |_| (), |_, _| Ok(()));
         let refused = format!("{:?}", tiny.expect_err("16 KB is too little for a scan"));
         assert!(refused.contains("Out of Memory"), "{refused}");
         let range = (day(0), day(299));

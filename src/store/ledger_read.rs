@@ -41,18 +41,38 @@ pub(super) fn date_at(dates: &Date32Array, r: usize) -> Result<NaiveDate> {
 pub(super) struct Decimals {
     values: Decimal128Array,
     scale: u32,
+    /// No value of the batch is NULL (the usual case: no null bit to read per row).
+    whole: bool,
 }
 
 impl Decimals {
     pub(super) fn new(batch: &RecordBatch, i: usize) -> Result<Decimals> {
         let values: Decimal128Array = down(batch.column(i), "a DECIMAL column")?;
         let scale = u32::try_from(values.scale()).map_err(|_| bad("negative scale"))?;
-        Ok(Decimals { values, scale })
+        let whole = values.null_count() == 0;
+        Ok(Decimals {
+            values,
+            scale,
+            whole,
+        })
     }
 
     pub(super) fn get(&self, r: usize) -> Option<Decimal> {
         (!self.values.is_null(r))
             .then(|| Decimal::from_i128_with_scale(self.values.value(r), self.scale))
+    }
+
+    /// Row `r`'s mantissa at [`Decimals::scale`].
+    #[inline]
+    pub(super) fn mantissa(&self, r: usize) -> Option<i128> {
+        if self.whole {
+            return self.values.values().get(r).copied();
+        }
+        (!self.values.is_null(r)).then(|| self.values.value(r))
+    }
+
+    pub(super) fn scale(&self) -> u32 {
+        self.scale
     }
 }
 

@@ -76,14 +76,16 @@ impl Store {
         super::backtest_bar_counts(&self.conn, symbols, to)
     }
 
-    pub fn backtest_batches(
+    /// `store::backtest_scan` on this store's connection.
+    pub fn backtest_scan<T: Send>(
         &self,
-        symbols: &[Symbol],
-        to: NaiveDate,
+        read: (&[Symbol], NaiveDate),
         memory: Option<&str>,
-        each: impl FnMut(BarBatch) -> bool,
-    ) -> Result<()> {
-        super::backtest_batches(&self.conn, symbols, to, memory, each)
+        parts: usize,
+        state: impl Fn(usize) -> T,
+        each: impl Fn(&mut T, BarBatch) -> Result<()> + Sync,
+    ) -> Result<Vec<T>> {
+        super::backtest_scan(&self.conn, read, memory, parts, state, each)
     }
 
     pub fn stored_swaps(&self, limit: usize) -> Result<Vec<StoredSwap>> {

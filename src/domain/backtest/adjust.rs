@@ -44,7 +44,54 @@ const fn powers() -> [i128; 39] {
 }
 const POW10: [i128; 39] = powers();
 
-fn pow10(e: u32) -> Option<i128> {
+/// 10^s for s ≤ 19, as integers and as floats (`10f64.powi(s)`, exact for these).
+const POWERS_U64: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+const POWERS_F64: [f64; 20] = {
+    let mut p = [1f64; 20];
+    let mut i = 0;
+    while i < 20 {
+        p[i] = POWERS_U64[i] as f64;
+        i += 1;
+    }
+    p
+};
+
+/// `y.round()` for y ≥ 0 (half away from zero) without the library call: below 2^52 the
+/// fraction y − ⌊y⌋ is exact, and from 2^52 up every float is a whole number.
+#[inline]
+fn rounded(y: f64) -> f64 {
+    // NaN and the whole numbers from 2^52 up come back as they are.
+    if y.is_nan() || y >= 4_503_599_627_370_496.0 {
+        return y;
+    }
+    let whole = (y as u64) as f64;
+    if y - whole >= 0.5 {
+        whole + 1.0
+    } else {
+        whole
+    }
+}
+
+/// 10^−s, for the scales a `Decimal` can have.
+const UNITS: [f64; 29] = {
+    let mut u = [1.0f64; 29];
+    let mut i = 1;
+    while i < 29 {
+        u[i] = u[i - 1] / 10.0;
+        i += 1;
+    }
+    u
+};
+
+pub(super) fn pow10(e: u32) -> Option<i128> {
     POW10.get(e as usize).copied()
 }
 
@@ -120,20 +167,34 @@ pub(super) struct Fast {
     scale: u32,
     a: i128,
     d: i128,
-    /// a / d and d as floats, and 10^−scale.
+    /// a and d when both fit 63 bits (all but the most extreme prices).
+    narrow: Option<(i64, i64)>,
+    /// a / d and 1 / 2d as floats, and 10^−scale.
     ratio: f64,
-    d_f: f64,
+    half_over_d: f64,
     unit: f64,
 }
 
 impl Fast {
     fn new(scale: u32, adj: Decimal, close: Decimal) -> Option<Fast> {
+        Fast::from_parts(
+            scale,
+            (adj.mantissa(), adj.scale()),
+            (close.mantissa(), close.scale()),
+        )
+    }
+
+    /// [`Fast::new`] from the mantissas and scales of adj_close and close.
+    pub(super) fn from_parts(
+        scale: u32,
+        (ma, sa): (i128, u32),
+        (mc, sc): (i128, u32),
+    ) -> Option<Fast> {
         // Below four decimals `to_price` keeps the product's own scale; only 4 is written here.
-        let (ma, mc) = (adj.mantissa(), close.mantissa());
         if scale < 4 || ma <= 0 || mc <= 0 {
             return None;
         }
-        let e = 4 + close.scale() as i32 - scale as i32 - adj.scale() as i32;
+        let e = 4 + sc as i32 - scale as i32 - sa as i32;
         let (a, d) = if e >= 0 {
             (ma.checked_mul(pow10(e as u32)?)?, mc)
         } else {
@@ -144,40 +205,65 @@ impl Fast {
             scale,
             a,
             d,
+            narrow: i64::try_from(a).ok().zip(i64::try_from(d).ok()),
             ratio: a_f / d_f,
-            d_f,
-            // Only the tolerance reads it: a power from the table would do as well.
-            unit: 10f64.powi(-(scale as i32)),
+            half_over_d: 0.5 / d_f,
+            // Only the tolerance reads it.
+            unit: UNITS.get(scale as usize).copied().unwrap_or(0.0),
         })
     }
 
     /// `to_price(v × adj / close)` when integers decide it beyond doubt, else `None`.
     #[inline]
     fn apply(&self, v: Decimal) -> Option<Decimal> {
-        let mv = i64::try_from(v.mantissa()).ok().filter(|&m| m > 0)?;
-        let num = i128::from(mv).checked_mul(self.a)?;
-        // The nearest integer q to x from floats, then proven with products (no 128-bit
-        // division): q is x rounded iff (2q − 1)·d < 2·num < (2q + 1)·d.
-        let mv_f = mv as f64;
-        let q = (mv_f * self.ratio).round();
-        if !(0.0..1e17).contains(&q) {
+        let mv = i64::try_from(v.mantissa()).ok()?;
+        self.apply_mantissa(mv).map(|q| Decimal::new(q, 4))
+    }
+
+    /// [`Fast::apply`] on the mantissa of a value of this scale: the result's mantissa at
+    /// scale 4.
+    #[inline]
+    pub(super) fn apply_mantissa(&self, mv: i64) -> Option<i64> {
+        if mv <= 0 {
             return None;
         }
-        let q = q as i64;
-        let twice = num.checked_mul(2)?;
-        let below = twice - i128::from(2 * q - 1).checked_mul(self.d)?;
-        let above = i128::from(2 * q + 1).checked_mul(self.d)? - twice;
+        // The nearest integer q to x from floats, then proven with products (no 128-bit
+        // division): q is x rounded iff (2q − 1)·d < 2·num < (2q + 1)·d. The estimate need
+        // not be right: a wrong one fails the proof and `Decimal` decides.
+        let mv_f = mv as f64;
+        let x = mv_f * self.ratio;
+        if !(0.0..1e17).contains(&x) {
+            return None;
+        }
+        let q = (x + 0.5) as i64;
+        let (below, above) = match self.narrow {
+            // mv, a, d < 2^63 and 2q + 1 < 2^58: no product or difference leaves an i128.
+            Some((a, d)) => {
+                let twice = 2 * (i128::from(mv) * i128::from(a));
+                (
+                    twice - i128::from(2 * q - 1) * i128::from(d),
+                    i128::from(2 * q + 1) * i128::from(d) - twice,
+                )
+            }
+            None => {
+                let twice = i128::from(mv).checked_mul(self.a)?.checked_mul(2)?;
+                (
+                    twice - i128::from(2 * q - 1).checked_mul(self.d)?,
+                    i128::from(2 * q + 1).checked_mul(self.d)? - twice,
+                )
+            }
+        };
         if below <= 0 || above <= 0 {
             return None;
         }
         // Distance from the nearer midpoint, in units of the fourth decimal. The `Decimal`
         // path's errors are below 1e-22 of those units for these sizes; 1e-20 × (v + x + 1)
-        // leaves room for every scale of f.
-        let distance = float(below.min(above)) / (2.0 * self.d_f);
+        // leaves room for every scale of f (and for this float's last bits).
+        let distance = float(below.min(above)) * self.half_over_d;
         if distance <= (mv_f * self.unit + q as f64 + 1.0) * 1e-20 {
             return None;
         }
-        Some(Decimal::new(q, 4))
+        Some(q)
     }
 }
 
@@ -186,8 +272,16 @@ impl Fast {
 fn float(x: i128) -> f64 {
     match i64::try_from(x) {
         Ok(x) => x as f64,
-        Err(_) => x as f64,
+        Err(_) => wide_float(x),
     }
+}
+
+/// Kept out of line: with both arms `x as f64` in one function, the compiler merged them into
+/// the library call for every value.
+#[cold]
+#[inline(never)]
+fn wide_float(x: i128) -> f64 {
+    x as f64
 }
 
 #[cfg(test)]
@@ -199,35 +293,47 @@ fn in_integers(v: Decimal, adj: Decimal, close: Decimal) -> Option<Decimal> {
 /// adjusted close of every bar is normalized, and `Decimal` divides 96 bits by 10 per zero.
 pub(super) fn normalized(d: Decimal) -> Decimal {
     match u64::try_from(d.mantissa()) {
-        Ok(mut m) if m > 0 => {
-            let mut scale = d.scale();
-            while scale > 0 && m % 10 == 0 {
-                m /= 10;
-                scale -= 1;
-            }
+        Ok(m) if m > 0 => {
+            let (m, scale) = normalized_parts(m, d.scale());
             Decimal::from_i128_with_scale(i128::from(m), scale)
         }
         _ => d.normalize(),
     }
 }
 
+/// [`normalized`] of the positive value `m` × 10^−`scale`, as its mantissa and scale.
+#[inline]
+pub(super) fn normalized_parts(mut m: u64, mut scale: u32) -> (u64, u32) {
+    while scale > 0 && m.is_multiple_of(10) {
+        m /= 10;
+        scale -= 1;
+    }
+    (m, scale)
+}
+
 /// `Decimal::to_f64` to the last bit — the same steps (integral part, fraction, rounding to
 /// the scale) — in 64-bit integers when the mantissa fits.
 pub(super) fn to_f64(d: Decimal) -> f64 {
-    let scale = d.scale();
     match u64::try_from(d.mantissa()) {
-        Ok(m) if (1..=19).contains(&scale) => {
-            let precision = 10u64.pow(scale);
-            let fraction = (m % precision) as f64 / precision as f64;
-            let integral = (m / precision) as f64;
-            if fraction == 0.0 {
-                return integral;
-            }
-            let round_to = 10f64.powi(scale as i32);
-            ((integral + fraction) * round_to).round() / round_to
-        }
+        Ok(m) => to_f64_parts(m, d.scale()).unwrap_or_else(|| d.to_f64().unwrap_or(0.0)),
         _ => d.to_f64().unwrap_or(0.0),
     }
+}
+
+/// [`to_f64`] of `m` × 10^−`scale`, `None` for the scales it leaves to `Decimal`.
+#[inline]
+pub(super) fn to_f64_parts(m: u64, scale: u32) -> Option<f64> {
+    if !(1..=19).contains(&scale) {
+        return None;
+    }
+    let precision = POWERS_U64[scale as usize];
+    let fraction = (m % precision) as f64 / precision as f64;
+    let integral = (m / precision) as f64;
+    if fraction == 0.0 {
+        return Some(integral);
+    }
+    let round_to = POWERS_F64[scale as usize];
+    Some(rounded((integral + fraction) * round_to) / round_to)
 }
 
 #[cfg(test)]
@@ -288,8 +394,33 @@ mod tests {
         (1..max).prop_map(move |m| Decimal::new(m, scale))
     }
 
+    #[test]
+    fn rounded_is_round_on_the_edges() {
+        let edges = [
+            0.0,
+            0.49999999999999994,
+            0.5,
+            1.5,
+            2.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+            f64::MAX,
+        ];
+        for y in edges {
+            assert_eq!(rounded(y).to_bits(), y.round().to_bits(), "{y}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn rounded_is_round(bits in 0u64..0x7FF0_0000_0000_0000, y in 0.0f64..1e7) {
+            let x = f64::from_bits(bits);
+            prop_assert_eq!(rounded(x).to_bits(), x.round().to_bits());
+            prop_assert_eq!(rounded(y).to_bits(), y.round().to_bits());
+        }
 
         #[test]
         fn normalized_and_to_f64_are_decimals_own(m in -1i64..i64::MAX, scale in 0u32..29) {

@@ -6,11 +6,62 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::adjust::{normalized, to_f64, Factor};
+use rust_decimal::Decimal;
+
+use super::adjust::{normalized, normalized_parts, pow10, to_f64, to_f64_parts, Factor, Fast};
 use super::columns::{DaySlots, DecimalColumn, IndicatorColumns};
 use super::universe::Prepared;
 use crate::domain::bar::Bar;
 use crate::domain::symbol::Symbol;
+
+/// One stored bar as the mantissas of its decimals: open, high, low and close at
+/// `price_scale`, the adjusted close at `adj_scale` (a batch's column scales). The scan hands
+/// these over instead of `Bar`s: building 3 million bars of `Decimal`s only to take their
+/// mantissas apart again was a third of a 500-symbol backtest's load (issue 18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawBar {
+    pub date: NaiveDate,
+    pub open: Option<i128>,
+    pub high: Option<i128>,
+    pub low: Option<i128>,
+    /// `None` reads as zero, as it did for `Bar`s (`Decimal::default()`).
+    pub close: Option<i128>,
+    pub adj_close: Option<i128>,
+    pub price_scale: u32,
+    pub adj_scale: u32,
+}
+
+impl RawBar {
+    /// The bar as `Decimal`s (the stored columns' 18 and 24 digits fit one).
+    pub fn to_bar(&self) -> Bar {
+        let price = |m: Option<i128>| m.map(|m| Decimal::from_i128_with_scale(m, self.price_scale));
+        Bar {
+            date: self.date,
+            open: price(self.open),
+            high: price(self.high),
+            low: price(self.low),
+            close: price(self.close).unwrap_or_default(),
+            adj_close: self
+                .adj_close
+                .map(|m| Decimal::from_i128_with_scale(m, self.adj_scale)),
+            volume: None,
+        }
+    }
+}
+
+/// What [`PreparedBuilder::push_raw`] keeps of a bar it adjusts in integers.
+struct Adjusted {
+    /// Open, high and low: (mantissa, scale) each.
+    prices: [Option<(i64, u32)>; 3],
+    close: (i64, u32),
+    /// The pre-screen's close, and the indicators' where it differs.
+    closes: (f64, Option<f64>),
+}
+
+/// `m` as a mantissa the integer road takes: positive and under 2^63.
+fn positive(m: i128) -> Option<i64> {
+    i64::try_from(m).ok().filter(|&m| m > 0)
+}
 
 /// One symbol's bars as they arrive (in any order, from one scan of the whole table),
 /// each adjusted at once so that no raw bar is kept; [`PreparedBuilder::finish`] puts them in
@@ -108,6 +159,34 @@ impl PreparedBuilder {
         p.close.push(Some(adjusted_close));
     }
 
+    /// [`PreparedBuilder::push`] of `bar.to_bar()`, the very same columns, in integers when
+    /// they decide it (positive prices of the usual scales); otherwise through `push`.
+    pub fn push_raw(&mut self, bar: &RawBar) {
+        if bar.date > self.to {
+            return;
+        }
+        let Some(a) = adjusted(bar) else {
+            return self.push(&bar.to_bar());
+        };
+        let p = &mut self.p;
+        let (close, indicator) = a.closes;
+        if let Some(indicator) = indicator {
+            self.indicator_closes.push((p.closes.len(), indicator));
+        }
+        p.dates.push(bar.date);
+        p.closes.push(close);
+        for (column, v) in [&mut p.open, &mut p.high, &mut p.low]
+            .into_iter()
+            .zip(a.prices)
+        {
+            match v {
+                Some((m, s)) => column.push_parts(m, s),
+                None => column.push(None),
+            }
+        }
+        p.close.push_parts(a.close.0, a.close.1);
+    }
+
     /// The bars in date order, for each of `days` the last bar on or before it, and the
     /// indicators over the whole history, kept on the days of `slots` (made for `days`).
     pub fn finish(self, days: &[NaiveDate], slots: &Arc<DaySlots>) -> Prepared {
@@ -160,4 +239,68 @@ impl PreparedBuilder {
         p.closes.shrink_to_fit();
         p
     }
+}
+
+/// `push`'s figures for `bar` from its integers, or `None` where they would not be the very
+/// same (`push` then decides): a price that is not positive or does not fit, a scale past
+/// 19 (adjusted close past 12), a true midpoint or a product too close to one.
+fn adjusted(bar: &RawBar) -> Option<Adjusted> {
+    let (sp, sa) = (bar.price_scale, bar.adj_scale);
+    if sp > 19 || sa > 12 {
+        return None;
+    }
+    let close = positive(bar.close?)?;
+    let ohl = [bar.open, bar.high, bar.low].map(|v| v.map(positive));
+    if ohl.iter().any(|v| matches!(v, Some(None))) {
+        return None;
+    }
+    let [open, high, low] = ohl.map(Option::flatten);
+    let as_is = |v: Option<i64>| v.map(|m| (m, sp));
+    let Some(adj) = bar.adj_close else {
+        let f = to_f64_parts(close as u64, sp)?;
+        return Some(Adjusted {
+            prices: [as_is(open), as_is(high), as_is(low)],
+            close: (close, sp),
+            closes: (f, None),
+        });
+    };
+    let adj = positive(adj)?;
+    // `normalized` and `to_f64` of the adjusted close.
+    let (an, sn) = normalized_parts(adj as u64, sa);
+    let indicator = to_f64_parts(an, sn).or_else(|| (sn == 0).then_some(an as f64))?;
+    let adjusted_close = (i64::try_from(an).ok()?, sn);
+    // `Factor::of`: both at scale 12 (under 1e12 each, or `Decimal` decides), equal or not.
+    let limit = 1_000_000_000_000i128 * 1_000_000_000_000;
+    let (a12, c12) = (
+        i128::from(adj) * pow10(12 - sa)?,
+        i128::from(close) * pow10(12u32.checked_sub(sp)?)?,
+    );
+    if a12 >= limit || c12 >= limit {
+        return None;
+    }
+    if a12 == c12 {
+        let raw_close = to_f64_parts(close as u64, sp)?;
+        let closes = if (close, sp) == adjusted_close {
+            (indicator, None)
+        } else {
+            (raw_close, Some(indicator))
+        };
+        return Some(Adjusted {
+            prices: [as_is(open), as_is(high), as_is(low)],
+            close: (close, sp),
+            closes,
+        });
+    }
+    let fast = Fast::from_parts(sp, (i128::from(adj), sa), (i128::from(close), sp))?;
+    let mut prices = [None; 3];
+    for (out, v) in prices.iter_mut().zip([open, high, low]) {
+        if let Some(m) = v {
+            *out = Some((fast.apply_mantissa(m)?, 4));
+        }
+    }
+    Some(Adjusted {
+        prices,
+        close: adjusted_close,
+        closes: (indicator, None),
+    })
 }

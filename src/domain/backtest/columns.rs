@@ -74,6 +74,18 @@ impl DecimalColumn {
         self.scale.push(s);
     }
 
+    /// `push(Some(m × 10^−scale))` for a non-negative `m` (no negative zero to keep apart).
+    #[inline]
+    pub fn push_parts(&mut self, m: i64, scale: u32) {
+        match i32::try_from(m) {
+            Ok(m) if m >= 0 && scale <= 28 => {
+                self.mantissa.push(m);
+                self.scale.push(scale as u8);
+            }
+            _ => self.push(Some(Decimal::new(m, scale))),
+        }
+    }
+
     fn wide(&self, k: usize) -> Option<Decimal> {
         let at = self.wide.partition_point(|(i, _)| (*i as usize) < k);
         self.wide.get(at).map(|(_, d)| *d)

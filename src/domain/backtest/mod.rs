@@ -48,6 +48,8 @@ mod metrics_tests;
 #[cfg(test)]
 mod prepared_tests;
 #[cfg(test)]
+mod raw_bar_tests;
+#[cfg(test)]
 mod tests;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -56,7 +58,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use builder::PreparedBuilder;
+pub use builder::{PreparedBuilder, RawBar};
 pub use columns::DaySlots;
 pub use engine::{run_strategy, BacktestRun, EquityPoint, Order};
 pub use ledger::{Side, Trade};
