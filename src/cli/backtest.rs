@@ -87,5 +87,9 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
             println!("\nSaved as backtest run(s) {first}–{last}.");
         }
     }
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: report printed");
+    drop(report);
+    drop(store);
+    tracing::debug!(elapsed = ?t0.elapsed(), "backtest: store closed");
     Ok(0)
 }

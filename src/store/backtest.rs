@@ -49,36 +49,15 @@ pub fn save_backtest_run(conn: &Connection, benchmark: &Symbol, r: &StrategyResu
         .iter()
         .map(|p| rust_decimal::prelude::ToPrimitive::to_f64(&p.equity).unwrap_or(0.0))
         .collect();
-    let mut appender = conn.appender("backtest_equity")?;
-    for (p, dd) in equity.iter().zip(drawdown_curve(&values)) {
-        appender.append_row(params![
+    let drawdowns = drawdown_curve(&values);
+    let trades = &r.run.trades;
+    if !super::backtest_rows::insert_rows(conn, id, equity, &drawdowns, trades)? {
+        tracing::debug!(
             id,
-            p.date,
-            p.cash,
-            p.positions_value,
-            p.debt,
-            p.equity,
-            p.benchmark,
-            dd
-        ])?;
+            "backtest run has values its columns round; appended row by row"
+        );
+        super::backtest_rows::append_rows(conn, id, equity, &drawdowns, trades)?;
     }
-    appender.flush()?;
-    let mut appender = conn.appender("backtest_trades")?;
-    for (seq, t) in r.run.trades.iter().enumerate() {
-        appender.append_row(params![
-            id,
-            seq as i64 + 1,
-            t.date,
-            t.symbol.as_str(),
-            t.side.as_str(),
-            t.quantity,
-            t.price,
-            t.commission,
-            t.reason,
-            t.pnl
-        ])?;
-    }
-    appender.flush()?;
     Ok(id)
 }
 

@@ -2,6 +2,7 @@
 //! types and back, with parameters bound, never formatted into SQL.
 
 mod backtest;
+mod backtest_rows;
 mod bulk_import;
 mod check;
 mod csv_load;
