@@ -349,6 +349,13 @@ impl<'a> PositionSizer<'a> {
     /// pre-screen asks this of ~100 candidates a decision and most are refused by the
     /// reward/risk rule, whose reason (formatted money) cost more than the sizing.
     pub fn quantity(&self, req: &SizingRequest) -> u64 {
+        // The rule needs only the exit plan, and a refusal gives no shares whatever the rest
+        // of the sizing says: asked first, it spares the refused ones the band's percentage
+        // (a new `f64` to convert for every strength) and the margin check.
+        let exit = self.exit_plan(req.price, req.range_60d);
+        if self.reward_too_small(&exit, false).is_some() {
+            return 0;
+        }
         self.size_with(req, false).quantity
     }
 

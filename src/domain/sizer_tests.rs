@@ -3,6 +3,7 @@
 use super::*;
 use crate::domain::analyzer::fixtures::rules;
 use crate::domain::analyzer::AnalysisRules;
+use crate::domain::bar::PriceRange;
 use proptest::prelude::*;
 use rust_decimal_macros::dec;
 
@@ -496,6 +497,23 @@ proptest! {
         prop_assert_eq!(s.value, Decimal::from(s.quantity) * req.price);
         prop_assert!(s.value >= Decimal::ZERO && s.cash_needed >= Decimal::ZERO);
         prop_assert_eq!(s.quantity == 0, s.reason.is_some());
+    }
+
+    /// The pre-screen's `quantity` asks the reward/risk rule first; its shares are still
+    /// `size`'s, with or without a 60-bar range (and so with the rule on or off).
+    #[test]
+    fn quantity_is_sizes_quantity(
+        req in any_request(),
+        range in proptest::option::of((0i64..=600_000, 0i64..=600_000)),
+    ) {
+        let range = range.map(|(a, b)| PriceRange {
+            high: Decimal::new(a.max(b), 2),
+            low: Decimal::new(a.min(b), 2),
+        });
+        let req = SizingRequest { range_60d: range, ..req };
+        let r = rules();
+        let sizer = PositionSizer::new(&r.sizing, &r.margin, &r.stops);
+        prop_assert_eq!(sizer.quantity(&req), sizer.size(&req).quantity);
     }
 
     #[test]
