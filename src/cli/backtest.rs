@@ -1,6 +1,7 @@
 //! `ducklens backtest`: load the bars, replay the strategies (or the sweep), save the runs,
 //! print the comparison.
 
+use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
 use color_eyre::eyre::Result;
@@ -80,7 +81,10 @@ pub fn run(ctx: &Context, args: BacktestArgs) -> Result<u8> {
     let ids = store.in_transaction(|tx| store::save_backtest_report(tx, &report))?;
     tracing::debug!(elapsed = ?t0.elapsed(), "backtest: runs saved");
     if args.json {
-        println!("{}", report::backtest::json(&report));
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        report::backtest::write_json(&mut out, &report)?;
+        writeln!(out)?;
+        out.flush()?;
     } else {
         print!("{}", report::backtest::text(&report));
         if let (Some(first), Some(last)) = (ids.first(), ids.last()) {

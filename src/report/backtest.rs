@@ -209,36 +209,7 @@ fn merge(mut base: Value, extra: Value) -> Value {
     base
 }
 
-pub fn json(r: &BacktestReport) -> String {
-    let strategies: Vec<Value> = r
-        .strategies
-        .iter()
-        .map(|s| {
-            let equity: Vec<Value> = s
-                .run
-                .equity
-                .iter()
-                .map(|p| json!({"date": p.date, "equity": p.equity, "benchmark": p.benchmark}))
-                .collect();
-            let head = json!({"name": s.params.name, "params": s.params});
-            // `trades` is already the metric (the count), so the list has a name of its own.
-            let tail = json!({"verdict": s.verdict, "equity": equity, "trade_list": s.run.trades});
-            merge(merge(head, metrics_json(&s.metrics)), tail)
-        })
-        .collect();
-    let benchmark = merge(
-        json!({"symbol": r.benchmark.symbol}),
-        metrics_json(&r.benchmark.metrics),
-    );
-    let value = json!({
-        "from": r.from,
-        "to": r.to,
-        "benchmark": benchmark,
-        "best": r.best().map(|s| s.params.name.clone()),
-        "strategies": strategies,
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
-}
+pub use super::backtest_json::{json, write_json};
 
 pub fn sweep_text(u: &Universe, points: &[SweepPoint]) -> String {
     let mut out = String::new();

@@ -1,6 +1,7 @@
 //! Text and JSON renderings for the headless commands. They format; they compute nothing.
 
 pub mod backtest;
+mod backtest_json;
 pub mod check;
 pub mod db_check;
 pub mod intraday;
