@@ -58,6 +58,26 @@ fn rule_decimal(x: f64, dp: u32) -> Option<Decimal> {
     })
 }
 
+/// Whether the reward/risk `x`, as the rule reads it (`Decimal::from_f64(x)` to six places,
+/// `ExitPlan::reward_risk_decimal`), is under `minimum`; `None` where that has no `Decimal`.
+/// Rounding to six places moves a value by 5e-7 at most, so an `x` further than 1e-6 (and
+/// the floats' own error) from the minimum is decided in floats: the backtest's pre-screen
+/// asks this of every candidate, and the base-2 expansion of `from_f64` was its slow part.
+pub(crate) fn under_minimum(x: f64, minimum: Decimal) -> Option<bool> {
+    const DECIMAL_RANGE: f64 = 7.0e28;
+    if x.is_finite() && x.abs() < DECIMAL_RANGE {
+        let m = minimum.to_f64().unwrap_or(f64::NAN);
+        let margin = 1e-6 + (m.abs() + x.abs()) * 1e-12;
+        if x < m - margin {
+            return Some(true);
+        }
+        if x > m + margin {
+            return Some(false);
+        }
+    }
+    Some(Decimal::from_f64(x)?.round_dp(6) < minimum)
+}
+
 /// Everything one sizing needs. [`SizingRequest::new`] fills the rest with "nothing held,
 /// no proceeds, no margin".
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -420,8 +440,8 @@ impl<'a> PositionSizer<'a> {
     /// `reasons`: write the reason (else it is left empty).
     fn reward_too_small(&self, exit: &ExitPlan, reasons: bool) -> Option<(BoundBy, String)> {
         let minimum = rule_decimal(self.sizing.min_reward_risk, 4)?;
-        let rr = exit.reward_risk_decimal()?;
-        (minimum > Decimal::ZERO && rr < minimum).then(|| {
+        let under = minimum > Decimal::ZERO && under_minimum(exit.reward_risk?, minimum)?;
+        under.then(|| {
             if !reasons {
                 return (BoundBy::RewardRisk, String::new());
             }

@@ -499,6 +499,22 @@ proptest! {
         prop_assert_eq!(s.quantity == 0, s.reason.is_some());
     }
 
+    /// The float shortcut decides as the `Decimal` comparison does, right by the minimum
+    /// (± a few 1e-7, where the six-place rounding decides) and far from it.
+    #[test]
+    fn under_minimum_is_the_decimal_comparison(
+        m in prop_oneof![Just(dec!(2)), Just(dec!(1.5)), Just(dec!(0.0001)), (1i64..=99_999).prop_map(|m| Decimal::new(m, 4))],
+        offset in prop_oneof![
+            (-20i64..=20).prop_map(|k| k as f64 * 1e-7),
+            (-1.0f64..1.0),
+            (-1e30f64..1e30),
+        ],
+    ) {
+        let x = m.to_f64().unwrap() + offset;
+        let exact = Decimal::from_f64(x).map(|d| d.round_dp(6) < m);
+        prop_assert_eq!(under_minimum(x, m), exact);
+    }
+
     /// The pre-screen's `quantity` asks the reward/risk rule first; its shares are still
     /// `size`'s, with or without a 60-bar range (and so with the rule on or off).
     #[test]
@@ -523,4 +539,19 @@ proptest! {
         prop_assert!(weak.target_pct <= strong.target_pct);
         prop_assert!(weak.quantity <= strong.quantity);
     }
+}
+
+/// Where `Decimal` has no value the rule has none either (the shortcut keeps out of it).
+#[test]
+fn under_minimum_without_a_decimal() {
+    for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e29, -1e29] {
+        assert_eq!(
+            under_minimum(x, dec!(2)),
+            Decimal::from_f64(x).map(|d| d.round_dp(6) < dec!(2)),
+            "{x}"
+        );
+    }
+    // 1.9999995 rounds (half to even at the sixth place) to 2.000000: not under 2.
+    assert_eq!(under_minimum(1.9999995, dec!(2)), Some(false));
+    assert_eq!(under_minimum(1.999999, dec!(2)), Some(true));
 }
