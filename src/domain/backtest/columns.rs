@@ -23,6 +23,18 @@ const POW10: [i128; 13] = {
     p
 };
 
+const POW10_64: [i64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
 /// Optional decimals as a 32-bit mantissa and a scale (5 bytes): an adjusted price to four
 /// decimals below 214,748.3647, or a raw one to six below 2,147.483647. A value whose mantissa
 /// needs more (Berkshire's A shares, a 24-digit adjusted close) is kept whole on the side.
@@ -105,6 +117,19 @@ impl DecimalColumn {
             }
             s if s <= 12 => Ok(Some(
                 i128::from(self.mantissa[k]) * POW10[usize::from(12 - s)],
+            )),
+            _ => Err(()),
+        }
+    }
+
+    /// Value `k` as an integer at scale 8 in 64 bits (a 32-bit mantissa times at most 10^8
+    /// fits), so values of scales up to 8 compare as integers; `Err` for finer or wide ones.
+    #[inline]
+    pub fn at_scale_8(&self, k: usize) -> Result<Option<i64>, ()> {
+        match self.scale[k] {
+            NONE => Ok(None),
+            s if s <= 8 => Ok(Some(
+                i64::from(self.mantissa[k]) * POW10_64[usize::from(8 - s)],
             )),
             _ => Err(()),
         }

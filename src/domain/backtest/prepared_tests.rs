@@ -189,12 +189,13 @@ proptest::proptest! {
     #[test]
     fn the_range_in_integers_is_the_range_in_decimals(
         prices in proptest::collection::vec(
-            (0usize..4, 0usize..4, 0usize..4, 0usize..4, 0u32..3, proptest::bool::ANY),
+            (0usize..5, 0usize..5, 0usize..5, 0usize..5, 0u32..3, proptest::bool::ANY),
             1..80,
         ),
         n in 0usize..70,
     ) {
-        let levels = [dec!(100.5), dec!(100.5000), dec!(101.25), dec!(99.123456)];
+        // The last level's ten decimals take the 128-bit comparison, the others the 64-bit.
+        let levels = [dec!(100.5), dec!(100.5000), dec!(101.25), dec!(99.123456), dec!(99.1234567891)];
         let bars: Vec<Bar> = prices
             .iter()
             .enumerate()

@@ -187,24 +187,31 @@ impl Prepared {
     /// (factor 1, so the products are the values themselves).
     pub fn recent_range(&self, k: usize, n: usize) -> PriceRange {
         let from = (k + 1).saturating_sub(n);
-        self.range_in_integers(from, k)
+        self.range_in_integers(from, k, DecimalColumn::at_scale_8)
+            .or_else(|| self.range_in_integers(from, k, DecimalColumn::at_scale_12))
             .unwrap_or_else(|| self.range_in_decimals(from, k))
     }
 
     /// The range as `range_in_decimals` finds it — each bar's high (its close if higher),
     /// the first of equal ones kept, likewise for the low — compared as integers at scale
-    /// 12; only the two winners become `Decimal`s. `None` for a value it cannot compare so.
-    fn range_in_integers(&self, from: usize, k: usize) -> Option<PriceRange> {
+    /// 8 in 64 bits (`at_scale_8`, most prices) or at 12 in 128 (`at_scale_12`); only the two
+    /// winners become `Decimal`s. `None` for a value it cannot compare so.
+    fn range_in_integers<T: Copy + Ord + Default>(
+        &self,
+        from: usize,
+        k: usize,
+        at: impl Fn(&DecimalColumn, usize) -> Result<Option<T>, ()>,
+    ) -> Option<PriceRange> {
         // (value, bar, from the close) of the highest high and the lowest low so far.
-        let mut high: Option<(i128, usize, bool)> = None;
-        let mut low: Option<(i128, usize, bool)> = None;
+        let mut high: Option<(T, usize, bool)> = None;
+        let mut low: Option<(T, usize, bool)> = None;
         for j in from..=k {
-            let close = self.close.at_scale_12(j).ok()?.unwrap_or(0);
-            let h = match self.high.at_scale_12(j).ok()? {
+            let close = at(&self.close, j).ok()?.unwrap_or_default();
+            let h = match at(&self.high, j).ok()? {
                 Some(h) if h >= close => (h, j, false),
                 _ => (close, j, true),
             };
-            let l = match self.low.at_scale_12(j).ok()? {
+            let l = match at(&self.low, j).ok()? {
                 Some(l) if l <= close => (l, j, false),
                 _ => (close, j, true),
             };
@@ -215,7 +222,7 @@ impl Prepared {
                 low = Some(l);
             }
         }
-        let value = |column: &DecimalColumn, (_, j, from_close): (i128, usize, bool)| {
+        let value = |column: &DecimalColumn, (_, j, from_close): (T, usize, bool)| {
             if from_close {
                 self.close(j)
             } else {
