@@ -161,11 +161,11 @@ fn range(
     Ok((from, to))
 }
 
-/// The universe, and the symbols left out for having no prices on or before `to`. One scan
-/// of the prices (`store::backtest_batches`) for the benchmark and every symbol: this thread
-/// pulls DuckDB's batches while two others decode and adjust them, each into the builders of
-/// half the symbols, so no raw bar is kept; then each symbol is put in date order and gets its
-/// indicators, on every core.
+/// The universe, and the symbols left out for having no prices on or before `to`. The prices
+/// of the benchmark and every symbol are read by two threads (`store::backtest_scan`), each
+/// for half the symbols, adjusting every bar into its symbol's builder as it arrives, so no
+/// raw bar is kept; then each symbol is put in date order and gets its indicators, on every
+/// core.
 fn load(
     store: &Store,
     benchmark: &Symbol,
