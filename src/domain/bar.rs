@@ -104,9 +104,20 @@ impl PriceRange {
 pub fn recent_range(bars: &[Bar], n: usize) -> Option<PriceRange> {
     let recent = &bars[bars.len().saturating_sub(n)..];
     recent.iter().fold(None, |range, b| {
-        let f = b.adjustment_factor();
-        let high = b.high.unwrap_or(b.close).max(b.close) * f;
-        let low = b.low.unwrap_or(b.close).min(b.close) * f;
+        let (high, low) = (
+            b.high.unwrap_or(b.close).max(b.close),
+            b.low.unwrap_or(b.close).min(b.close),
+        );
+        // Without an adjusted close (or with a zero close) f is `Decimal::ONE`, and v × 1 is
+        // v, value and scale (`Decimal` gives a zero product as scale-0 zero): the backtest's
+        // bars come adjusted, and skipping the products halved the analysis' range.
+        let times_one = |v: Decimal| if v.is_zero() { Decimal::ZERO } else { v };
+        let (high, low) = if b.adj_close.is_none() || b.close.is_zero() {
+            (times_one(high), times_one(low))
+        } else {
+            let f = b.adjustment_factor();
+            (high * f, low * f)
+        };
         Some(match range {
             None => PriceRange { high, low },
             Some(r) => PriceRange {
@@ -256,5 +267,70 @@ mod tests {
         // Back to day 2's traded basis (f 0.25): 110 / 0.25 = 440, 98 / 0.25 = 392.
         let traded = all.on_basis(dec!(0.25)).unwrap();
         assert_eq!((traded.high, traded.low), (dec!(440), dec!(392)));
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The range as it was computed: every value times its factor, even a factor of one.
+    fn with_every_product(bars: &[Bar], n: usize) -> Option<PriceRange> {
+        let recent = &bars[bars.len().saturating_sub(n)..];
+        recent.iter().fold(None, |range, b| {
+            let f = b.adjustment_factor();
+            let high = b.high.unwrap_or(b.close).max(b.close) * f;
+            let low = b.low.unwrap_or(b.close).min(b.close) * f;
+            Some(match range {
+                None => PriceRange { high, low },
+                Some(r) => PriceRange {
+                    high: r.high.max(high),
+                    low: r.low.min(low),
+                },
+            })
+        })
+    }
+
+    fn price() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (-2_000_000i64..2_000_000, 0u32..7).prop_map(|(m, s)| Decimal::new(m, s)),
+            (0i64..i64::MAX, 0u32..29).prop_map(|(m, s)| Decimal::new(m, s)),
+            Just(Decimal::ZERO),
+            Just(Decimal::new(0, 4)),
+            Just(-Decimal::new(0, 2)),
+        ]
+    }
+
+    proptest! {
+        /// Value and scale (`serialize`) as before, zeros of any scale included.
+        #[test]
+        fn skipping_the_factor_of_one_changes_no_digit(
+            raw in proptest::collection::vec(
+                (proptest::option::of(price()), proptest::option::of(price()), price(),
+                 proptest::option::weighted(0.3, price())),
+                1..70,
+            ),
+            n in 1usize..70,
+        ) {
+            let bars: Vec<Bar> = raw
+                .into_iter()
+                .enumerate()
+                .map(|(i, (high, low, close, adj_close))| Bar {
+                    date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(i as i64),
+                    open: None,
+                    high,
+                    low,
+                    close,
+                    adj_close,
+                    volume: None,
+                })
+                .collect();
+            let (got, want) = (recent_range(&bars, n).unwrap(), with_every_product(&bars, n).unwrap());
+            prop_assert_eq!(
+                (got.high.serialize(), got.low.serialize()),
+                (want.high.serialize(), want.low.serialize())
+            );
+        }
     }
 }
