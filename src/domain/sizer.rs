@@ -38,6 +38,17 @@ pub fn pct_of(amount: Decimal, pct: f64) -> Decimal {
     amount * pct / Decimal::ONE_HUNDRED
 }
 
+/// [`pct_of`] for a percentage computed per sizing (the band's share of a strength), the
+/// same figure: converted each time, it does not fill the per-thread cache of rule values
+/// (every strength is a new `f64`, and once 32 were kept a later rule was converted on every
+/// call).
+fn computed_pct_of(amount: Decimal, pct: f64) -> Decimal {
+    let pct = Decimal::from_f64(pct)
+        .map(|d| d.round_dp(6))
+        .unwrap_or_default();
+    amount * pct / Decimal::ONE_HUNDRED
+}
+
 /// `Decimal::from_f64(x)` rounded to `dp` decimals, remembered per thread: every sizing
 /// converts the same few rule percentages, and the base-2 expansion is the slow part of a
 /// backtest's pre-screen. At most 32 values are kept; others are converted each time.
@@ -382,7 +393,7 @@ impl<'a> PositionSizer<'a> {
     fn size_with(&self, req: &SizingRequest, reasons: bool) -> PositionSize {
         let p = req.portfolio_value;
         let target_pct = self.band_pct(req.strength) * self.risk_multiplier(req.risk);
-        let target_value = pct_of(p, target_pct).max(Decimal::ZERO);
+        let target_value = computed_pct_of(p, target_pct).max(Decimal::ZERO);
         let cap_room =
             (pct_of(p, self.sizing.max_position_pct) - req.held_value).max(Decimal::ZERO);
         let reserve = pct_of(p, self.sizing.cash_reserve_pct);

@@ -555,3 +555,12 @@ fn under_minimum_without_a_decimal() {
     assert_eq!(under_minimum(1.9999995, dec!(2)), Some(false));
     assert_eq!(under_minimum(1.999999, dec!(2)), Some(true));
 }
+
+proptest! {
+    /// The band's percentage converted each time is the cached conversion's figure.
+    #[test]
+    fn computed_pct_of_is_pct_of(m in -1_000_000_000i64..1_000_000_000, pct in -200.0f64..200.0) {
+        let amount = Decimal::new(m, 2);
+        prop_assert_eq!(computed_pct_of(amount, pct).serialize(), pct_of(amount, pct).serialize());
+    }
+}
