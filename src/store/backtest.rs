@@ -131,7 +131,7 @@ impl BarBatch {
                 continue;
             };
             let day = date.value(r);
-            let date = match last_date {
+            let bar_date = match last_date {
                 Some((d, at_date)) if d == day => at_date,
                 _ => {
                     let at_date = date_at(&date, r)?;
@@ -140,7 +140,7 @@ impl BarBatch {
                 }
             };
             let bar = RawBar {
-                date,
+                date: bar_date,
                 open: open.mantissa(r),
                 high: high.mantissa(r),
                 low: low.mantissa(r),
