@@ -1,6 +1,7 @@
-//! Building a symbol's prepared columns from its bars as they arrive (issue 18): one scan of
-//! the whole prices table hands each row to its symbol's builder, which adjusts it at once
-//! (`adjust`) so that no raw bar is kept.
+//! Building a symbol's prepared columns from its bars as they arrive (issue 18): the scan of
+//! the prices (two statements, each for half the symbols) hands each row to its symbol's
+//! builder, which adjusts it at once (`adjust`, from the row's integers) so that no raw bar is
+//! kept.
 
 use std::sync::Arc;
 
