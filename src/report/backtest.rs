@@ -198,11 +198,11 @@ pub fn text(r: &BacktestReport) -> String {
     out
 }
 
-fn metrics_json(m: &Metrics) -> Value {
+pub(super) fn metrics_json(m: &Metrics) -> Value {
     serde_json::to_value(m).unwrap_or(Value::Null)
 }
 
-fn merge(mut base: Value, extra: Value) -> Value {
+pub(super) fn merge(mut base: Value, extra: Value) -> Value {
     if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
         b.extend(e);
     }

@@ -7,18 +7,8 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
-use crate::domain::backtest::{BacktestReport, EquityPoint, Metrics};
-
-fn metrics_json(m: &Metrics) -> Value {
-    serde_json::to_value(m).unwrap_or(Value::Null)
-}
-
-fn merge(mut base: Value, extra: Value) -> Value {
-    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
-        b.extend(e);
-    }
-    base
-}
+use super::backtest::{merge, metrics_json};
+use crate::domain::backtest::{BacktestReport, EquityPoint};
 
 /// `map` with the value at `key` (a placeholder there keeps the key's place in the sorted
 /// map) written by `with`.

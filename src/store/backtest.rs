@@ -1,8 +1,6 @@
 //! Stored backtest runs: one row in `backtest_runs` (parameters and metrics as JSON), the
 //! daily equity curve with its drawdown, and the trade log.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use duckdb::arrow::array::{Array, Date32Array, Int32Array};
 use duckdb::arrow::record_batch::RecordBatch;
@@ -78,32 +76,11 @@ pub fn save_backtest_report(
 #[derive(Clone)]
 pub struct BarBatch(RecordBatch);
 
-/// Which symbol a row is, as an index into the symbols asked for.
-struct SymbolIndex {
-    by_name: HashMap<String, usize>,
-    names: Vec<String>,
-}
-
-impl SymbolIndex {
-    fn new(symbols: &[Symbol]) -> Self {
-        let names: Vec<String> = symbols.iter().map(|s| s.as_str().to_string()).collect();
-        SymbolIndex {
-            by_name: names.iter().cloned().zip(0..).collect(),
-            names,
-        }
-    }
-
-    /// The index of `name`, tried first at `guess`: rows of one date come in symbol order,
-    /// which is mostly the order asked for, so the guess (the previous row's index + 1) saves
-    /// most hash lookups.
-    #[inline]
-    fn find(&self, name: &str, guess: usize) -> Option<usize> {
-        if self.names.get(guess).is_some_and(|n| n == name) {
-            return Some(guess);
-        }
-        self.by_name.get(name).copied()
-    }
-}
+/// The symbols asked for with their index (from 0) in the list, as a table `k (symbol, idx)`
+/// to join: every read returns a row's symbol as that index, not as text to look up. Binds
+/// the list twice.
+const INDEXED_SYMBOLS: &str = "SELECT unnest(?::VARCHAR[]) AS symbol,
+        (generate_subscripts(?::VARCHAR[], 1) - 1)::INTEGER AS idx";
 
 impl BarBatch {
     /// `each(symbol, bar)` for every row, `symbol` an index into the symbols asked for.
@@ -163,17 +140,17 @@ pub fn backtest_bar_counts(
     symbols: &[Symbol],
     to: NaiveDate,
 ) -> Result<Vec<usize>> {
-    let index = SymbolIndex::new(symbols);
-    let mut stmt = conn.prepare_cached(
-        "SELECT symbol, count(*) FROM prices
-         WHERE date <= ? AND list_contains(?::VARCHAR[], symbol) GROUP BY symbol",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT k.idx, count(*) FROM prices p JOIN ({INDEXED_SYMBOLS}) k ON p.symbol = k.symbol
+         WHERE p.date <= ? GROUP BY k.idx"
+    ))?;
     let mut counts = vec![0; symbols.len()];
-    let mut rows = stmt.query(params![to, super::symbol_list(symbols)])?;
+    let list = super::symbol_list(symbols);
+    let mut rows = stmt.query(params![list.clone(), list, to])?;
     while let Some(row) = rows.next()? {
-        let (symbol, count): (String, i64) = (row.get(0)?, row.get(1)?);
-        if let Some(at) = index.find(&symbol, 0) {
-            counts[at] = usize::try_from(count).unwrap_or(0);
+        let (at, count): (i64, i64) = (row.get(0)?, row.get(1)?);
+        if let Some(slot) = usize::try_from(at).ok().and_then(|at| counts.get_mut(at)) {
+            *slot = usize::try_from(count).unwrap_or(0);
         }
     }
     Ok(counts)
@@ -222,16 +199,13 @@ pub fn backtest_scan<T: Send>(
             .map(|(w, (conn, mut state))| {
                 let (list, each) = (list.clone(), &each);
                 scope.spawn(move || -> Result<T> {
-                    let mut stmt = conn.prepare(
+                    let mut stmt = conn.prepare(&format!(
                         "SELECT k.idx, p.date, p.open, p.high, p.low, p.close, p.adj_close
                          FROM prices p
-                         JOIN (SELECT * FROM (
-                                 SELECT unnest(?::VARCHAR[]) AS symbol,
-                                        (generate_subscripts(?::VARCHAR[], 1) - 1)::INTEGER AS idx)
-                               WHERE idx % ? = ?) k
+                         JOIN (SELECT * FROM ({INDEXED_SYMBOLS}) WHERE idx % ? = ?) k
                            ON p.symbol = k.symbol
-                         WHERE p.date <= ?",
-                    )?;
+                         WHERE p.date <= ?"
+                    ))?;
                     let (parts, w) = (parts as i64, w as i64);
                     for batch in stmt.stream_arrow(params![list.clone(), list, parts, w, to])? {
                         each(&mut state, BarBatch(batch?))?;

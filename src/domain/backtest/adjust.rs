@@ -42,10 +42,10 @@ const fn powers() -> [i128; 39] {
     }
     p
 }
-const POW10: [i128; 39] = powers();
+pub(super) const POW10: [i128; 39] = powers();
 
 /// 10^s for s ≤ 19, as integers and as floats (`10f64.powi(s)`, exact for these).
-const POWERS_U64: [u64; 20] = {
+pub(super) const POWERS_U64: [u64; 20] = {
     let mut p = [1u64; 20];
     let mut i = 1;
     while i < 20 {

@@ -9,31 +9,11 @@
 
 use rust_decimal::Decimal;
 
+use super::adjust::{POW10, POWERS_U64};
 use crate::domain::indicators::{for_each_row, IndicatorRow};
 
 const NONE: u8 = u8::MAX;
 const WIDE: u8 = u8::MAX - 1;
-const POW10: [i128; 13] = {
-    let mut p = [1i128; 13];
-    let mut i = 1;
-    while i < 13 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
-const POW10_64: [i64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
 
 /// Optional decimals as a 32-bit mantissa and a scale (5 bytes): an adjusted price to four
 /// decimals below 214,748.3647, or a raw one to six below 2,147.483647. A value whose mantissa
@@ -129,7 +109,8 @@ impl DecimalColumn {
         match self.scale[k] {
             NONE => Ok(None),
             s if s <= 8 => Ok(Some(
-                i64::from(self.mantissa[k]) * POW10_64[usize::from(8 - s)],
+                // 10^(8 − s) ≤ 10^8: the cast cannot truncate.
+                i64::from(self.mantissa[k]) * POWERS_U64[usize::from(8 - s)] as i64,
             )),
             _ => Err(()),
         }
