@@ -60,6 +60,9 @@ fn point_number(text: &str, cleaned: &str) -> Result<Decimal, String> {
             "{text:?}: write numbers with a decimal point and no thousands separator (1234.56)"
         ));
     }
+    if let Some(v) = plain_decimal(cleaned) {
+        return Ok(v);
+    }
     // rust_decimal reads `1_000` as 1000; an underscore is a separator, refused like a comma.
     if cleaned.contains('_') {
         return Err(format!("{text:?} is not a number"));
@@ -67,6 +70,32 @@ fn point_number(text: &str, cleaned: &str) -> Result<Decimal, String> {
     Decimal::from_str(cleaned)
         .or_else(|_| Decimal::from_scientific(cleaned))
         .map_err(|_| format!("{text:?} is not a number"))
+}
+
+/// `123` or `123.45` of at most 19 characters, read without `Decimal::from_str`'s general
+/// parser (a price file has five such fields a line): the same mantissa and scale, trailing
+/// zeros kept. `None` for anything else, which the general parser then reads or refuses.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let (int, frac) = match text.split_once('.') {
+        Some((_, "")) => return None,
+        Some((i, f)) => (i, f),
+        None => (text, ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let plain =
+        !int.is_empty() && int.len() + frac.len() <= 19 && all_digits(int) && all_digits(frac);
+    if !plain {
+        return None;
+    }
+    // At most 19 digits: below 10^19, inside u64.
+    let mantissa = int
+        .bytes()
+        .chain(frac.bytes())
+        .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
+    Some(Decimal::from_i128_with_scale(
+        i128::from(mantissa),
+        frac.len() as u32,
+    ))
 }
 
 /// `1.234,56` → 1234.56. Groups after the first hold exactly three digits, and one number
@@ -131,11 +160,29 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 /// A price file's date: ISO `2024-03-01`, US `03/01/2024`, or Stooq's `20240301`.
 pub fn parse_bar_date(text: &str) -> Result<NaiveDate, String> {
     let raw = text.trim();
+    if let Some(date) = iso_date(raw) {
+        return four_digit_year(text, date);
+    }
     let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(raw, "%m/%d/%Y"))
         .or_else(|_| NaiveDate::parse_from_str(raw, "%Y%m%d"))
         .map_err(|_| format!("{raw:?} is not a date (use YYYY-MM-DD or MM/DD/YYYY)"))?;
     four_digit_year(text, date)
+}
+
+/// Exactly `YYYY-MM-DD` of a real day, without chrono's format parser (an import reads one
+/// per bar); `None` for anything else, which `parse_from_str` then reads or refuses.
+fn iso_date(raw: &str) -> Option<NaiveDate> {
+    let b = raw.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(number(&b[..4])? as i32, number(&b[5..7])?, number(&b[8..])?)
 }
 
 /// chrono reads signed and five-digit years (`-0001-03-01`, `+10000-01-01`); no market
@@ -216,6 +263,72 @@ mod tests {
             let e = comma(bad).unwrap_err();
             assert!(e.contains("not a decimal-comma number"), "{bad:?}: {e}");
         }
+    }
+
+    proptest::proptest! {
+        /// The plain-number shortcut gives what the general parser gives, scale included.
+        #[test]
+        fn plain_numbers_read_as_the_general_parser_reads_them(
+            int in "[0-9]{1,10}", frac in proptest::option::of("[0-9]{0,9}")
+        ) {
+            let text = match &frac { Some(f) => format!("{int}.{f}"), None => int.clone() };
+            let general = Decimal::from_str(&text).ok();
+            let plain = plain_decimal(&text);
+            if let Some(v) = plain {
+                let g = general.expect("the general parser reads it too");
+                proptest::prop_assert_eq!((v.mantissa(), v.scale()), (g.mantissa(), g.scale()));
+            } else {
+                // Only "12." is left to the general parser.
+                proptest::prop_assert_eq!(frac.as_deref(), Some(""));
+            }
+        }
+
+        /// The ISO shortcut reads exactly the days chrono reads from those ten characters.
+        #[test]
+        fn iso_dates_read_as_chrono_reads_them(y in 0u32..10_000, m in 0u32..14, d in 0u32..33) {
+            let text = format!("{y:04}-{m:02}-{d:02}");
+            proptest::prop_assert_eq!(
+                iso_date(&text),
+                NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+            );
+        }
+    }
+
+    #[test]
+    fn shortcuts_leave_everything_else_to_the_general_readers() {
+        for text in [
+            "",
+            ".5",
+            "5.",
+            "1.2.3",
+            "+5",
+            "-5",
+            "1e3",
+            "12345678901234567890",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text:?}");
+        }
+        assert_eq!(
+            plain_decimal("0080.50").map(|v| (v.mantissa(), v.scale())),
+            Some((8050, 2))
+        );
+        assert_eq!(
+            parse_decimal("5."),
+            Decimal::from_str("5.").map_err(|_| "\"5.\" is not a number".to_string())
+        );
+        for text in [
+            "2024-3-01",
+            "2024/03/01",
+            " 2024-03-01",
+            "2024-02-30",
+            "+2024-03-01",
+        ] {
+            assert_eq!(iso_date(text), None, "{text:?}");
+        }
+        assert_eq!(
+            parse_bar_date(" 2024-03-01 "),
+            Ok(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap())
+        );
     }
 
     #[test]

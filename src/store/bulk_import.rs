@@ -8,8 +8,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use std::io::Write;
-
 use duckdb::Connection;
 use rust_decimal::Decimal;
 
@@ -153,10 +151,17 @@ pub fn import_bars(
             upsert_files(conn, files, source)
         }
     };
+    conn.execute_batch("SET threads = 1")?;
     let (bulk, fresh_rows) = std::thread::scope(|scope| {
-        let rows = scope.spawn(|| super::indicators::rows_of(&fresh, false));
+        let rows = scope.spawn(|| {
+            let t = std::time::Instant::now();
+            let rows = super::indicators::rows_of(&fresh, false);
+            tracing::debug!(elapsed = ?t.elapsed(), "import: new symbols' indicators computed");
+            rows
+        });
         (write(), rows.join())
     });
+    conn.execute_batch("RESET threads")?;
     let bulk = bulk?;
     let mut rows =
         fresh_rows.map_err(|_| StoreError::Invalid("computing the indicators failed".into()))?;
@@ -177,7 +182,8 @@ pub fn import_bars(
 }
 
 /// [`upsert_files`] for files none of whose symbols has a stored bar: every bar is new, so
-/// the bars go straight from the staged file into `prices` (in date order, as `INSERT_NEW`)
+/// the bars go straight from the staged file into `prices` (in date order, as `INSERT_NEW`,
+/// the order `stage` writes them in)
 /// without the comparison with the stored ones, and the counts are the files' own. Final
 /// bars replace the provisional bars of their symbol up to their newest date, as
 /// `DROP_PROVISIONAL` does.
@@ -186,17 +192,20 @@ fn insert_new_symbols(
     files: &[&BTreeMap<Symbol, Vec<Bar>>],
     source: &str,
 ) -> Result<BulkUpsert> {
+    let t = std::time::Instant::now();
     let staged = stage(files)?;
+    tracing::debug!(elapsed = ?t.elapsed(), "import: new bars staged");
     conn.execute(
         &format!(
             "INSERT INTO prices
              SELECT symbol, date, open, high, low, close, adj_close, volume, ?
-             FROM {} ORDER BY date, symbol",
+             FROM {}",
             csv_load::read_csv_sql(STAGED_COLUMNS)
         ),
         [source, staged.path()?],
     )?;
     drop(staged);
+    tracing::debug!(elapsed = ?t.elapsed(), "import: new bars inserted");
     let mut changed: Vec<Symbol> = files
         .iter()
         .flat_map(|f| f.iter())
@@ -254,44 +263,58 @@ fn as_stored(bar: &Bar) -> Bar {
     }
 }
 
-/// Every bar of every file as CSV rows, formatted in parallel file by file.
+/// Every bar of every file as CSV rows, formatted in parallel file by file, written in
+/// order of date, then symbol (`TempCsv::write_by_date`).
 fn stage(files: &[&BTreeMap<Symbol, Vec<Bar>>]) -> Result<TempCsv> {
     use rayon::prelude::*;
-    let parts: Vec<Vec<u8>> = files
+    let runs: Vec<Vec<csv_load::Run>> = files
         .par_iter()
         .enumerate()
         .map(|(file_no, bars)| {
-            let mut out = Vec::with_capacity(64 * bars.values().map(Vec::len).sum::<usize>());
-            for (symbol, bars) in bars.iter() {
-                for b in bars {
-                    let _ = write!(out, "{file_no},{symbol},{},", b.date);
-                    for (v, scale) in [
-                        (b.open, PRICE_SCALE),
-                        (b.high, PRICE_SCALE),
-                        (b.low, PRICE_SCALE),
-                        (Some(b.close), PRICE_SCALE),
-                        (b.adj_close, ADJ_CLOSE_SCALE),
-                    ] {
-                        csv_load::opt(&mut out, exact(v, scale)?);
+            let mut file_no_text = itoa::Buffer::new();
+            let file_no = file_no_text.format(file_no).as_bytes();
+            bars.iter()
+                .map(|(symbol, bars)| {
+                    let mut run = csv_load::Run::new(symbol.as_str(), 64 * bars.len());
+                    for b in bars {
+                        let out = &mut run.text;
+                        out.extend_from_slice(file_no);
                         out.push(b',');
+                        out.extend_from_slice(symbol.as_str().as_bytes());
+                        out.push(b',');
+                        csv_load::date(out, b.date);
+                        out.push(b',');
+                        for (v, scale) in [
+                            (b.open, PRICE_SCALE),
+                            (b.high, PRICE_SCALE),
+                            (b.low, PRICE_SCALE),
+                            (Some(b.close), PRICE_SCALE),
+                            (b.adj_close, ADJ_CLOSE_SCALE),
+                        ] {
+                            csv_load::decimal(out, exact(v, scale)?);
+                            out.push(b',');
+                        }
+                        if let Some(v) = b.volume {
+                            out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+                        }
+                        out.push(b'\n');
+                        run.end_row(b.date);
                     }
-                    csv_load::opt(&mut out, b.volume);
-                    out.push(b'\n');
-                }
-            }
-            Ok(out)
+                    Ok(run)
+                })
+                .collect()
         })
         .collect::<Result<_>>()?;
-    TempCsv::write(&parts)
+    TempCsv::write_by_date(&runs.into_iter().flatten().collect::<Vec<_>>())
 }
 
 /// `v` when its column keeps all its decimals; refused otherwise (the parser refuses those
 /// first, naming the line: this guards other callers from DuckDB rounding them).
 fn exact(v: Option<Decimal>, scale: u32) -> Result<Option<Decimal>> {
     match v {
-        Some(v) if v.normalize().scale() > scale => Err(StoreError::Invalid(format!(
-            "{v} has more than {scale} decimals; prices are stored as received"
-        ))),
+        Some(v) if v.scale() > scale && v.normalize().scale() > scale => Err(StoreError::Invalid(
+            format!("{v} has more than {scale} decimals; prices are stored as received"),
+        )),
         Some(v) if v.abs() >= PRICE_LIMIT => Err(StoreError::Invalid(format!(
             "{v} is {PRICE_LIMIT} or more; prices are kept below that"
         ))),

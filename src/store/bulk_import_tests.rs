@@ -122,3 +122,40 @@ fn imported_bars_replace_the_provisional_ones_up_to_their_newest_day() {
         );
     }
 }
+
+/// A first import of two files stores their bars and indicators in order of date, then
+/// symbol (the staged file is written in that order and DuckDB keeps it), so that a date
+/// filter prunes row groups: MSFT's file comes first and AAPL's history starts later.
+#[test]
+fn a_first_import_stores_bars_and_indicators_by_date_then_symbol() {
+    let mut store = Store::open_in_memory().unwrap();
+    let first: BTreeMap<Symbol, Vec<Bar>> = [(sym("MSFT"), bars(0, 40, 30))].into_iter().collect();
+    let second: BTreeMap<Symbol, Vec<Bar>> = [
+        (sym("AAPL"), bars(10, 40, 50)),
+        (sym("IBM"), bars(5, 3, 20)),
+    ]
+    .into_iter()
+    .collect();
+    store
+        .in_transaction(|tx| import_bars(tx, &[&first, &second], "csv"))
+        .unwrap();
+    for table in ["prices", "indicators"] {
+        let mut stmt = store
+            .conn()
+            .prepare(&format!("SELECT date, symbol FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let rows: Vec<(NaiveDate, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 83, "{table}");
+        let mut sorted = rows.clone();
+        sorted.sort();
+        assert_eq!(rows, sorted, "{table}");
+        // 2024-01-06 (day 5): IBM's first bar, then MSFT's sixth; AAPL's first is day 10.
+        let day5: Vec<&str> = rows[5..7].iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(day5, ["IBM", "MSFT"], "{table}");
+        assert_eq!(rows[5].0, NaiveDate::from_ymd_opt(2024, 1, 6).unwrap());
+    }
+}

@@ -233,7 +233,9 @@ impl Store {
     pub fn in_transaction<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
         let value = work(&tx)?;
+        let t = std::time::Instant::now();
         tx.commit()?;
+        tracing::trace!(elapsed = ?t.elapsed(), "store: commit");
         Ok(value)
     }
 
