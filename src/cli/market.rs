@@ -8,7 +8,7 @@ use super::{user_error, Context};
 use crate::domain::parse::DecimalMark;
 use crate::domain::symbol::Symbol;
 use crate::report;
-use crate::service::prices::{import_files, indicator_lines};
+use crate::service::prices::{indicator_lines, open_and_import_files};
 
 pub fn import_prices(
     ctx: &Context,
@@ -19,12 +19,12 @@ pub fn import_prices(
 ) -> Result<u8> {
     // The files are found before the database is opened: a wrong path touches nothing.
     let files = crate::service::import::expand_paths(paths)?;
-    let mut store = ctx.open_store()?;
-    let reports = import_files(&mut store, &files, skip_bad, mark, ctx.today, |report| {
+    let open = || ctx.open_store();
+    let reports = open_and_import_files(open, &files, skip_bad, mark, ctx.today, |report| {
         if !json {
             print!("{}", report::prices::file_line(report));
         }
-    });
+    })?;
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
