@@ -137,6 +137,7 @@ pub fn import_bars(
 ) -> Result<BulkUpsert> {
     let symbols: Vec<Symbol> = files.iter().flat_map(|f| f.keys().cloned()).collect();
     let stored = symbols_with_bars(conn, &symbols)?;
+    tracing::trace!("import: stored symbols read");
     let fresh: Vec<(Symbol, Vec<Bar>)> = files
         .iter()
         .flat_map(|f| f.iter())
@@ -305,6 +306,7 @@ fn stage(files: &[&BTreeMap<Symbol, Vec<Bar>>]) -> Result<TempCsv> {
                 .collect()
         })
         .collect::<Result<_>>()?;
+    tracing::trace!("import: staged rows formatted");
     TempCsv::write_by_date(&runs.into_iter().flatten().collect::<Vec<_>>())
 }
 
