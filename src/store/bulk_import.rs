@@ -156,16 +156,20 @@ pub fn import_bars(
     let (bulk, fresh_rows) = std::thread::scope(|scope| {
         let rows = scope.spawn(|| {
             let t = std::time::Instant::now();
-            let rows = super::indicators::rows_of(&fresh, false);
+            let mut rows = super::indicators::rows_of(&fresh, false);
+            // No stored symbol, so no other rows will join these.
+            if stored.is_empty() {
+                rows.stage()?;
+            }
             tracing::debug!(elapsed = ?t.elapsed(), "import: new symbols' indicators computed");
-            rows
+            Ok::<_, StoreError>(rows)
         });
         (write(), rows.join())
     });
     conn.execute_batch("RESET threads")?;
     let bulk = bulk?;
     let mut rows =
-        fresh_rows.map_err(|_| StoreError::Invalid("computing the indicators failed".into()))?;
+        fresh_rows.map_err(|_| StoreError::Invalid("computing the indicators failed".into()))??;
     let others: Vec<Symbol> = bulk
         .changed
         .iter()

@@ -85,12 +85,24 @@ pub fn indicators_since(
 pub(super) struct Rows {
     runs: Vec<super::csv_load::Run>,
     count: usize,
+    /// The runs' staged file, once written (`stage`).
+    staged: Option<super::csv_load::TempCsv>,
 }
 
 impl Rows {
+    /// Adds `other`'s rows; only to rows not staged yet.
     pub(super) fn extend(&mut self, other: Rows) {
+        assert!(self.staged.is_none(), "indicator rows added after staging");
         self.runs.extend(other.runs);
         self.count += other.count;
+    }
+
+    /// Writes the staged file now, when no more rows will join: on the thread that
+    /// computed them, while DuckDB still writes the bars, rather than after.
+    pub(super) fn stage(&mut self) -> Result<()> {
+        self.staged = Some(super::csv_load::TempCsv::write_by_date(&self.runs)?);
+        self.runs = Vec::new();
+        Ok(())
     }
 }
 
@@ -144,6 +156,7 @@ pub(super) fn rows_of(histories: &[(Symbol, Vec<Bar>)], parallel: bool) -> Rows 
     Rows {
         count: runs.iter().map(|r| r.rows.len()).sum(),
         runs,
+        staged: None,
     }
 }
 
@@ -155,7 +168,10 @@ pub(super) fn write_rows(conn: &Connection, symbols: &[Symbol], rows: Rows) -> R
         "DELETE FROM indicators WHERE symbol IN (SELECT unnest(?::VARCHAR[]))",
         [names],
     )?;
-    let csv = super::csv_load::TempCsv::write_by_date(&rows.runs)?;
+    let csv = match rows.staged {
+        Some(csv) => csv,
+        None => super::csv_load::TempCsv::write_by_date(&rows.runs)?,
+    };
     tracing::debug!(elapsed = ?t.elapsed(), "import: ind deleted and staged");
     let columns = "'symbol': 'VARCHAR', 'date': 'DATE', 'sma_20': 'DOUBLE', 'sma_50': 'DOUBLE',
         'sma_200': 'DOUBLE', 'ema_12': 'DOUBLE', 'ema_26': 'DOUBLE', 'macd': 'DOUBLE',
