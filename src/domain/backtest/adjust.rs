@@ -201,13 +201,16 @@ impl Fast {
             (ma, mc.checked_mul(pow10(e.unsigned_abs())?)?)
         };
         let (a_f, d_f) = (float(a), float(d));
+        // One division: 0.5 × (1/d) is exactly 0.5/d rounded (halving commutes with rounding),
+        // and the ratio only estimates q, which the integers then prove or refuse.
+        let inverse = 1.0 / d_f;
         Some(Fast {
             scale,
             a,
             d,
             narrow: i64::try_from(a).ok().zip(i64::try_from(d).ok()),
-            ratio: a_f / d_f,
-            half_over_d: 0.5 / d_f,
+            ratio: a_f * inverse,
+            half_over_d: 0.5 * inverse,
             // Only the tolerance reads it.
             unit: UNITS.get(scale as usize).copied().unwrap_or(0.0),
         })
@@ -320,6 +323,23 @@ pub(super) fn to_f64(d: Decimal) -> f64 {
     }
 }
 
+/// `m` / 10^`scale` and `m` % 10^`scale` for `scale` in 1..=19, each arm dividing by a
+/// constant: a 64-bit division by a divisor known only at run time takes tens of cycles, and
+/// every bar of a backtest's load makes one here (the compiler turns a constant divisor into
+/// a multiplication).
+#[inline]
+fn split_at_scale(m: u64, scale: u32) -> (u64, u64) {
+    macro_rules! by_power {
+        ($($s:literal),*) => {
+            match scale {
+                $($s => (m / 10u64.pow($s), m % 10u64.pow($s)),)*
+                _ => unreachable!("scale {scale} is outside 1..=19"),
+            }
+        };
+    }
+    by_power!(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19)
+}
+
 /// [`to_f64`] of `m` × 10^−`scale`, `None` for the scales it leaves to `Decimal`.
 #[inline]
 pub(super) fn to_f64_parts(m: u64, scale: u32) -> Option<f64> {
@@ -327,8 +347,9 @@ pub(super) fn to_f64_parts(m: u64, scale: u32) -> Option<f64> {
         return None;
     }
     let precision = POWERS_U64[scale as usize];
-    let fraction = (m % precision) as f64 / precision as f64;
-    let integral = (m / precision) as f64;
+    let (whole, rest) = split_at_scale(m, scale);
+    let fraction = rest as f64 / precision as f64;
+    let integral = whole as f64;
     if fraction == 0.0 {
         return Some(integral);
     }
