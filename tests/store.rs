@@ -174,3 +174,24 @@ fn holdings_add_edit_remove() {
     assert!(!store.remove_holding(&sym).unwrap());
     assert!(store.holdings().unwrap().is_empty());
 }
+
+/// An upgrade is all or nothing: a later migration that fails (here migration 6 cannot
+/// create `provisional_bars`, which a user made) leaves the file at its old version with
+/// none of the earlier pending migrations applied, and the error says why.
+#[test]
+fn an_upgrade_that_fails_part_way_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.duckdb");
+    {
+        let old = Store::open_up_to(&path, 3).unwrap();
+        old.sql_for_tests()
+            .execute_batch("CREATE TABLE provisional_bars (x INTEGER)")
+            .unwrap();
+    }
+    let err = Store::open(&path).err().expect("migration 6 fails");
+    assert!(err.to_string().contains("provisional_bars"), "{err}");
+    let old = Store::open_up_to(&path, 3).unwrap();
+    assert_eq!(old.schema_version().unwrap(), 3);
+    // Migration 4's table is not there: it was rolled back with the rest.
+    assert!(!table_exists(&old, "ducklens_meta"));
+}

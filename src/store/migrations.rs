@@ -90,26 +90,32 @@ pub fn current_version(conn: &Connection) -> Result<u32> {
 pub fn apply_migrations_up_to(conn: &mut Connection, target: u32) -> Result<Vec<u32>> {
     conn.execute_batch(CREATE_LEDGER)?;
     let current = current_version(conn)?;
-    let mut applied = Vec::new();
-    for migration in MIGRATIONS
+    let pending: Vec<&Migration> = MIGRATIONS
         .iter()
         .filter(|m| m.version > current && m.version <= target)
-    {
-        let tx = conn.transaction()?;
+        .collect();
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    // All in one transaction: a file is upgraded to `target` or left as it was (and the copy
+    // made before an upgrade is of that state), and a new file pays one commit, not eight.
+    let tx = conn.transaction()?;
+    for migration in &pending {
         tx.execute_batch(migration.sql)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
             params![migration.version, migration.name],
         )?;
-        tx.commit()?;
+    }
+    tx.commit()?;
+    for migration in &pending {
         tracing::info!(
             version = migration.version,
             name = migration.name,
             "applied migration"
         );
-        applied.push(migration.version);
     }
-    Ok(applied)
+    Ok(pending.iter().map(|m| m.version).collect())
 }
 
 #[cfg(test)]
