@@ -138,12 +138,15 @@ pub fn import_bars(
     let symbols: Vec<Symbol> = files.iter().flat_map(|f| f.keys().cloned()).collect();
     let stored = symbols_with_bars(conn, &symbols)?;
     tracing::trace!("import: stored symbols read");
-    let fresh: Vec<(Symbol, Vec<Bar>)> = files
-        .iter()
-        .flat_map(|f| f.iter())
-        .filter(|(symbol, _)| !stored.contains(*symbol))
-        .map(|(symbol, bars)| (symbol.clone(), bars.iter().map(as_stored).collect()))
-        .collect();
+    // The new symbols' bars as stored, on the indicator thread (a copy of every bar).
+    let fresh = || -> Vec<(Symbol, Vec<Bar>)> {
+        files
+            .iter()
+            .flat_map(|f| f.iter())
+            .filter(|(symbol, _)| !stored.contains(*symbol))
+            .map(|(symbol, bars)| (symbol.clone(), bars.iter().map(as_stored).collect()))
+            .collect()
+    };
     // Nothing stored to compare with: every bar is new (`insert_new_symbols`).
     let write = || {
         if stored.is_empty() {
@@ -156,7 +159,7 @@ pub fn import_bars(
     let (bulk, fresh_rows) = std::thread::scope(|scope| {
         let rows = scope.spawn(|| {
             let t = std::time::Instant::now();
-            let mut rows = super::indicators::rows_of(&fresh, false);
+            let mut rows = super::indicators::rows_of(&fresh(), false);
             // No stored symbol, so no other rows will join these.
             if stored.is_empty() {
                 rows.stage()?;
