@@ -170,6 +170,57 @@ pub fn analyze(
     rules: &AnalysisRules,
     mode: CheckMode,
 ) -> Analysis {
+    analysis(
+        holdings,
+        watchlist,
+        account,
+        market,
+        rules,
+        mode,
+        Plans::Made,
+    )
+}
+
+/// [`analyze`] without the swaps and the game plan, which only a person reads: what a
+/// backtest decides from (the holdings' rows and alerts, the underperformers, the
+/// opportunities, the account and the regime) by the very same rules. Swaps and the plan
+/// come after the opportunities and change none of them; they were a fifth of the analysis
+/// a backtest runs at every rebalance (issue 18).
+pub fn analyze_for_decisions(
+    holdings: &[Holding],
+    watchlist: &[WatchItem],
+    account: Option<&AccountBalance>,
+    market: &MarketSnapshot,
+    rules: &AnalysisRules,
+    mode: CheckMode,
+) -> Analysis {
+    analysis(
+        holdings,
+        watchlist,
+        account,
+        market,
+        rules,
+        mode,
+        Plans::Skipped,
+    )
+}
+
+/// Whether [`advise`] makes the swaps and the game plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plans {
+    Made,
+    Skipped,
+}
+
+fn analysis(
+    holdings: &[Holding],
+    watchlist: &[WatchItem],
+    account: Option<&AccountBalance>,
+    market: &MarketSnapshot,
+    rules: &AnalysisRules,
+    mode: CheckMode,
+    plans: Plans,
+) -> Analysis {
     let as_of = market.as_of;
     let benchmark_symbol = Symbol::parse(&rules.general.benchmark).ok();
     let benchmark = benchmark_symbol.as_ref().and_then(|s| market.series.get(s));
@@ -190,7 +241,14 @@ pub fn analyze(
     let missing_data = missing(&rows, watchlist, market, rules, benchmark_symbol.as_ref());
     let candidates = watch_candidates(holdings, watchlist, market, rules);
     let ctx = sizing::SizingContext::new(rules, &account, market_regime);
-    let advice = advise(&rows, &candidates, benchmark, &ctx, &account, rules, mode);
+    let advice = advise(
+        &rows,
+        &candidates,
+        benchmark,
+        (&ctx, &account),
+        rules,
+        (mode, plans),
+    );
     Analysis {
         as_of,
         mode,
@@ -246,14 +304,21 @@ fn advise(
     rows: &[HoldingRow],
     candidates: &[(Symbol, series::Facts)],
     benchmark: Option<&SymbolSeries>,
-    ctx: &sizing::SizingContext,
-    account: &AccountSummary,
+    (ctx, account): (&sizing::SizingContext, &AccountSummary),
     rules: &AnalysisRules,
-    mode: CheckMode,
+    (mode, plans): (CheckMode, Plans),
 ) -> Advice {
     let underperformers = screens::underperformers(rows, mode, rules);
     let mut budget = sizing::Budget::from_account(account);
     let opportunities = screens::opportunities(candidates, benchmark, ctx, &budget, rules);
+    if plans == Plans::Skipped {
+        return Advice {
+            underperformers,
+            opportunities,
+            swaps: Vec::new(),
+            game_plan: Vec::new(),
+        };
+    }
     let swaps = match mode {
         CheckMode::Morning => {
             swaps::swaps(&underperformers, &opportunities, ctx, &mut budget, rules)

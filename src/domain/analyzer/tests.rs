@@ -408,3 +408,30 @@ fn a_buy_under_the_reward_risk_minimum_gets_no_shares_and_the_swap_takes_the_nex
         .iter()
         .all(|step| !matches!(step.action, PlanAction::Buy { .. })));
 }
+
+/// The backtest's analysis is the morning check's without its swaps and game plan: the
+/// same rows, account, regime, underperformers and opportunities (serialized, every field),
+/// on the scenario where the full check has a swap (WEAK → STAR) and a plan.
+#[test]
+fn the_decisions_analysis_is_the_full_one_without_swaps_and_plan() {
+    let account = balance(dec!(7376));
+    let full = run(CheckMode::Morning);
+    let decisions = analyze_for_decisions(
+        &holdings(),
+        &watchlist(),
+        Some(&account),
+        &market(),
+        &rules(),
+        CheckMode::Morning,
+    );
+    assert_eq!((full.swaps.len(), full.game_plan.is_empty()), (1, false));
+    assert!(decisions.swaps.is_empty() && decisions.game_plan.is_empty());
+    let json = |a: &Analysis| {
+        let mut v = serde_json::to_value(a).unwrap();
+        let map = v.as_object_mut().unwrap();
+        map.remove("swaps");
+        map.remove("game_plan");
+        v
+    };
+    assert_eq!(json(&decisions), json(&full));
+}

@@ -1,7 +1,8 @@
 //! A rebalance day: what the morning check says at t's close, turned into orders for t+1.
 //!
-//! 1. The real `analyze` over the holdings gives the exits (hard stops and underperformers),
-//!    the account summary and the market regime.
+//! 1. The real analysis over the holdings (`analyze_for_decisions`: `analyze` without the
+//!    swaps and the game plan, which nothing here reads) gives the exits (hard stops and
+//!    underperformers), the account summary and the market regime.
 //! 2. If positions are free, the buys: the analyzer's opportunities in its order (strength,
 //!    then alpha), each sized by the real sizer against what earlier buys left, the sales'
 //!    proceeds counted as cash.
@@ -27,7 +28,7 @@ use super::ledger::{Funding, Side};
 use super::universe::Prepared;
 use crate::domain::analyzer::sizing::{Budget, Entry, SizingContext};
 use crate::domain::analyzer::TARGET_HIGH_BARS;
-use crate::domain::analyzer::{analyze, Analysis, AnalysisRules, CheckMode};
+use crate::domain::analyzer::{analyze_for_decisions, Analysis, AnalysisRules, CheckMode};
 use crate::domain::indicators::IndicatorRow;
 use crate::domain::portfolio::{AccountBalance, Holding, WatchItem};
 use crate::domain::returns::lookback_return_pct;
@@ -269,7 +270,7 @@ impl Run<'_> {
             })
             .collect();
         let balance = self.balance(day);
-        analyze(
+        analyze_for_decisions(
             &holdings,
             &watchlist,
             Some(&balance),
