@@ -63,9 +63,7 @@ pub fn import_files(
     today: NaiveDate,
     on_report: impl FnMut(&FileReport),
 ) -> Vec<FileReport> {
-    let first = files.chunks(FILES_PER_CHUNK).next().unwrap_or(&[]);
-    let parsed = parse_chunk(first, skip_bad, mark, today);
-    import_parsed(store, files, parsed, (skip_bad, mark, today), on_report)
+    import_parsed(store, files, None, (skip_bad, mark, today), on_report)
 }
 
 /// [`import_files`] into the store `open` opens, the first files parsed while it opens
@@ -90,7 +88,7 @@ pub fn open_and_import_files(
     Ok(import_parsed(
         &mut store,
         files,
-        parsed,
+        Some(parsed),
         (skip_bad, mark, today),
         on_report,
     ))
@@ -110,16 +108,15 @@ fn parse_chunk(chunk: &[PathBuf], skip_bad: bool, mark: DecimalMark, today: Naiv
     parsed
 }
 
-/// Writes every chunk of `files`, the first one already parsed as `first`.
+/// Parses and writes every chunk of `files`; the first one may come parsed as `first`.
 fn import_parsed(
     store: &mut Store,
     files: &[PathBuf],
-    first: Parsed,
+    mut first: Option<Parsed>,
     (skip_bad, mark, today): (bool, DecimalMark, NaiveDate),
     mut on_report: impl FnMut(&FileReport),
 ) -> Vec<FileReport> {
     let mut out = Vec::with_capacity(files.len());
-    let mut first = Some(first);
     for chunk in files.chunks(FILES_PER_CHUNK) {
         let parsed = first
             .take()
