@@ -11,6 +11,8 @@
 //! zero; here only an exact zero is flat, so tiny-priced series keep their true RSI.
 //! Periods of 0 yield all `None` (TA-Lib rejects them as bad parameters).
 
+use std::mem::MaybeUninit;
+
 use serde::{Deserialize, Serialize};
 
 /// Trading days per year, used to annualise daily volatility.
@@ -788,13 +790,43 @@ impl<'a> Bars<'a> {
 pub fn compute_all(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> Vec<IndicatorRow> {
     let bars = Bars::new(high, low, close, volume);
     let mut state = AllIndicators::new();
-    let warm_up = close.len().min(STEADY_FROM);
-    // Not `for_each_row` with a push: extending from exact-sized ranges measured 21.7–21.9
-    // against 24.2–24.8 ns/bar (`cargo bench --bench indicators`, 2026-12-03).
     let mut rows = Vec::with_capacity(close.len());
-    rows.extend((0..warm_up).map(|i| state.push(&bars, i)));
-    rows.extend((warm_up..close.len()).map(|i| state.step(&bars, i)));
+    let warm_up = close.len().min(STEADY_FROM);
+    fill(
+        &mut state,
+        &bars,
+        warm_up,
+        &mut rows.spare_capacity_mut()[..close.len()],
+    );
+    // SAFETY: `fill` has written every one of the first `close.len()` slots (its two loops
+    // cover both halves of `out`), and a panic in it returns before this line.
+    unsafe { rows.set_len(close.len()) };
     rows
+}
+
+/// Writes row `i` of the series into `out[i]`, for every slot of `out` (one per bar); the
+/// first `warm_up` with the warm-up checks.
+///
+/// A function of its own, with the state and the rows as separate `&mut` arguments, so that
+/// the compiler knows that writing a row cannot change the state: it keeps the state's
+/// scalars in registers instead of reloading them after every row. Measured on 5,000 bars
+/// (`cargo bench --bench indicators`, 2026-12-03, load 1.4): 19.1–19.4 ns/bar, against
+/// 21.5–21.7 extending the `Vec` from a closure over the state, 22.4–22.9 pushing in a loop
+/// and 23.1 writing into a zeroed `Vec` (the zeroing alone costs about 4 ns/bar).
+#[inline(never)]
+fn fill(
+    state: &mut AllIndicators,
+    bars: &Bars,
+    warm_up: usize,
+    out: &mut [MaybeUninit<IndicatorRow>],
+) {
+    let (head, tail) = out.split_at_mut(warm_up);
+    for (i, slot) in head.iter_mut().enumerate() {
+        slot.write(state.push(bars, i));
+    }
+    for (i, slot) in (warm_up..).zip(tail.iter_mut()) {
+        slot.write(state.step(bars, i));
+    }
 }
 
 /// [`compute_all`]'s rows handed to `each` with their bar index, in order, without keeping
