@@ -6,6 +6,7 @@ use duckdb::arrow::array::{Array, Date32Array, Int32Array};
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::{params, Connection};
 
+use super::backtest_rows::StagedRows;
 use super::ledger_read::{date_at, down, Decimals};
 use super::Result;
 use crate::domain::backtest::metrics::drawdown_curve;
@@ -15,6 +16,51 @@ use crate::domain::symbol::Symbol;
 /// Saves one run; call it inside `Store::in_transaction` so the run is written whole or not
 /// at all. Returns the run's id.
 pub fn save_backtest_run(conn: &Connection, benchmark: &Symbol, r: &StrategyResult) -> Result<i64> {
+    Ok(save_runs(conn, benchmark, [r])?[0])
+}
+
+/// Saves every strategy of `report`, in the caller's transaction; the new run ids in order.
+pub fn save_backtest_report(
+    conn: &Connection,
+    report: &crate::domain::backtest::BacktestReport,
+) -> Result<Vec<i64>> {
+    save_runs(conn, &report.benchmark.symbol, &report.strategies)
+}
+
+/// Each run's row, then the equity curves and trade logs of all of them in one insert per
+/// table; a run with a value the staged file cannot write exactly is appended row by row, in
+/// its place among the others. The ids in order.
+fn save_runs<'a>(
+    conn: &Connection,
+    benchmark: &Symbol,
+    runs: impl IntoIterator<Item = &'a StrategyResult>,
+) -> Result<Vec<i64>> {
+    let mut staged = StagedRows::default();
+    let mut ids = Vec::new();
+    for r in runs {
+        let id = insert_run(conn, benchmark, r)?;
+        let (equity, trades) = (&r.run.equity, &r.run.trades);
+        let values: Vec<f64> = equity
+            .iter()
+            .map(|p| rust_decimal::prelude::ToPrimitive::to_f64(&p.equity).unwrap_or(0.0))
+            .collect();
+        let drawdowns = drawdown_curve(&values);
+        if !staged.stage(id, equity, &drawdowns, trades) {
+            tracing::debug!(
+                id,
+                "backtest run has values its columns round; appended row by row"
+            );
+            staged.insert(conn)?;
+            super::backtest_rows::append_rows(conn, id, equity, &drawdowns, trades)?;
+        }
+        ids.push(id);
+    }
+    staged.insert(conn)?;
+    Ok(ids)
+}
+
+/// The run's row in `backtest_runs`; its id.
+fn insert_run(conn: &Connection, benchmark: &Symbol, r: &StrategyResult) -> Result<i64> {
     let equity = &r.run.equity;
     let (Some(first), Some(last)) = (equity.first(), equity.last()) else {
         return Err(super::StoreError::Invalid(
@@ -27,7 +73,7 @@ pub fn save_backtest_run(conn: &Connection, benchmark: &Symbol, r: &StrategyResu
         "verdict": r.verdict,
     }))
     .unwrap_or_default();
-    let id: i64 = conn.query_row(
+    Ok(conn.query_row(
         "INSERT INTO backtest_runs (strategy, benchmark, from_date, to_date, initial_capital,
              final_value, params_json, metrics_json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -42,33 +88,7 @@ pub fn save_backtest_run(conn: &Connection, benchmark: &Symbol, r: &StrategyResu
             metrics_json
         ],
         |row| row.get(0),
-    )?;
-    let values: Vec<f64> = equity
-        .iter()
-        .map(|p| rust_decimal::prelude::ToPrimitive::to_f64(&p.equity).unwrap_or(0.0))
-        .collect();
-    let drawdowns = drawdown_curve(&values);
-    let trades = &r.run.trades;
-    if !super::backtest_rows::insert_rows(conn, id, equity, &drawdowns, trades)? {
-        tracing::debug!(
-            id,
-            "backtest run has values its columns round; appended row by row"
-        );
-        super::backtest_rows::append_rows(conn, id, equity, &drawdowns, trades)?;
-    }
-    Ok(id)
-}
-
-/// Saves every strategy of `report`, in the caller's transaction; the new run ids in order.
-pub fn save_backtest_report(
-    conn: &Connection,
-    report: &crate::domain::backtest::BacktestReport,
-) -> Result<Vec<i64>> {
-    report
-        .strategies
-        .iter()
-        .map(|s| save_backtest_run(conn, &report.benchmark.symbol, s))
-        .collect()
+    )?)
 }
 
 /// A batch of the backtest's bars as DuckDB gave it (Arrow columns), decoded on whichever
