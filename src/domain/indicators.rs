@@ -661,9 +661,12 @@ fn volume_sma(totals: &PrefixTotals<VolumeRing>, volume: &[f64], i: usize) -> Op
     sma_value(totals, volume, i, VOLUME_RATIO_PERIOD, INVERSE)
 }
 
-/// Every indicator of [`IndicatorRow`], advanced together one bar at a time.
+/// Every indicator of [`IndicatorRow`], advanced together one bar at a time; with `FULL`
+/// false, only those of the signal strength and the market direction (SMA 20, 50 and 200, MACD
+/// and RSI 14: [`for_each_signal_row`]), the other four left `None` and not computed. Each
+/// indicator has its own state, so leaving some out changes none of the others' bits.
 #[derive(Debug, Clone)]
-struct AllIndicators {
+struct AllIndicators<const FULL: bool = true> {
     /// The close's totals, for SMA 20, 50 and 200.
     close_totals: PrefixTotals<CloseRing>,
     /// The volume's, for its SMA 20.
@@ -675,7 +678,7 @@ struct AllIndicators {
     atr_14: WilderAtr,
 }
 
-impl AllIndicators {
+impl<const FULL: bool> AllIndicators<FULL> {
     fn new() -> Self {
         AllIndicators {
             close_totals: PrefixTotals::in_array(),
@@ -694,27 +697,34 @@ impl AllIndicators {
         let close = bars.close[i];
         let macd = self.macd.push(close);
         self.close_totals.push(close, i);
-        self.volume_totals.push(bars.volume[i], i);
         let close_sma = |n: usize| {
             (i + 1 >= n)
                 .then(|| sma_value(&self.close_totals, bars.close, i, n, 1.0 / n as f64))
                 .flatten()
         };
-        let volume_sma = (i + 1 >= VOLUME_RATIO_PERIOD)
-            .then(|| volume_sma(&self.volume_totals, bars.volume, i))
-            .flatten();
-        IndicatorRow {
+        let signal = IndicatorRow {
             sma_20: close_sma(SMA_SHORT),
             sma_50: close_sma(SMA_MEDIUM),
             sma_200: close_sma(SMA_LONG),
-            ema_12: self.ema_12.push(close),
-            ema_26: self.ema_26.push(close),
             macd: macd.line,
             macd_signal: macd.signal,
             macd_hist: macd.hist,
             rsi_14: self.rsi_14.push(close),
+            ..IndicatorRow::default()
+        };
+        if !FULL {
+            return signal;
+        }
+        self.volume_totals.push(bars.volume[i], i);
+        let volume_sma = (i + 1 >= VOLUME_RATIO_PERIOD)
+            .then(|| volume_sma(&self.volume_totals, bars.volume, i))
+            .flatten();
+        IndicatorRow {
+            ema_12: self.ema_12.push(close),
+            ema_26: self.ema_26.push(close),
             volume_ratio: ratio(bars.volume[i], volume_sma),
             atr_14: self.atr_14.push(bars.high[i], bars.low[i], close),
+            ..signal
         }
     }
 
@@ -724,21 +734,28 @@ impl AllIndicators {
         let (close, prev_close) = (bars.close[i], bars.close[i - 1]);
         let macd = self.macd.step(close);
         self.close_totals.push(close, i);
-        self.volume_totals.push(bars.volume[i], i);
         let close_sma = |n: usize| sma_value(&self.close_totals, bars.close, i, n, 1.0 / n as f64);
-        let volume_sma = volume_sma(&self.volume_totals, bars.volume, i);
-        IndicatorRow {
+        let signal = IndicatorRow {
             sma_20: close_sma(SMA_SHORT),
             sma_50: close_sma(SMA_MEDIUM),
             sma_200: close_sma(SMA_LONG),
-            ema_12: self.ema_12.step(close),
-            ema_26: self.ema_26.step(close),
             macd: macd.line,
             macd_signal: macd.signal,
             macd_hist: macd.hist,
             rsi_14: self.rsi_14.step(prev_close, close),
+            ..IndicatorRow::default()
+        };
+        if !FULL {
+            return signal;
+        }
+        self.volume_totals.push(bars.volume[i], i);
+        let volume_sma = volume_sma(&self.volume_totals, bars.volume, i);
+        IndicatorRow {
+            ema_12: self.ema_12.step(close),
+            ema_26: self.ema_26.step(close),
             volume_ratio: ratio(bars.volume[i], volume_sma),
             atr_14: self.atr_14.step(bars.high[i], bars.low[i], prev_close),
+            ..signal
         }
     }
 }
@@ -829,20 +846,14 @@ fn fill(
     }
 }
 
-/// [`compute_all`]'s rows handed to `each` with their bar index, in order, without keeping
-/// them: a caller that needs a few rows (the backtest's decision days) keeps only those.
-///
-/// # Panics
-/// If the four slices differ in length.
-pub fn for_each_row(
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    volume: &[f64],
-    mut each: impl FnMut(usize, IndicatorRow),
-) {
-    let bars = Bars::new(high, low, close, volume);
-    let mut state = AllIndicators::new();
+/// The rows of [`compute_all`] with only the indicators the backtest keeps (SMA 20, 50 and
+/// 200, MACD line, signal and histogram, RSI 14; the EMAs, ATR and volume ratio `None`, being
+/// neither computed nor read), handed to `each` with their bar index, in order, without keeping
+/// them: the backtest keeps the rows of its decision days only. Those indicators read the close
+/// alone. About 40 % less work a bar than the full row.
+pub fn for_each_signal_row(close: &[f64], mut each: impl FnMut(usize, IndicatorRow)) {
+    let bars = Bars::new(close, close, close, close);
+    let mut state = AllIndicators::<false>::new();
     let warm_up = close.len().min(STEADY_FROM);
     for i in 0..warm_up {
         each(i, state.push(&bars, i));

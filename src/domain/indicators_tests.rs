@@ -855,28 +855,35 @@ proptest! {
     }
 }
 
-/// `for_each_row` (the backtest's, which keeps a few rows) hands over `compute_all`'s rows,
-/// every field, in order, through the warm-up and after it, a bad print included.
+/// `for_each_signal_row` (the backtest's, which keeps a few rows) hands over `compute_all`'s
+/// rows of the same closes, in order, through the warm-up and after it, a bad print and a NaN
+/// included: the signal's indicators bit for bit, the other four `None`.
 #[test]
-fn for_each_row_gives_compute_alls_rows() {
+fn for_each_signal_row_gives_compute_alls_signal_indicators() {
     let close: Vec<f64> = (0..700)
-        .map(|i| {
-            if i == 400 {
-                1e12
-            } else {
-                40.0 + (i as f64 * 0.21).sin() * 6.0
-            }
+        .map(|i| match i {
+            400 => 1e12,
+            550 => f64::NAN,
+            _ => 40.0 + (i as f64 * 0.21).sin() * 6.0,
         })
         .collect();
-    let high: Vec<f64> = close.iter().map(|c| c + 0.7).collect();
-    let low: Vec<f64> = close.iter().map(|c| c - 0.9).collect();
-    let volume: Vec<f64> = (0..700).map(|i| 1_000.0 + (i % 17) as f64 * 50.0).collect();
-    let all = compute_all(&high, &low, &close, &volume);
+    let all = compute_all(&close, &close, &close, &close);
     let mut seen = Vec::new();
-    for_each_row(&high, &low, &close, &volume, |k, row| seen.push((k, row)));
+    for_each_signal_row(&close, |k, row| seen.push((k, row)));
     assert_eq!(seen.len(), all.len());
     for (k, (at, row)) in seen.iter().enumerate() {
         assert_eq!(*at, k);
-        assert_eq!(format!("{row:?}"), format!("{:?}", all[k]), "bar {k}");
+        let expected = IndicatorRow {
+            ema_12: None,
+            ema_26: None,
+            volume_ratio: None,
+            atr_14: None,
+            ..all[k]
+        };
+        assert_eq!(format!("{row:?}"), format!("{expected:?}"), "bar {k}");
     }
+    // Compared where there is something to compare: before the NaN, every indicator has a value.
+    assert!(all[500].ema_12.is_some() && all[500].atr_14.is_some());
+    let row = seen[500].1;
+    assert!(row.sma_200.is_some() && row.macd_hist.is_some() && row.rsi_14.is_some());
 }

@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 
 use super::adjust::{POW10, POWERS_U64};
-use crate::domain::indicators::{for_each_row, IndicatorRow};
+use crate::domain::indicators::{for_each_signal_row, IndicatorRow};
 
 const NONE: u8 = u8::MAX;
 const WIDE: u8 = u8::MAX - 1;
@@ -237,9 +237,9 @@ impl IndicatorColumns {
             return out;
         };
         let c = &closes[..=last as usize];
-        // The five indicators kept read the close only (ATR reads high and low, the volume
-        // ratio the volume; neither is kept), so the close stands in for the other columns.
-        for_each_row(c, c, c, c, |k, row| {
+        // The five indicators kept read the close only (ATR, which reads high and low, and the
+        // volume ratio are not kept, and not computed).
+        for_each_signal_row(c, |k, row| {
             while next < n && bar_of(next) as usize == k {
                 out.rows[next] = packed(&row);
                 if long_sma {

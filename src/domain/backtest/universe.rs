@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use super::builder::PreparedBuilder;
 use super::columns::{DaySlots, DecimalColumn, IndicatorColumns};
 use crate::domain::bar::{Bar, PriceRange};
-use crate::domain::indicators::{for_each_row, IndicatorRow};
+use crate::domain::indicators::{for_each_signal_row, IndicatorRow};
 use crate::domain::symbol::Symbol;
 
 /// Why a backtest cannot run, in words the user can act on.
@@ -159,7 +159,7 @@ impl Prepared {
             c[j] = close;
         }
         let mut last = IndicatorRow::default();
-        for_each_row(&c, &c, &c, &c, |_, row| last = row);
+        for_each_signal_row(&c, |_, row| last = row);
         let long_sma = self.indicators.keeps_long_sma();
         IndicatorRow {
             sma_20: last.sma_20,
