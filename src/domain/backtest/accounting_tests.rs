@@ -18,10 +18,13 @@ fn assert_same_as_unscreened(
     r: &BacktestRun,
 ) {
     let cancel = AtomicBool::new(false);
-    let full = engine::run_with(u, p, rules, &cancel, None).unwrap();
+    let full = engine::run_with(u, p, rules, &cancel, None, None).unwrap();
     // One candidate per chunk: the most chunks there can be.
-    let single = engine::run_with(u, p, rules, &cancel, Some(0)).unwrap();
-    for other in [&full, &single] {
+    let single = engine::run_with(u, p, rules, &cancel, Some(0), None).unwrap();
+    // The strengths shared by a backtest's strategies, as `run_strategies` computes them.
+    let table = strengths::Strengths::compute(u, rules).expect("one set of slots");
+    let shared = engine::run_sharing(u, p, rules, &cancel, Some(&table)).unwrap();
+    for other in [&full, &single, &shared] {
         assert_eq!(r.orders, other.orders);
         assert_eq!(r.trades, other.trades);
         assert_eq!(r.equity, other.equity);

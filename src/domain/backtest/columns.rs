@@ -169,6 +169,11 @@ impl DaySlots {
             .map(|&s| s as usize)
     }
 
+    /// Slot `s`'s trading day.
+    pub fn day(&self, s: usize) -> usize {
+        self.day[s] as usize
+    }
+
     /// Slots kept.
     pub fn len(&self) -> usize {
         self.day.len()

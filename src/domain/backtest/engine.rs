@@ -24,6 +24,7 @@ use serde::Serialize;
 use super::ledger::{Funding, Ledger, Side, Trade};
 use super::rebalance::sell_order;
 use super::strategy::StrategyParams;
+use super::strengths::Strengths;
 use super::universe::{BacktestError, Universe};
 use super::window::Window;
 use crate::domain::analyzer::AnalysisRules;
@@ -79,6 +80,9 @@ pub(super) struct Run<'a> {
     /// Pre-screen the watch symbols (see `rebalance`) and analyze the candidates in chunks
     /// of this many per free position; `None` (one analysis of every symbol) only in tests.
     pub screen: Option<usize>,
+    /// The pre-screen's strengths, shared by the strategies of one backtest; `None`: each
+    /// ranking computes its own.
+    pub strengths: Option<&'a Strengths>,
 }
 
 /// Runs one strategy over the universe. `cancel` is checked every 64 days.
@@ -88,7 +92,18 @@ pub fn run_strategy(
     rules: &AnalysisRules,
     cancel: &AtomicBool,
 ) -> Result<BacktestRun, BacktestError> {
-    run_with(universe, params, rules, cancel, Some(2))
+    run_with(universe, params, rules, cancel, Some(2), None)
+}
+
+/// [`run_strategy`] with the strengths computed once for several strategies.
+pub(super) fn run_sharing(
+    universe: &Universe,
+    params: &StrategyParams,
+    rules: &AnalysisRules,
+    cancel: &AtomicBool,
+    strengths: Option<&Strengths>,
+) -> Result<BacktestRun, BacktestError> {
+    run_with(universe, params, rules, cancel, Some(2), strengths)
 }
 
 pub(super) fn run_with(
@@ -97,6 +112,7 @@ pub(super) fn run_with(
     rules: &AnalysisRules,
     cancel: &AtomicBool,
     screen: Option<usize>,
+    strengths: Option<&Strengths>,
 ) -> Result<BacktestRun, BacktestError> {
     let rules = params.analysis_rules(rules, universe.benchmark.symbol.as_str());
     let mut r = Run {
@@ -107,6 +123,7 @@ pub(super) fn run_with(
         ledger: Ledger::new(params.initial_capital),
         pending: Vec::new(),
         screen,
+        strengths,
         run: BacktestRun {
             equity: Vec::with_capacity(universe.days.len()),
             trades: Vec::new(),

@@ -34,6 +34,7 @@ pub mod metrics;
 mod overrides;
 mod rebalance;
 mod strategy;
+mod strengths;
 mod sweep;
 mod universe;
 mod verdict;
@@ -115,14 +116,14 @@ impl BacktestReport {
 }
 
 /// Runs one strategy and scores it.
-pub fn evaluate(
+fn evaluate(
     universe: &Universe,
-    params: &StrategyParams,
-    rules: &AnalysisRules,
+    (params, rules): (&StrategyParams, &AnalysisRules),
     backtest: &BacktestRules,
     cancel: &AtomicBool,
+    strengths: Option<&strengths::Strengths>,
 ) -> Result<StrategyResult, BacktestError> {
-    let run = run_strategy(universe, params, rules, cancel)?;
+    let run = engine::run_sharing(universe, params, rules, cancel, strengths)?;
     let metrics = metrics::run_metrics(&run, backtest.risk_free_pct);
     Ok(StrategyResult {
         params: params.clone(),
@@ -142,10 +143,11 @@ pub fn run_strategies(
     cancel: &AtomicBool,
 ) -> Result<BacktestReport, BacktestError> {
     let done = AtomicUsize::new(0);
+    let strengths = strengths::Strengths::compute(universe, rules);
     let strategies = params
         .par_iter()
         .map(|p| {
-            let r = evaluate(universe, p, rules, backtest, cancel)?;
+            let r = evaluate(universe, (p, rules), backtest, cancel, strengths.as_ref())?;
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, params.len());
             Ok(r)
         })

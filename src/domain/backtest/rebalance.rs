@@ -38,7 +38,12 @@ use crate::domain::sizer::pct_of;
 use crate::domain::symbol::Symbol;
 
 /// The strength the analyzer would give bar `k` of `p`, trading day `i`'s last.
-fn strength_at(p: &Prepared, i: usize, k: usize, rules: &AnalysisRules) -> (f64, IndicatorRow) {
+pub(super) fn strength_at(
+    p: &Prepared,
+    i: usize,
+    k: usize,
+    rules: &AnalysisRules,
+) -> (f64, IndicatorRow) {
     let days = rules.general.lookback_days;
     let lookback = lookback_return_pct(&p.dates[..=k], &p.closes[..=k], k, days);
     let row = p.indicators_on(i);
@@ -125,16 +130,28 @@ impl Run<'_> {
         (orders, proceeds)
     }
 
-    /// Candidates at or above the entry threshold, strongest first (then by index).
+    /// Candidates at or above the entry threshold, strongest first (then by index): from the
+    /// shared table of strengths when it has the day ([`super::strengths::Strengths`]), else
+    /// computed here.
     fn ranked(&self, i: usize, rules: &AnalysisRules) -> Vec<(f64, usize)> {
-        let mut ranked: Vec<(f64, usize)> = self
-            .candidates(i)
-            .filter_map(|k| {
-                let p = &self.universe.symbols[k];
-                let (strength, _) = strength_at(p, i, p.at(i)?, rules);
-                (strength >= rules.screens.opportunity_min_strength).then_some((strength, k))
-            })
-            .collect();
+        let min = rules.screens.opportunity_min_strength;
+        let mut ranked: Vec<(f64, usize)> = match self.strengths.and_then(|t| t.on(i, rules)) {
+            // `NaN` (no candidate) is never at or above the threshold.
+            Some(day) => day
+                .iter()
+                .enumerate()
+                .filter(|&(k, &strength)| strength >= min && self.free(k))
+                .map(|(k, &strength)| (strength, k))
+                .collect(),
+            None => self
+                .candidates(i)
+                .filter_map(|k| {
+                    let p = &self.universe.symbols[k];
+                    let (strength, _) = strength_at(p, i, p.at(i)?, rules);
+                    (strength >= min).then_some((strength, k))
+                })
+                .collect(),
+        };
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
     }
@@ -186,11 +203,13 @@ impl Run<'_> {
 
     /// Warmed-up symbols not held and without a pending order.
     fn candidates(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.universe.symbols.len()).filter(move |&k| {
-            self.universe.symbols[k].warmed_up(i)
-                && self.ledger.held(k).is_none()
-                && self.pending.iter().all(|o| o.index != k)
-        })
+        (0..self.universe.symbols.len())
+            .filter(move |&k| self.universe.symbols[k].warmed_up(i) && self.free(k))
+    }
+
+    /// Not held, and without a pending order.
+    fn free(&self, k: usize) -> bool {
+        self.ledger.held(k).is_none() && self.pending.iter().all(|o| o.index != k)
     }
 
     /// The opportunities in the analyzer's order, each sized by the real sizer against what

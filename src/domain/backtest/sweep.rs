@@ -8,11 +8,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::engine::run_sharing;
 use super::metrics::{run_metrics, Metrics};
 use super::strategy::{Frequency, StrategyParams};
+use super::strengths::Strengths;
 use super::universe::{BacktestError, Universe};
 use super::verdict::{verdict, Verdict};
-use super::{run_strategy, Progress};
+use super::Progress;
 use crate::domain::analyzer::AnalysisRules;
 use crate::domain::rules::BacktestRules;
 
@@ -90,13 +92,14 @@ pub fn run_sweep(
     let params = grid.points(base);
     let total = params.len();
     let done = AtomicUsize::new(0);
+    let strengths = Strengths::compute(universe, rules);
     let mut points = params
         .into_par_iter()
         .map(|params| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(BacktestError::Cancelled);
             }
-            let run = run_strategy(universe, &params, rules, cancel)?;
+            let run = run_sharing(universe, &params, rules, cancel, strengths.as_ref())?;
             let metrics = run_metrics(&run, backtest.risk_free_pct);
             let verdict = verdict(&metrics, backtest);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
