@@ -185,6 +185,7 @@ impl Fast {
     }
 
     /// [`Fast::new`] from the mantissas and scales of adj_close and close.
+    #[inline(always)]
     pub(super) fn from_parts(
         scale: u32,
         (ma, sa): (i128, u32),

@@ -293,14 +293,13 @@ fn adjusted(bar: &RawBar) -> Option<Adjusted> {
         });
     }
     let fast = Fast::from_parts(sp, (i128::from(adj), sa), (i128::from(close), sp))?;
-    let mut prices = [None; 3];
-    for (out, v) in prices.iter_mut().zip([open, high, low]) {
-        if let Some(m) = v {
-            *out = Some((fast.apply_mantissa(m)?, 4));
-        }
-    }
+    // `None` (to `push`) if any of the three is not decided by the integers.
+    let adjust = |v: Option<i64>| match v {
+        Some(m) => fast.apply_mantissa(m).map(|q| Some((q, 4))),
+        None => Some(None),
+    };
     Some(Adjusted {
-        prices,
+        prices: [adjust(open)?, adjust(high)?, adjust(low)?],
         close: adjusted_close,
         closes: (indicator, None),
     })
