@@ -79,6 +79,7 @@ pub fn with_quote(series: &SymbolSeries, history: &[Bar], quote: &Quote) -> Symb
     SymbolSeries {
         bars,
         indicators: computed.indicators.last().cloned().into_iter().collect(),
+        range_60d: None,
     }
 }
 

@@ -164,6 +164,7 @@ fn follow_up_recommendations(ctx: &Context, store: &mut Store) -> Result<usize> 
             let series = SymbolSeries {
                 indicators: Vec::new(),
                 bars: store.bars(&symbol)?,
+                range_60d: None,
             };
             if series.bars.last().is_none_or(|b| b.date < end) {
                 return Ok(None);

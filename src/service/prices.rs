@@ -297,6 +297,7 @@ pub fn provisional_line(
     let series = crate::domain::analyzer::SymbolSeries {
         bars: bars.to_vec(),
         indicators: Vec::new(),
+        range_60d: None,
     };
     let live = crate::domain::quote::with_quote(&series, bars, &p.quote);
     let values = live.indicators.last().copied().unwrap_or_default();

@@ -36,6 +36,7 @@ pub fn swap_reviews(ctx: &Context, store: &Store, as_of: NaiveDate) -> Result<Ve
                 SymbolSeries {
                     bars,
                     indicators: Vec::new(),
+                    range_60d: None,
                 },
             );
         }

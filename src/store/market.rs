@@ -378,6 +378,7 @@ fn assemble(bars: Vec<Bar>, rows: &[(NaiveDate, IndicatorRow)]) -> SymbolSeries 
         Some((_, row)) => SymbolSeries {
             bars,
             indicators: vec![*row],
+            range_60d: None,
         },
         None => SymbolSeries::new(bars),
     }

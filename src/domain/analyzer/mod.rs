@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::bar::Bar;
+use super::bar::{Bar, PriceRange};
 use super::indicators::IndicatorRow;
 use super::portfolio::{AccountBalance, Holding, WatchItem};
 use super::risk::Regime;
@@ -75,6 +75,10 @@ pub struct SymbolSeries {
     /// bar when computed here, only the last bar's when read by `store::load_snapshot` (the
     /// analysis reads no other). Read them through [`SymbolSeries::indicators_at`].
     pub indicators: Vec<IndicatorRow>,
+    /// The 60-bar range (`bar::recent_range`, rounded) ending at the bar of that date, when
+    /// the caller has it at hand (the backtest, from its prepared columns); the analysis uses
+    /// it for that date only and computes it from `bars` otherwise.
+    pub range_60d: Option<(NaiveDate, PriceRange)>,
 }
 
 /// Every rule the analysis computes with: the matching tables of the config.

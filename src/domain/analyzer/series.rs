@@ -77,6 +77,8 @@ pub(super) struct Facts<'a> {
     pub risk: EntryRisk,
     pub change_1d_pct: Option<f64>,
     pub change_5d_pct: Option<f64>,
+    /// The series' own 60-bar range when it is for this date (`SymbolSeries::range_60d`).
+    known_range: Option<PriceRange>,
 }
 
 impl SymbolSeries {
@@ -91,7 +93,11 @@ impl SymbolSeries {
             &column(|b| b.close),
             &column(|b| b.volume),
         );
-        SymbolSeries { bars, indicators }
+        SymbolSeries {
+            bars,
+            indicators,
+            range_60d: None,
+        }
     }
 
     /// The indicators of bar `i`; `None` when they were not loaded or computed for it.
@@ -174,6 +180,7 @@ pub(super) fn facts<'a>(
         risk: entry_risk(row.rsi_14, &closes, &rules.risk),
         change_1d_pct: change_pct(&closes, 1),
         change_5d_pct: change_pct(&closes, 5),
+        known_range: series.range_60d.filter(|(d, _)| *d == day).map(|(_, r)| r),
     })
 }
 
@@ -188,7 +195,8 @@ impl Facts<'_> {
     /// The adjusted range of the last 60 bars, to the price's four decimals: the reward of
     /// the target exit (a measured move, see `sizer::ExitPlan`).
     pub fn range_60d(&self) -> Option<PriceRange> {
-        recent_range(self.bars, TARGET_HIGH_BARS).map(PriceRange::rounded)
+        self.known_range
+            .or_else(|| recent_range(self.bars, TARGET_HIGH_BARS).map(PriceRange::rounded))
     }
 
     /// The highest adjusted high (or close, if higher) of the last 252 bars. The maximum is
@@ -218,6 +226,36 @@ impl Facts<'_> {
 mod tests {
     use super::*;
     use crate::domain::analyzer::fixtures::{daily, date, rules};
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn a_known_range_is_used_for_its_own_date_only() {
+        // Closes 1..=400 one a day to 2026-03-31: the last 60 bars close 341..=400.
+        let closes: Vec<f64> = (1..=400).map(f64::from).collect();
+        let mut series = daily(date(2026, 3, 31), &closes);
+        let computed = facts(&series, date(2026, 3, 31), &rules())
+            .unwrap()
+            .range_60d();
+        let range = |high, low| Some(PriceRange { high, low });
+        assert_eq!(computed, range(dec!(400), dec!(341)));
+        // A range the caller knows for 03-31 (made up, to tell it from the computed one).
+        series.range_60d = Some((
+            date(2026, 3, 31),
+            PriceRange {
+                high: dec!(999),
+                low: dec!(1),
+            },
+        ));
+        let known = facts(&series, date(2026, 3, 31), &rules())
+            .unwrap()
+            .range_60d();
+        assert_eq!(known, range(dec!(999), dec!(1)));
+        // At 03-30 the bars end a day earlier: computed again, 340..=399.
+        let earlier = facts(&series, date(2026, 3, 30), &rules())
+            .unwrap()
+            .range_60d();
+        assert_eq!(earlier, range(dec!(399), dec!(340)));
+    }
 
     #[test]
     fn lookback_matches_returns_rs_on_a_long_series() {

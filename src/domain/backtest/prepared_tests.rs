@@ -218,5 +218,15 @@ proptest::proptest! {
             (fast.high.to_string(), fast.low.to_string()),
             (slow.high.to_string(), slow.low.to_string())
         );
+        // And the analyzer's range over the bars the backtest hands it (`Prepared::bar`),
+        // which the backtest's window replaces by this one (`SymbolSeries::range_60d`).
+        if n > 0 {
+            let window: Vec<Bar> = (0..=last).map(|k| p.bar(k)).collect();
+            let analyzer = crate::domain::bar::recent_range(&window, n).unwrap();
+            proptest::prop_assert_eq!(
+                (fast.high.to_string(), fast.low.to_string()),
+                (analyzer.high.to_string(), analyzer.low.to_string())
+            );
+        }
     }
 }

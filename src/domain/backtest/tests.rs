@@ -272,6 +272,7 @@ fn the_window_gives_the_analysis_of_the_full_history() {
                     let series = SymbolSeries {
                         bars: (0..=k).map(|j| p.bar(j)).collect(),
                         indicators: (0..=k).map(|j| p.indicators_at_bar(j)).collect(),
+                        range_60d: None,
                     };
                     (p.symbol.clone(), series)
                 })
