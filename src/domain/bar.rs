@@ -45,7 +45,8 @@ impl Bar {
     /// The adjusted close as money (`Decimal`), for valuations.
     pub fn adjusted_close(&self) -> Decimal {
         // Normalized: a DECIMAL(24,12) column would otherwise print 717.550000000000.
-        self.adj_close.map_or(self.close, |a| a.normalize())
+        self.adj_close
+            .map_or(self.close, super::exact_float::normalized)
     }
 
     pub fn adjusted(&self) -> AdjustedBar {

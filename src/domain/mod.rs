@@ -5,6 +5,7 @@ pub mod analyzer;
 pub mod backtest;
 pub mod bar;
 pub mod calendar;
+pub mod exact_float;
 pub mod execution;
 pub mod format;
 pub mod indicators;

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::{AnalysisRules, SymbolSeries};
 use crate::domain::bar::{recent_range, AdjustedBar, Bar, PriceRange};
+use crate::domain::exact_float;
 use crate::domain::indicators::{compute_all, IndicatorRow};
 use crate::domain::returns::{base_index, lookback_return_pct};
 use crate::domain::risk::{entry_risk, EntryRisk, YEAR_BARS};
@@ -114,7 +115,7 @@ impl SymbolSeries {
     /// The adjusted close of the last bar on or before `date`.
     pub fn close_on_or_before(&self, date: NaiveDate) -> Option<f64> {
         let bar = &self.bars[self.index_on_or_before(date)?];
-        bar.adjusted_close().to_f64()
+        Some(exact_float::to_f64(bar.adjusted_close()))
     }
 
     /// The return in percent from the close on or before `from` to the close on or before
@@ -133,7 +134,7 @@ fn change_pct(closes: &[f64], bars_back: usize) -> Option<f64> {
 }
 
 fn adjusted_close(bar: &Bar) -> f64 {
-    bar.adjusted_close().to_f64().unwrap_or(0.0)
+    exact_float::to_f64(bar.adjusted_close())
 }
 
 /// The facts of `series` at `as_of`; `None` when it has no bar on or before that date.

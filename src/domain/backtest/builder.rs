@@ -9,10 +9,11 @@ use chrono::NaiveDate;
 
 use rust_decimal::Decimal;
 
-use super::adjust::{normalized, normalized_parts, pow10, to_f64, to_f64_parts, Factor, Fast};
+use super::adjust::{pow10, Factor, Fast};
 use super::columns::{DaySlots, DecimalColumn, IndicatorColumns};
 use super::universe::Prepared;
 use crate::domain::bar::Bar;
+use crate::domain::exact_float::{normalized, normalized_parts, to_f64, to_f64_parts};
 use crate::domain::symbol::Symbol;
 
 /// One stored bar as the mantissas of its decimals: open, high, low and close at

@@ -9,7 +9,8 @@
 
 use rust_decimal::Decimal;
 
-use super::adjust::{POW10, POWERS_U64};
+use super::adjust::POW10;
+use crate::domain::exact_float::POWERS_U64;
 use crate::domain::indicators::{for_each_signal_row, IndicatorRow};
 
 const NONE: u8 = u8::MAX;
