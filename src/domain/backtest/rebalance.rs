@@ -267,7 +267,7 @@ impl Run<'_> {
         let u = self.universe;
         let mut wanted: Vec<usize> = self.ledger.positions.iter().map(|p| p.index).collect();
         wanted.extend_from_slice(watch);
-        self.window.advance_to(u, i, day, &wanted);
+        self.window.advance_to(u, (i, day), &wanted, watch);
         let holdings: Vec<Holding> = self
             .ledger
             .positions

@@ -262,7 +262,7 @@ fn the_window_gives_the_analysis_of_the_full_history() {
         .collect();
     for i in (0..u.days.len()).step_by(7) {
         let day = u.days[i];
-        w.advance_to(&u, i, day, &all);
+        w.advance_to(&u, (i, day), &all, &all);
         let full = MarketSnapshot {
             as_of: day,
             series: std::iter::once(&u.benchmark)

@@ -61,11 +61,6 @@ fn advance(
     // strategies × 500 symbols × 120 rows of 176 bytes were 40 MB.
     series.indicators.clear();
     series.indicators.push(source.indicators_on(i));
-    // The range a buy's target exit needs, from the prepared columns in integers: the same
-    // value the analysis would find over `series.bars` in `Decimal`s (prepared_tests), at a
-    // fraction of the cost (6 % of a 500-symbol run's CPU went to that).
-    let range = source.recent_range(last, TARGET_HIGH_BARS).rounded();
-    series.range_60d = Some((source.dates[last], range));
     cursor.next = last + 1;
     let len = series.bars.len();
     if len > 2 * cursor.keep {
@@ -94,8 +89,15 @@ impl Window {
     }
 
     /// Brings the benchmark and the symbols `wanted` (indices into the universe) up to
-    /// trading day `i`.
-    pub fn advance_to(&mut self, universe: &Universe, i: usize, day: NaiveDate, wanted: &[usize]) {
+    /// trading day `i`; the `watched` among them (candidates to buy) also get their 60-bar
+    /// range (`SymbolSeries::range_60d`).
+    pub fn advance_to(
+        &mut self,
+        universe: &Universe,
+        (i, day): (usize, NaiveDate),
+        wanted: &[usize],
+        watched: &[usize],
+    ) {
         self.snapshot.as_of = day;
         let b = &universe.benchmark;
         if let Some(last) = b.at(i) {
@@ -116,6 +118,24 @@ impl Window {
                     .or_default(),
             };
             advance(series, source, &mut self.symbols[k], i, last);
+        }
+        for &k in watched {
+            let source = &universe.symbols[k];
+            let Some(last) = source.at(i) else {
+                continue;
+            };
+            let Some(series) = self.snapshot.series.get_mut(&source.symbol) else {
+                continue;
+            };
+            // From the prepared columns in integers: the value the analysis would find over
+            // `series.bars` in `Decimal`s (prepared_tests), at a fraction of the cost (6 % of
+            // a 500-symbol run's CPU went to that). Once per bar: a day's holdings and
+            // candidates are analysed more than once.
+            let date = source.dates[last];
+            if series.range_60d.is_none_or(|(d, _)| d != date) {
+                let range = source.recent_range(last, TARGET_HIGH_BARS).rounded();
+                series.range_60d = Some((date, range));
+            }
         }
     }
 }
