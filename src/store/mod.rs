@@ -31,8 +31,8 @@ use std::sync::Mutex;
 use duckdb::Connection;
 
 pub use backtest::{
-    backtest_bar_counts, backtest_run_count, backtest_scan, save_backtest_report,
-    save_backtest_run, BarBatch,
+    backtest_bar_counts, backtest_row_splits, backtest_run_count, backtest_scan,
+    save_backtest_report, save_backtest_run, BarBatch,
 };
 pub use bulk_import::{import_bars, upsert_files, BulkUpsert};
 pub use check::{DbCheck, Problem, TableCount, STALE_AFTER_TRADING_DAYS};

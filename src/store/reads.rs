@@ -72,8 +72,18 @@ impl Store {
         super::indicators_since(&self.conn, symbol, from)
     }
 
-    pub fn backtest_bar_counts(&self, symbols: &[Symbol], to: NaiveDate) -> Result<Vec<usize>> {
-        super::backtest_bar_counts(&self.conn, symbols, to)
+    /// `store::backtest_row_splits` on this store's connection.
+    pub fn backtest_row_splits(&self, parts: usize) -> Result<Vec<i64>> {
+        super::backtest_row_splits(&self.conn, parts)
+    }
+
+    pub fn backtest_bar_counts(
+        &self,
+        symbols: &[Symbol],
+        to: NaiveDate,
+        splits: &[i64],
+    ) -> Result<Vec<Vec<usize>>> {
+        super::backtest_bar_counts(&self.conn, symbols, to, splits)
     }
 
     /// `store::backtest_scan` on this store's connection.
@@ -81,11 +91,11 @@ impl Store {
         &self,
         read: (&[Symbol], NaiveDate),
         memory: Option<&str>,
-        parts: usize,
+        splits: &[i64],
         state: impl Fn(usize) -> T,
         each: impl Fn(&mut T, BarBatch) -> Result<()> + Sync,
     ) -> Result<Vec<T>> {
-        super::backtest_scan(&self.conn, read, memory, parts, state, each)
+        super::backtest_scan(&self.conn, read, memory, splits, state, each)
     }
 
     pub fn stored_swaps(&self, limit: usize) -> Result<Vec<StoredSwap>> {

@@ -1,7 +1,7 @@
 //! Building a symbol's prepared columns from its bars as they arrive (issue 18): the scan of
-//! the prices (two statements, each for half the symbols) hands each row to its symbol's
-//! builder, which adjusts it at once (`adjust`, from the row's integers) so that no raw bar is
-//! kept.
+//! the prices (two statements, each for half the table's rows) hands each row to its symbol's
+//! builder for that statement, which adjusts it at once (`adjust`, from the row's integers)
+//! so that no raw bar is kept; a symbol's builders are then joined (`append`).
 
 use std::sync::Arc;
 
@@ -118,6 +118,30 @@ impl PreparedBuilder {
         for c in [&mut p.open, &mut p.high, &mut p.low, &mut p.close] {
             c.reserve(n);
         }
+    }
+
+    /// `later`'s bars after this builder's (the same symbol's, read in another stretch of the
+    /// table): as if each had been pushed here, in that order.
+    pub fn append(&mut self, later: PreparedBuilder) {
+        debug_assert_eq!(self.p.symbol, later.p.symbol, "one symbol's parts");
+        let p = &mut self.p;
+        let offset = p.dates.len();
+        self.indicator_closes.extend(
+            later
+                .indicator_closes
+                .into_iter()
+                .map(|(k, close)| (k + offset, close)),
+        );
+        let q = later.p;
+        // Exactly: grown by doubling, a column could keep up to half of itself unused.
+        p.dates.reserve_exact(q.dates.len());
+        p.closes.reserve_exact(q.closes.len());
+        p.dates.extend_from_slice(&q.dates);
+        p.closes.extend_from_slice(&q.closes);
+        p.open.append(q.open);
+        p.high.append(q.high);
+        p.low.append(q.low);
+        p.close.append(q.close);
     }
 
     /// The dates of the bars so far, in arrival order.

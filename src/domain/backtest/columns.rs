@@ -67,6 +67,16 @@ impl DecimalColumn {
         self.scale.push(s);
     }
 
+    /// `other`'s values after this column's.
+    pub fn append(&mut self, other: DecimalColumn) {
+        let offset = u32::try_from(self.scale.len()).expect("under 2^32 bars a symbol");
+        self.reserve(other.mantissa.len());
+        self.mantissa.extend_from_slice(&other.mantissa);
+        self.scale.extend_from_slice(&other.scale);
+        self.wide
+            .extend(other.wide.into_iter().map(|(at, d)| (at + offset, d)));
+    }
+
     /// `push(Some(m × 10^−scale))` for a non-negative `m` (no negative zero to keep apart).
     #[inline]
     pub fn push_parts(&mut self, m: i64, scale: u32) {
@@ -280,6 +290,30 @@ mod tests {
     use super::*;
     use crate::domain::indicators::compute_all;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn an_appended_column_keeps_its_wide_values_at_their_new_places() {
+        let wide = |m: i128| Decimal::from_i128_with_scale(m, 12);
+        let (mut a, mut b) = (DecimalColumn::default(), DecimalColumn::default());
+        for v in [Some(wide(123_456_789_012_345_678)), Some(dec!(1.5))] {
+            a.push(v);
+        }
+        for v in [None, Some(-dec!(0.00)), Some(wide(987_654_321_098_765_432))] {
+            b.push(v);
+        }
+        a.append(b);
+        let got: Vec<String> = (0..5).map(|k| format!("{:?}", a.get(k))).collect();
+        assert_eq!(
+            got,
+            [
+                "Some(123456.789012345678)",
+                "Some(1.5)",
+                "None",
+                "Some(-0.00)",
+                "Some(987654.321098765432)"
+            ]
+        );
+    }
 
     #[test]
     fn decimals_come_back_with_their_scale() {
