@@ -163,16 +163,6 @@ pub fn backtest_row_splits(conn: &Connection, parts: usize) -> Result<Vec<i64>> 
     Ok((1..parts).map(|w| rows * w / parts).collect())
 }
 
-/// The stretch of `splits` a row is in, as SQL: `CASE WHEN p.rowid < b1 THEN 0 … ELSE n END`.
-fn stretch_of_row(splits: &[i64]) -> String {
-    let arms: String = splits
-        .iter()
-        .enumerate()
-        .map(|(w, b)| format!(" WHEN p.rowid < {b} THEN {w}"))
-        .collect();
-    format!("CASE{arms} ELSE {} END", splits.len())
-}
-
 /// The condition that a row is in stretch `w` of `splits`.
 fn in_stretch(splits: &[i64], w: usize) -> String {
     let from = w.checked_sub(1).and_then(|v| splits.get(v));
@@ -195,24 +185,32 @@ pub fn backtest_bar_counts(
     to: NaiveDate,
     splits: &[i64],
 ) -> Result<Vec<Vec<usize>>> {
+    // The rows before each boundary, then all: a filtered count per boundary took 25 ms for
+    // 3.15 million rows, grouping by a stretch number 35–41.
+    let before: String = splits
+        .iter()
+        .map(|b| format!("count(*) FILTER (WHERE p.rowid < {b}), "))
+        .collect();
     let mut stmt = conn.prepare(&format!(
-        "SELECT k.idx, {} AS part, count(*) FROM prices p JOIN ({INDEXED_SYMBOLS}) k
+        "SELECT k.idx, {before}count(*) FROM prices p JOIN ({INDEXED_SYMBOLS}) k
            ON p.symbol = k.symbol
-         WHERE p.date <= ? GROUP BY ALL",
-        stretch_of_row(splits)
+         WHERE p.date <= ? GROUP BY k.idx"
     ))?;
     let mut counts = vec![vec![0; symbols.len()]; splits.len() + 1];
     let list = super::symbol_list(symbols);
     let mut rows = stmt.query(params![list.clone(), list, to])?;
     while let Some(row) = rows.next()? {
-        let (at, part, count): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        let slot = usize::try_from(part)
+        let Some(at) = usize::try_from(row.get::<_, i64>(0)?)
             .ok()
-            .and_then(|w| counts.get_mut(w))
-            .zip(usize::try_from(at).ok())
-            .and_then(|(c, at)| c.get_mut(at));
-        if let Some(slot) = slot {
-            *slot = usize::try_from(count).unwrap_or(0);
+            .filter(|&at| at < symbols.len())
+        else {
+            continue;
+        };
+        let mut earlier = 0;
+        for (w, part) in counts.iter_mut().enumerate() {
+            let upto = usize::try_from(row.get::<_, i64>(w + 1)?).unwrap_or(0);
+            part[at] = upto.saturating_sub(earlier);
+            earlier = upto;
         }
     }
     Ok(counts)

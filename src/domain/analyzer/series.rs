@@ -205,8 +205,15 @@ impl Facts<'_> {
     /// last bit of a 28-digit product) at a fraction of the cost of 1 000 conversions.
     pub fn high_52w(&self) -> f64 {
         let year = &self.bars[self.bars.len().saturating_sub(YEAR_BARS)..];
+        // Without an adjusted close the factor is 1, and v × 1 is v, value and scale (a zero
+        // product is a scale-0 zero, which converts to the same 0.0): the backtest's bars come
+        // adjusted, and the benchmark's year of products was 1 % of its CPU.
+        let high = |b: &Bar| match b.adj_close {
+            None => b.high.unwrap_or(b.close),
+            Some(_) => b.high.unwrap_or(b.close) * b.adjustment_factor(),
+        };
         year.iter()
-            .map(|b| (b.high.unwrap_or(b.close) * b.adjustment_factor()).max(b.adjusted_close()))
+            .map(|b| high(b).max(b.adjusted_close()))
             .max()
             .and_then(|high| high.to_f64())
             .map_or(0.0, |high| high.max(0.0))
