@@ -150,6 +150,9 @@ async fn the_cli_writes_while_the_app_works_and_the_app_sees_it_after_a_refresh(
 fn a_file_held_longer_than_the_wait_is_refused_naming_the_holder() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("held.duckdb");
+    // An existing file, as a user's is: it is checked through a read-only attachment before
+    // the one that writes, and the lock must still be held after (`store::attach`).
+    drop(Store::open(&db).unwrap());
     let holder = Store::open(&db).unwrap();
     let started = std::time::Instant::now();
     let out = run_at(dir.path(), &db, &["holding", "list"]);

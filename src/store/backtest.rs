@@ -235,8 +235,12 @@ pub fn backtest_scan<T: Send>(
 ) -> Result<Vec<T>> {
     let parts = splits.len() + 1;
     let conns = (0..parts)
-        .map(|_| conn.try_clone())
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+        .map(|_| {
+            let clone = conn.try_clone()?;
+            super::attach::same_database(conn, &clone)?;
+            Ok(clone)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let states: Vec<T> = (0..parts).map(state).collect();
     // DuckDB keeps the blocks it read in its buffer pool (up to 80 % of the RAM by default):
     // for 500 symbols × 25 years that held ~75 MB beside the prepared columns at the end of

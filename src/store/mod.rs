@@ -1,6 +1,7 @@
 //! DuckDB storage. SQL lives here and nowhere else; every function converts rows to domain
 //! types and back, with parameters bound, never formatted into SQL.
 
+mod attach;
 mod backtest;
 mod backtest_rows;
 mod bulk_import;
@@ -171,7 +172,8 @@ impl Store {
     fn open_registered(path: &Path, version: u32) -> Result<(Connection, Option<PathBuf>)> {
         let mut upgrade_backup = None;
         let mut current = false;
-        if let Some(found) = safety::inspect_existing(path)? {
+        let mut conn = attach::instance_for(path).map_err(|e| open_error(path, e))?;
+        if let Some(found) = safety::inspect_existing(&conn, path)? {
             current = found == version;
             if found > LATEST_VERSION {
                 return Err(StoreError::NewerSchema {
@@ -189,7 +191,7 @@ impl Store {
                 message: format!("cannot create folder {}: {e}", parent.display()),
             })?;
         }
-        let mut conn = Connection::open(path).map_err(|e| open_error(path, e))?;
+        attach::attach(&conn, path, false).map_err(|e| open_error(path, e))?;
         // A file found at the wanted version has nothing to apply (the check costs ~15 ms).
         if !current {
             apply_migrations_up_to(&mut conn, version)?;

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use duckdb::{AccessMode, Config, Connection};
+use duckdb::Connection;
 
-use super::{migrations, open_error, Result, StoreError};
+use super::{attach, migrations, open_error, Result, StoreError};
 
 /// DuckDB's file layout: a main header and two database headers of 4 KiB each, then blocks
 /// of `block_alloc_size` bytes. Each database header starts with an 8-byte checksum, then
@@ -19,7 +19,7 @@ const BLOCK_ID_BITS: u64 = (1 << 56) - 1;
 /// `None` when nothing is at `path`, or only an empty file (`touch`ed, holding nothing to
 /// lose: it is removed so DuckDB can create the database, as it refuses a 0-byte file);
 /// else the schema version found, after refusing what must not be written to.
-pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
+pub(super) fn inspect_existing(conn: &Connection, path: &Path) -> Result<Option<u32>> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -36,30 +36,33 @@ pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
         std::fs::remove_file(path).map_err(|e| open_failure(path, e.to_string()))?;
         return Ok(None);
     }
-    // The read-only handle comes first: while it is open no other process writes, so the
+    // The read-only attachment comes first: while it is held no other process writes, so the
     // layout read below sees a settled file (a writer mid-checkpoint would look cut short).
     // A file DuckDB cannot open gets the layout's explanation when there is one.
-    let read_only = Config::default().access_mode(AccessMode::ReadOnly)?;
-    let conn = match Connection::open_with_flags(path, read_only) {
-        Ok(conn) => conn,
-        Err(e) => {
-            let err = open_error(path, e);
-            if !matches!(err, StoreError::Locked { .. }) {
-                check_layout(path, meta.len())?;
-            }
-            return Err(err);
+    if let Err(e) = attach::attach(conn, path, true) {
+        let err = open_error(path, e);
+        if !matches!(err, StoreError::Locked { .. }) {
+            check_layout(path, meta.len())?;
         }
-    };
+        return Err(err);
+    }
+    let found = inspect_attached(conn, path)?;
+    attach::detach(conn).map_err(|e| open_error(path, e))?;
+    Ok(Some(found))
+}
+
+/// The checks of [`inspect_existing`] on the file attached read-only to `conn`.
+fn inspect_attached(conn: &Connection, path: &Path) -> Result<u32> {
     let len = std::fs::metadata(path)
         .map_err(|e| open_failure(path, e.to_string()))?
         .len();
     let layout = check_layout(path, len)?;
-    let found = migrations::current_version(&conn).map_err(|e| damaged(path, &e.to_string()))?;
+    let found = migrations::current_version(conn).map_err(|e| damaged(path, &e.to_string()))?;
     if let Some(layout) = layout.filter(|l| !l.holds_every_block(len)) {
-        check_blocks_present(&conn, path, len, layout.block_size)?;
+        check_blocks_present(conn, path, len, layout.block_size)?;
     }
     if found == 0 {
-        let tables = own_tables(&conn).map_err(|e| damaged(path, &e.to_string()))?;
+        let tables = own_tables(conn).map_err(|e| damaged(path, &e.to_string()))?;
         if !tables.is_empty() {
             return Err(StoreError::Foreign {
                 path: path.to_path_buf(),
@@ -67,7 +70,7 @@ pub(super) fn inspect_existing(path: &Path) -> Result<Option<u32>> {
             });
         }
     }
-    Ok(Some(found))
+    Ok(found)
 }
 
 /// The current database header's block size, block count and metadata block.
