@@ -230,3 +230,34 @@ proptest::proptest! {
         }
     }
 }
+
+/// Rising highs and lows (bar j's are 100 + j ± 0.5): a range reads its own bars only, the
+/// high the last one's, the low the first one's.
+#[test]
+fn a_range_reads_no_bar_past_its_end() {
+    let bars: Vec<Bar> = (0..48u32)
+        .map(|j| {
+            let level = Decimal::from(100 + j);
+            Bar {
+                date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+                    + chrono::Duration::days(i64::from(j)),
+                open: None,
+                high: Some(level + dec!(0.5)),
+                low: Some(level - dec!(0.5)),
+                close: level,
+                adj_close: None,
+                volume: None,
+            }
+        })
+        .collect();
+    let days = vec![bars[47].date];
+    let p = Prepared::new(sym("AAA"), bars, days[0], &days);
+    let range = |from: usize, k: usize| {
+        let r = p.recent_range(k, k + 1 - from);
+        (r.high.to_string(), r.low.to_string())
+    };
+    assert_eq!(range(0, 14), ("114.5".into(), "99.5".into()));
+    assert_eq!(range(0, 15), ("115.5".into(), "99.5".into()));
+    assert_eq!(range(1, 40), ("140.5".into(), "100.5".into()));
+    assert_eq!(range(16, 31), ("131.5".into(), "115.5".into()));
+}
