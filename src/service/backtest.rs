@@ -270,6 +270,7 @@ fn scan(store: &Store, read: &Read, memory: Option<&str>) -> Result<Vec<Prepared
             .zip(part.into_par_iter())
             .for_each(|(b, later)| b.append(later));
     }
+    crate::malloc::release_freed();
     Ok(joined)
 }
 
