@@ -22,7 +22,9 @@ fn assert_same_as_unscreened(
     // One candidate per chunk: the most chunks there can be.
     let single = engine::run_with(u, p, rules, &cancel, Some(0), None).unwrap();
     // The strengths shared by a backtest's strategies, as `run_strategies` computes them.
-    let table = strengths::Strengths::compute(u, rules).expect("one set of slots");
+    let table = strengths::Strengths::compute(u, rules, &cancel)
+        .unwrap()
+        .expect("one set of slots");
     // The strategy's own rules read the table (else `shared` would compare nothing new).
     let own = p.analysis_rules(rules, u.benchmark.symbol.as_str());
     assert!(table.on(u.days.len() - 1, &own).is_some());

@@ -143,7 +143,7 @@ pub fn run_strategies(
     cancel: &AtomicBool,
 ) -> Result<BacktestReport, BacktestError> {
     let done = AtomicUsize::new(0);
-    let strengths = strengths::Strengths::compute(universe, rules);
+    let strengths = strengths::Strengths::compute(universe, rules, cancel)?;
     let strategies = params
         .par_iter()
         .map(|p| {

@@ -9,13 +9,14 @@
 //! the strategies' rules differ only in what they do with a strength (the entry threshold),
 //! never in how it is computed, and a table made with other strength rules is not used.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::columns::DaySlots;
 use super::rebalance::strength_at;
-use super::universe::Universe;
+use super::universe::{BacktestError, Universe};
 use crate::domain::analyzer::AnalysisRules;
 use crate::domain::signal::SignalRules;
 
@@ -33,17 +34,28 @@ pub(super) struct Strengths {
 
 impl Strengths {
     /// `None` for a universe whose symbols keep their indicators on different days (the
-    /// backtest's never do).
-    pub(super) fn compute(universe: &Universe, rules: &AnalysisRules) -> Option<Self> {
+    /// backtest's never do). `cancel` is looked at before each symbol (an every-day sweep's
+    /// table takes ~100 ms).
+    pub(super) fn compute(
+        universe: &Universe,
+        rules: &AnalysisRules,
+        cancel: &AtomicBool,
+    ) -> Result<Option<Self>, BacktestError> {
         let symbols = &universe.symbols;
-        let slots = Arc::clone(&symbols.first()?.slots);
+        let Some(first) = symbols.first() else {
+            return Ok(None);
+        };
+        let slots = Arc::clone(&first.slots);
         if !symbols.iter().all(|p| Arc::ptr_eq(&p.slots, &slots)) {
-            return None;
+            return Ok(None);
         }
         let columns: Vec<Vec<f64>> = symbols
             .par_iter()
             .map(|p| {
-                (0..slots.len())
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(BacktestError::Cancelled);
+                }
+                Ok((0..slots.len())
                     .map(|s| {
                         let i = slots.day(s);
                         match p.at(i) {
@@ -51,9 +63,9 @@ impl Strengths {
                             _ => f64::NAN,
                         }
                     })
-                    .collect()
+                    .collect())
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let n = symbols.len();
         let mut values = vec![f64::NAN; slots.len() * n];
         for (k, column) in columns.iter().enumerate() {
@@ -61,13 +73,13 @@ impl Strengths {
                 values[s * n + k] = v;
             }
         }
-        Some(Strengths {
+        Ok(Some(Strengths {
             slots,
             symbols: n,
             values,
             lookback_days: rules.general.lookback_days,
             signal: rules.signal.clone(),
-        })
+        }))
     }
 
     /// Trading day `i`'s strengths, one per symbol, if the day keeps its indicators and
@@ -100,7 +112,10 @@ mod tests {
         syms.push(("L", bars(&wave(60, 3))));
         let u = universe(bars(&wave(n, 0)), syms);
         let rules = live_rules();
-        let table = Strengths::compute(&u, &rules).expect("one set of slots");
+        let go = AtomicBool::new(false);
+        let table = Strengths::compute(&u, &rules, &go)
+            .unwrap()
+            .expect("one set of slots");
         let (mut values, mut missing) = (0, 0);
         for i in 0..u.days.len() {
             let day = table
@@ -132,5 +147,11 @@ mod tests {
         let mut signal = rules.clone();
         signal.signal.rsi_oversold += 1.0;
         assert!(table.on(0, &signal).is_none());
+        // Cancelled (the app's Esc during a backtest): no table, the cancellation.
+        let stop = AtomicBool::new(true);
+        assert_eq!(
+            Strengths::compute(&u, &rules, &stop).err(),
+            Some(BacktestError::Cancelled)
+        );
     }
 }

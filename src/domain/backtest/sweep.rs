@@ -92,7 +92,7 @@ pub fn run_sweep(
     let params = grid.points(base);
     let total = params.len();
     let done = AtomicUsize::new(0);
-    let strengths = Strengths::compute(universe, rules);
+    let strengths = Strengths::compute(universe, rules, cancel)?;
     let mut points = params
         .into_par_iter()
         .map(|params| {
